@@ -1,0 +1,53 @@
+"""Typed errors. Everything the library raises on purpose derives from PlandebtError.
+
+Input errors name the field, the value and the reason, so that a journal import,
+a CLI call and a Python call all report a refusal the same way.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class PlandebtError(Exception):
+    """Base class of every error plandebt raises on purpose."""
+
+
+class InvalidInputError(PlandebtError, ValueError):
+    """Input that cannot be recorded. Nothing was written."""
+
+    def __init__(self, field: str, value: Any, reason: str) -> None:
+        self.field = field
+        self.value = value
+        self.reason = reason
+        super().__init__(f"{field}={value!r}: {reason}")
+
+
+class UnknownReferenceError(InvalidInputError):
+    """A fact names a case, creditor, claim or fact that is not recorded."""
+
+
+class DuplicateError(InvalidInputError):
+    """A fact would record again something that exists (same id)."""
+
+
+class IdempotencyConflictError(InvalidInputError):
+    """A client reference was already used for a different fact."""
+
+
+class JournalError(InvalidInputError):
+    """A journal line was refused; `line` is its 1-based number in the file."""
+
+    def __init__(self, line: int, cause: InvalidInputError) -> None:
+        self.line = line
+        self.cause = cause
+        super().__init__(cause.field, cause.value, f"line {line}: {cause.reason}")
+
+
+class ConflictError(PlandebtError):
+    """Another writer recorded facts in the same case first. Nothing of ours was
+    written; reading the case again and retrying succeeds."""
+
+
+class StorageError(PlandebtError):
+    """The store could not be opened or used (bad URL, server missing...)."""

@@ -1,0 +1,146 @@
+"""Creditors and their claims: declaration, verification and the court's decisions
+(C. com. L622-24 to L622-27, L624-1 to L624-3)."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date
+
+import attrs
+
+from plandebt.events.base import Fact
+from plandebt.money import Money
+
+
+class CreditorKind(enum.Enum):
+    SUPPLIER = "supplier"
+    BANK = "bank"
+    TAX = "tax"
+    SOCIAL = "social"  # URSSAF and other social-security bodies
+    EMPLOYEE = "employee"
+    GROUP_COMPANY = "group_company"
+    AGS = "ags"  # the wage guarantee fund, creditor by subrogation (L3253-16 C. trav.)
+    OTHER = "other"
+
+
+class Rank(enum.Enum):
+    """The claim's rank category (law primer §2.4). It decides how the plan may treat
+    the claim (L626-20) and the order of payment in a liquidation."""
+
+    SUPERPRIVILEGED_WAGES = "superprivileged_wages"  # L3253-2 C. trav.
+    AGS_SUPERPRIVILEGED = "ags_superprivileged"  # AGS subrogated in the superprivilege
+    SALARY_PRIVILEGED = "salary_privileged"
+    PRIVILEGED_TAX = "privileged_tax"
+    PRIVILEGED_SOCIAL = "privileged_social"
+    SECURED = "secured"
+    UNSECURED = "unsecured"  # chirographaire
+    POST_OPENING = "post_opening"  # useful post-opening claim, L622-17
+    NEW_MONEY = "new_money"  # new cash contribution, L622-17 III 2° / L626-10
+    CONCILIATION = "conciliation"  # conciliation privilege, L611-11
+
+
+class DeclaredBy(enum.Enum):
+    CREDITOR = "creditor"
+    DEBTOR_LIST = "debtor_list"  # presumed declared on the creditor's behalf (L622-24 al. 3)
+    MANDATAIRE = "mandataire"  # wage claims listed by the mandataire (R624-8)
+
+
+@attrs.frozen(kw_only=True)
+class CreditorRegistered(Fact):
+    """A creditor of the case, by name or pseudonym."""
+
+    kind = "creditor.registered"
+    identity = ("creditor",)
+
+    creditor: str  # the creditor's id within the case, chosen by the user
+    name: str
+    creditor_kind: CreditorKind
+    abroad: bool = False  # outside metropolitan France: +2 months to declare (R622-24)
+
+
+@attrs.frozen(kw_only=True)
+class ClaimDeclared(Fact):
+    """A claim declared (déclaration de créance). `effective_on` is the declaration
+    date; `origin_on` the date the debt arose, which decides whether it is frozen."""
+
+    kind = "claim.declared"
+    identity = ("claim", "creditor")
+
+    claim: str
+    creditor: str
+    amount: Money
+    origin_on: date
+    rank: Rank
+    declared_by: DeclaredBy = DeclaredBy.CREDITOR
+    description: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ClaimAdmitted(Fact):
+    """The juge-commissaire admits the claim, in full (no amount) or in part.
+    `effective_on` is the decision date; the amount values the claim as at the opening
+    judgment (L622-27, "cliché" at the opening date)."""
+
+    kind = "claim.admitted"
+    identity = ("claim",)
+
+    claim: str
+    amount: Money | None = None
+    rank: Rank | None = None  # when the decision admits it at another rank
+    decision_ref: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ClaimRejected(Fact):
+    kind = "claim.rejected"
+    identity = ("claim",)
+
+    claim: str
+    decision_ref: str | None = None
+    reason: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ClaimContested(Fact):
+    """The claim is disputed, or a lawsuit is pending (instance en cours, L624-2):
+    its amount stays provisional."""
+
+    kind = "claim.contested"
+    identity = ("claim",)
+
+    claim: str
+    decision_ref: str | None = None
+    reason: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ClaimForeclosed(Fact):
+    """Declared late: barred from distributions unless relieved (L622-26)."""
+
+    kind = "claim.foreclosed"
+    identity = ("claim",)
+
+    claim: str
+    decision_ref: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ReliefRequested(Fact):
+    """A request for relief from foreclosure (relevé de forclusion, L622-26);
+    `effective_on` is the request date."""
+
+    kind = "claim.relief_requested"
+    identity = ("claim",)
+
+    claim: str
+
+
+@attrs.frozen(kw_only=True)
+class ClaimRelieved(Fact):
+    """Relief granted: the claim shares only in distributions after the request."""
+
+    kind = "claim.relieved"
+    identity = ("claim",)
+
+    claim: str
+    decision_ref: str | None = None

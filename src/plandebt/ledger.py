@@ -1,0 +1,387 @@
+"""The Ledger: records facts about court cases and answers queries at any
+(as_of, known_at).
+
+Writing: a fact (or a batch) is checked by `decisions.decide` against the case as
+currently stored, stamped with its recording position and time, then saved in one
+transaction. A batch is all-or-nothing. Reading: each case is loaded into an index
+once, then kept up to date fact by fact; queries never replay the store.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date, datetime, timezone
+from typing import Any
+
+from eventsourcing.persistence import IntegrityError, PersistenceError
+
+from plandebt import decisions
+from plandebt.errors import (
+    ConflictError,
+    InvalidInputError,
+    JournalError,
+    StorageError,
+    UnknownReferenceError,
+)
+from plandebt.events import (
+    CaseConverted,
+    CaseOpened,
+    ClaimAdmitted,
+    ClaimContested,
+    ClaimDeclared,
+    ClaimForeclosed,
+    ClaimRejected,
+    ClaimRelieved,
+    ClaimWrittenOff,
+    CreditorRegistered,
+    Fact,
+    FactCorrected,
+    FactVoided,
+    PaymentMade,
+    ReliefRequested,
+    RemissionGranted,
+)
+from plandebt.projections.balances import Balances, balances
+from plandebt.projections.index import CaseIndex, KnownAt
+from plandebt.storage import STARTED_TOPIC, CaseStream, LedgerApplication, environment
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class _Case:
+    """A loaded case: its stream (for the version the next save expects) and index."""
+
+    def __init__(self, stream: CaseStream | None, index: CaseIndex) -> None:
+        self.stream = stream
+        self.index = index
+
+
+class Ledger:
+    """An event-sourced ledger of insolvency cases.
+
+    >>> ledger = Ledger.open("memory")          # or "plandebt.db", "postgresql://..."
+    """
+
+    def __init__(self, app: LedgerApplication, clock: Clock = utc_now) -> None:
+        self.app = app
+        self.clock = clock
+        self._cases: dict[str, _Case] = {}
+
+    @classmethod
+    def open(cls, target: str | os.PathLike[str] | None = None,
+             clock: Clock = utc_now) -> Ledger:
+        """Opens a store: "memory", a SQLite file path, or a PostgreSQL URL
+        ("postgresql://user@host:5432/dbname?schema=name"). With no target, reads the
+        PLANDEBT_DB environment variable, else uses memory."""
+        env = environment(target)
+        try:
+            app = LedgerApplication(env=env)
+        except (PersistenceError, OSError) as e:
+            raise StorageError(f"cannot open the store {target!r}: {e}") from e
+        return cls(app, clock)
+
+    def close(self) -> None:
+        self.app.close()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- recording ------------------------------------------------------------------
+
+    def record(self, fact: Fact, *, restore: bool = False) -> Fact:
+        """Records one fact and returns it stamped (seq, recorded_at). If its
+        client_ref was already used for the same fact, returns the recorded one and
+        writes nothing."""
+        return self.record_all([fact], restore=restore)[0]
+
+    def record_all(self, facts: Iterable[Fact], *, restore: bool = False) -> list[Fact]:
+        """Records facts atomically: all of them, or (on any refusal) none.
+
+        With `restore=True`, facts keep the `recorded_at` they carry (a restore from
+        an export), which must not go back in time within a case."""
+        facts = list(facts)
+        touched: dict[str, _Case] = {}
+        results: list[Fact] = []
+        now = self.clock()
+        try:
+            for position, fact in enumerate(facts):
+                if not isinstance(fact, Fact):
+                    raise InvalidInputError("fact", fact, "is not a plandebt fact")
+                case = touched.get(fact.case)
+                if case is None:
+                    case = self._load(fact.case, fresh=True)
+                    case.index.begin()
+                    touched[fact.case] = case
+                try:
+                    results.append(self._stage(case, fact, now, restore))
+                except InvalidInputError as e:
+                    e.position = position  # type: ignore[attr-defined]
+                    raise
+            streams = [c.stream for c in touched.values()
+                       if c.stream is not None and c.stream.pending_events]
+            if streams:
+                self.app.save(*streams)
+        except IntegrityError as e:
+            self._forget(touched)
+            raise ConflictError("another writer recorded facts in the same case "
+                                "first; nothing was written, retry") from e
+        except BaseException:
+            self._forget(touched)
+            raise
+        for case in touched.values():
+            case.index.commit()
+        return results
+
+    def _stage(self, case: _Case, fact: Fact, now: datetime, restore: bool) -> Fact:
+        index = case.index
+        replay = decisions.replay_duplicate(index, fact)
+        if replay is not None:
+            return replay
+        decisions.decide(index, fact)
+        last = index.last_recorded_at
+        if restore and fact.recorded_at is not None:
+            recorded_at = fact.recorded_at
+            if last is not None and recorded_at < last:
+                raise InvalidInputError("recorded_at", recorded_at.isoformat(),
+                                        "goes back before the case's last recording")
+        else:
+            # Recording times never go back within a case, so that "known at K" is a
+            # prefix of the case's log even if the machine's clock is set back.
+            recorded_at = now if last is None or now >= last else last
+        stamped = fact.stamped(index.head + 1, recorded_at)
+        if case.stream is None:
+            case.stream = CaseStream(case=fact.case)
+        case.stream.record(fact=stamped.to_dict())
+        index.add(stamped)
+        return stamped
+
+    def _forget(self, touched: dict[str, _Case]) -> None:
+        # The staged facts are taken back from the indexes; the stream objects hold
+        # pending events, so they are dropped and read again on next use.
+        for ref, case in touched.items():
+            if case.index._undo is not None:
+                case.index.rollback()
+            self._cases.pop(ref, None)
+
+    # --- loading ---------------------------------------------------------------------
+
+    def _load(self, ref: str, fresh: bool = False) -> _Case:
+        """The case, read from the store the first time, then only its new events
+        (another writer may have recorded some: `fresh` asks to look)."""
+        case = self._cases.get(ref)
+        if case is None:
+            case = _Case(None, CaseIndex(ref))
+            self._cases[ref] = case
+            fresh = True
+        if fresh:
+            stream_id = CaseStream.create_id(ref)
+            after = case.stream.version if case.stream is not None else None
+            for domain_event in self.app.events.get(stream_id, gt=after):
+                case.stream = domain_event.mutate(case.stream)
+                fact_data = getattr(domain_event, "fact", None)
+                if fact_data is not None:
+                    case.index.add(Fact.from_dict(fact_data))
+        return case
+
+    def index(self, case: str) -> CaseIndex:
+        """The case's index, brought up to date with the store."""
+        loaded = self._load(case, fresh=True)
+        if loaded.index.opening() is None and not loaded.index.head:
+            raise UnknownReferenceError("case", case, "no such case in this store")
+        return loaded.index
+
+    def cases(self) -> list[str]:
+        """References of every case in the store, in the order they were opened."""
+        refs: list[str] = []
+        start = 1
+        recorder = self.app.recorder
+        while True:
+            page = recorder.select_notifications(start=start, limit=1000,
+                                                 topics=[STARTED_TOPIC])
+            if not page:
+                return refs
+            for notification in page:
+                data = self.app.mapper.to_domain_event(notification)
+                refs.append(data.case)
+            start = page[-1].id + 1
+
+    def rebuild(self) -> int:
+        """Forgets every loaded case and reads the whole store again, in log order, in
+        one pass (what a full rebuild of every projection costs). Returns the number
+        of facts read."""
+        self._cases.clear()
+        by_stream: dict[Any, _Case] = {}
+        count = 0
+        start = 1
+        recorder, mapper = self.app.recorder, self.app.mapper
+        while True:
+            page = recorder.select_notifications(start=start, limit=1000)
+            if not page:
+                return count
+            for notification in page:
+                domain_event = mapper.to_domain_event(notification)
+                case = by_stream.get(domain_event.originator_id)
+                if case is None:
+                    stream = domain_event.mutate(None)
+                    case = by_stream[domain_event.originator_id] = _Case(
+                        stream, CaseIndex(stream.case))
+                    self._cases[stream.case] = case
+                    continue
+                case.stream = domain_event.mutate(case.stream)
+                case.index.add(Fact.from_dict(domain_event.fact))
+                count += 1
+            start = page[-1].id + 1
+
+    # --- queries -----------------------------------------------------------------------
+
+    def balances(self, case: str, as_of: date, known_at: KnownAt = None) -> Balances:
+        """Every claim's balance, per creditor, per rank and in total, as of `as_of`,
+        as known at `known_at` (a datetime with time zone, or a log position)."""
+        return balances(self.index(case), _as_date(as_of), known_at)
+
+    def history(self, case: str, known_at: KnownAt = None) -> list[Fact]:
+        """The facts of a case in recording order, as known at `known_at`."""
+        index = self.index(case)
+        return index.history(index.position(known_at))
+
+    # --- journal ------------------------------------------------------------------------
+
+    def export(self, case: str | None = None) -> Iterator[dict[str, Any]]:
+        """The journal of one case (or every case, case after case): one dict per
+        fact, with its id, seq and recording time."""
+        for ref in [case] if case is not None else self.cases():
+            for fact in self.history(ref):
+                yield fact.to_dict()
+
+    def import_journal(self, lines: Iterable[str | dict[str, Any]], *,
+                       restore: bool = False) -> list[Fact]:
+        """Records a journal (JSON Lines text lines, or dicts) atomically. A bad line
+        is refused with its 1-based line number and nothing from the journal is
+        written. `restore=True` keeps each line's recording time (a backup restored
+        into an empty store answers "as known at K" as the original did)."""
+        from plandebt.journal import parse_lines
+
+        facts = parse_lines(lines, keep_recording=restore)
+        try:
+            return self.record_all([f for _n, f in facts], restore=restore)
+        except InvalidInputError as e:
+            position = getattr(e, "position", None)
+            if position is None or isinstance(e, JournalError):
+                raise
+            raise JournalError(facts[position][0], e) from e
+
+    # --- commands: one method per fact kind, for Python callers -------------------------
+
+    def open_case(self, case: str, **fields: Any) -> Fact:
+        """The opening judgment. Fields: procedure, court, debtor, opened_on (or
+        effective_on), judgment_ref, bodacc_published_on, cessation_on."""
+        if "opened_on" in fields:
+            fields["effective_on"] = fields.pop("opened_on")
+        return self.record(CaseOpened.build(case=case, **fields))
+
+    def convert_case(self, case: str, **fields: Any) -> Fact:
+        return self.record(CaseConverted.build(case=case, **fields))
+
+    def register_creditor(self, case: str, creditor: str, **fields: Any) -> Fact:
+        """A creditor; effective_on defaults to the opening date."""
+        if "effective_on" not in fields:
+            fields["effective_on"] = self._opened_on(case)
+        return self.record(CreditorRegistered.build(case=case, creditor=creditor,
+                                                    **fields))
+
+    def declare_claim(self, case: str, claim: str, **fields: Any) -> Fact:
+        """Fields: creditor, amount, origin_on, rank, declared_on (or effective_on),
+        declared_by, description."""
+        if "declared_on" in fields:
+            fields["effective_on"] = fields.pop("declared_on")
+        return self.record(ClaimDeclared.build(case=case, claim=claim, **fields))
+
+    def admit_claim(self, case: str, claim: str, **fields: Any) -> Fact:
+        """Fields: decided_on (or effective_on), amount (omit: in full), rank,
+        decision_ref."""
+        return self.record(ClaimAdmitted.build(case=case, claim=claim,
+                                               **_decided(fields)))
+
+    def reject_claim(self, case: str, claim: str, **fields: Any) -> Fact:
+        return self.record(ClaimRejected.build(case=case, claim=claim,
+                                               **_decided(fields)))
+
+    def contest_claim(self, case: str, claim: str, **fields: Any) -> Fact:
+        return self.record(ClaimContested.build(case=case, claim=claim,
+                                                **_decided(fields)))
+
+    def foreclose_claim(self, case: str, claim: str, **fields: Any) -> Fact:
+        return self.record(ClaimForeclosed.build(case=case, claim=claim,
+                                                 **_decided(fields)))
+
+    def request_relief(self, case: str, claim: str, **fields: Any) -> Fact:
+        if "requested_on" in fields:
+            fields["effective_on"] = fields.pop("requested_on")
+        return self.record(ReliefRequested.build(case=case, claim=claim, **fields))
+
+    def relieve_claim(self, case: str, claim: str, **fields: Any) -> Fact:
+        return self.record(ClaimRelieved.build(case=case, claim=claim,
+                                               **_decided(fields)))
+
+    def pay(self, case: str, claim: str, **fields: Any) -> Fact:
+        """Fields: amount, paid_on (value date, or effective_on), basis,
+        authorisation_ref."""
+        if "paid_on" in fields:
+            fields["effective_on"] = fields.pop("paid_on")
+        return self.record(PaymentMade.build(case=case, claim=claim, **fields))
+
+    def remit(self, case: str, claim: str, **fields: Any) -> Fact:
+        return self.record(RemissionGranted.build(case=case, claim=claim, **fields))
+
+    def write_off(self, case: str, claim: str, **fields: Any) -> Fact:
+        return self.record(ClaimWrittenOff.build(case=case, claim=claim, **fields))
+
+    def correct(self, case: str, fact_id: str, changes: dict[str, Any], **fields: Any
+                ) -> Fact:
+        """Corrects fields of a recorded fact from now on. effective_on defaults to
+        the corrected fact's own date."""
+        if "effective_on" not in fields:
+            fields["effective_on"] = self._fact_date(case, fact_id)
+        return self.record(FactCorrected.build(case=case, corrects=fact_id,
+                                               changes=changes, **fields))
+
+    def void(self, case: str, fact_id: str, **fields: Any) -> Fact:
+        if "effective_on" not in fields:
+            fields["effective_on"] = self._fact_date(case, fact_id)
+        return self.record(FactVoided.build(case=case, voids=fact_id, **fields))
+
+    def _opened_on(self, case: str) -> date:
+        opening = self.index(case).opening()
+        if opening is None:
+            raise UnknownReferenceError("case", case, "no such case is opened")
+        return opening.effective_on
+
+    def _fact_date(self, case: str, fact_id: str) -> date:
+        fact = self.index(case).at(fact_id)
+        return fact.effective_on if fact is not None else self._opened_on(case)
+
+
+def _decided(fields: dict[str, Any]) -> dict[str, Any]:
+    if "decided_on" in fields:
+        fields["effective_on"] = fields.pop("decided_on")
+    return fields
+
+
+def _as_date(value: Any) -> date:
+    if isinstance(value, datetime) or not isinstance(value, date | str):
+        raise InvalidInputError("as_of", value, "must be a date like 2026-06-30")
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError as e:
+            raise InvalidInputError("as_of", value, "must be a date like 2026-06-30"
+                                    ) from e
+    return value
