@@ -25,11 +25,11 @@ From a TOML file (``ruleset.from_toml(path)`` or ``ruleset_for(opened_on, path)`
     version = "2021-10-01"      # optional: refuse to apply these to another version
 
     [overrides]
-    small_claim_max = "300.00"                   # money: a string, Money.parse reads it
-    observation_max_months_sauvegarde = 12       # whole numbers: TOML integers
-    small_claims_holder_exclusion_percent = 0.25 # decimals: read exactly, never as float
-    severance_months_pay_per_year_beyond = "1/3" # fractions: a string
-    accepted_delays_may_exceed_plan_max = true   # flags: TOML booleans
+    small_claim_max = "300.00"                    # money: a string
+    observation_max_months_sauvegarde = 12        # whole numbers: integers
+    small_claims_holder_exclusion_percent = 0.25  # decimals: read exactly
+    severance_months_pay_per_year_beyond = "1/3"  # fractions: a string
+    accepted_delays_may_exceed_plan_max = true    # flags: booleans
 
 Values are checked against the type of the rule they replace: an unknown key, a value
 of the wrong type, a negative number or a Python float is refused with an
@@ -87,7 +87,8 @@ def _check_value(instance: Any, attribute: attrs.Attribute, value: Any) -> None:
         value, int | Decimal | Fraction | Money | str
     ):
         raise InvalidInputError(
-            attribute.name, value, "must be an int, Decimal, Fraction, Money, bool or str"
+            attribute.name, value,
+            "must be an int, Decimal, Fraction, Money, bool or str",
         )
 
 
@@ -103,7 +104,7 @@ def _check_confidence(instance: Any, attribute: attrs.Attribute, value: Any) -> 
 
 @attrs.frozen
 class Rule:
-    """One legal number: its value, unit, the article it comes from and how sure we are."""
+    """One legal number: value, unit, the article it comes from, how sure we are."""
 
     key: str = attrs.field(validator=_check_key)
     value: RuleValue = attrs.field(validator=_check_value)
@@ -112,13 +113,13 @@ class Rule:
     confidence: str = attrs.field(validator=_check_confidence)
     note: str = attrs.field(validator=_check_line)
     overridden: bool = False
-    #: Where an override came from ("python", a TOML path...); empty when not overridden.
+    #: Where an override came from ("python", a TOML path...); empty if none.
     source: str = ""
     #: The value this version of the ruleset gives, when it was overridden.
     default: RuleValue | None = None
 
     def value_text(self) -> str:
-        """The value as text that `Ruleset.with_overrides` reads back to the same value."""
+        """The value as text; `Ruleset.with_overrides` reads it back unchanged."""
         return _text(self.value)
 
 
@@ -267,7 +268,8 @@ class Ruleset(Mapping[str, RuleValue]):
             raise InvalidInputError("overrides", overrides,
                                     "must be a mapping of rule key to value")
         if not (isinstance(source, str) and source.strip()):
-            raise InvalidInputError("source", source, "must name where overrides come from")
+            raise InvalidInputError("source", source,
+                                    "must name where the overrides come from")
         changed = dict(self._index)
         for key, raw in overrides.items():
             rule = self._known(key, raw)
@@ -333,7 +335,8 @@ def _read_toml(path: str | os.PathLike[str],
     except OSError as e:
         raise InvalidInputError("overrides_file", name, f"cannot be read: {e}") from e
     except tomllib.TOMLDecodeError as e:
-        raise InvalidInputError("overrides_file", name, f"is not valid TOML: {e}") from e
+        raise InvalidInputError("overrides_file", name,
+                                f"is not valid TOML: {e}") from e
     for key in data:
         if key not in ("version", "overrides"):
             hint = (" put rule values under [overrides]" if key in ruleset
@@ -628,7 +631,8 @@ def ruleset_version(version: str) -> Ruleset:
         return _VERSIONS[version]
     except (KeyError, TypeError):
         raise InvalidInputError(
-            "version", version, f"unknown ruleset version; known: {', '.join(_VERSIONS)}"
+            "version", version,
+            f"unknown ruleset version; known: {', '.join(_VERSIONS)}",
         ) from None
 
 

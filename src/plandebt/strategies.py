@@ -1,0 +1,163 @@
+"""Hypothesis strategies for plandebt's values and histories, for our tests and yours.
+
+    from hypothesis import given
+    from plandebt.strategies import case_histories
+
+    @given(case_histories())
+    def test_my_report(facts): ...
+
+`case_histories()` draws a whole case — opening, creditors, claims, decisions,
+payments, remissions, write-offs, corrections and voids — and keeps only what the
+ledger's own validation accepts, so every history can be recorded as it is. Needs the
+`test` extra (hypothesis).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+from hypothesis import strategies as st
+
+from plandebt.decisions import decide
+from plandebt.errors import InvalidInputError
+from plandebt.events import (
+    CaseOpened,
+    ClaimAdmitted,
+    ClaimContested,
+    ClaimDeclared,
+    ClaimRejected,
+    ClaimWrittenOff,
+    CreditorKind,
+    CreditorRegistered,
+    DeclaredBy,
+    Fact,
+    FactCorrected,
+    FactVoided,
+    PaymentBasis,
+    PaymentMade,
+    ProcedureKind,
+    Rank,
+    RemissionBasis,
+    RemissionGranted,
+)
+from plandebt.money import Money
+from plandebt.projections.index import CaseIndex
+
+MAX_CENTS = 10**11  # a billion euros: more than any claim in a French proceeding
+
+
+def money(min_cents: int = 0, max_cents: int = MAX_CENTS) -> st.SearchStrategy[Money]:
+    return st.integers(min_cents, max_cents).map(Money)
+
+
+@st.composite
+def money_texts(draw: st.DrawFn) -> tuple[Money, str]:
+    """An amount and one of the ways people write it ("3 447 000,00", "3447000.5"...)."""
+    amount = draw(money(-MAX_CENTS, MAX_CENTS))
+    style = draw(st.sampled_from(["plain", "french", "french_symbol", "units"]))
+    if style == "units":
+        amount = Money(amount.cents - amount.cents % 100)
+        sign = "-" if amount.cents < 0 else ""
+        return amount, f"{sign}{abs(amount.cents) // 100}"
+    if style == "plain":
+        return amount, amount.plain()
+    return amount, amount.french(symbol=style == "french_symbol")
+
+
+def dates(min_value: date = date(2010, 1, 1), max_value: date = date(2035, 12, 31)
+          ) -> st.SearchStrategy[date]:
+    return st.dates(min_value, max_value)
+
+
+_OPERATIONS = ["admit", "admit_part", "reject", "contest", "pay", "pay", "pay", "remit",
+               "write_off", "correct_payment", "void_payment", "correct_declared"]
+
+
+@st.composite
+def case_histories(draw: st.DrawFn, case: str = "CASE-1", max_creditors: int = 4,
+                   max_claims: int = 8, max_operations: int = 30) -> list[Fact]:
+    """A valid history of one case, in recording order (facts not yet stamped)."""
+    index = CaseIndex(case)
+    accepted: list[Fact] = []
+    clock = datetime(2030, 1, 1, tzinfo=timezone.utc)
+
+    def offer(fact: Fact) -> bool:
+        try:
+            decide(index, fact)
+        except InvalidInputError:
+            return False
+        index.add(fact.stamped(index.head + 1, clock))
+        accepted.append(fact)
+        return True
+
+    opened = draw(dates(date(2015, 1, 1), date(2025, 12, 31)))
+    n = len(accepted)
+    offer(CaseOpened(case=case, id=f"f{n}", effective_on=opened,
+                     procedure=draw(st.sampled_from(list(ProcedureKind))),
+                     court="Tribunal", debtor="Debtor SA",
+                     bodacc_published_on=opened + timedelta(days=draw(st.integers(0, 30)))))
+    creditors = [f"CR{i}" for i in range(draw(st.integers(1, max_creditors)))]
+    for creditor in creditors:
+        offer(CreditorRegistered(case=case, id=f"f{len(accepted)}", effective_on=opened,
+                                 creditor=creditor, name=f"Creditor {creditor}",
+                                 creditor_kind=draw(st.sampled_from(list(CreditorKind))),
+                                 abroad=draw(st.booleans())))
+    claims: list[str] = []
+    for i in range(draw(st.integers(1, max_claims))):
+        declared_on = opened + timedelta(days=draw(st.integers(0, 400)))
+        origin_on = declared_on - timedelta(days=draw(st.integers(0, 900)))
+        claim = f"C{i}"
+        if offer(ClaimDeclared(
+                case=case, id=f"f{len(accepted)}", effective_on=declared_on, claim=claim,
+                creditor=draw(st.sampled_from(creditors)),
+                amount=draw(money(1, 10**9)), origin_on=origin_on,
+                rank=draw(st.sampled_from(list(Rank))),
+                declared_by=draw(st.sampled_from(list(DeclaredBy))))):
+            claims.append(claim)
+    money_facts: list[Fact] = []
+    for _ in range(draw(st.integers(0, max_operations))):
+        claim = draw(st.sampled_from(claims))
+        declared = index.declaration(claim)
+        assert declared is not None
+        op = draw(st.sampled_from(_OPERATIONS))
+        fid = f"f{len(accepted)}"
+        when = declared.effective_on + timedelta(days=draw(st.integers(0, 4000)))
+        amount = draw(money(1, declared.amount.cents))
+        fact: Fact | None = None
+        if op == "admit":
+            fact = ClaimAdmitted(case=case, id=fid, effective_on=when, claim=claim)
+        elif op == "admit_part":
+            fact = ClaimAdmitted(case=case, id=fid, effective_on=when, claim=claim,
+                                 amount=amount)
+        elif op == "reject":
+            fact = ClaimRejected(case=case, id=fid, effective_on=when, claim=claim)
+        elif op == "contest":
+            fact = ClaimContested(case=case, id=fid, effective_on=when, claim=claim)
+        elif op == "pay":
+            fact = PaymentMade(case=case, id=fid, effective_on=when, claim=claim,
+                               amount=amount,
+                               basis=draw(st.sampled_from([b for b in PaymentBasis
+                                           if b is not PaymentBasis.JC_AUTHORISATION])))
+        elif op == "remit":
+            fact = RemissionGranted(case=case, id=fid, effective_on=when, claim=claim,
+                                    amount=amount, basis=RemissionBasis.CREDITOR_AGREEMENT)
+        elif op == "write_off":
+            fact = ClaimWrittenOff(case=case, id=fid, effective_on=when, claim=claim,
+                                   amount=amount)
+        elif op == "correct_declared":
+            fact = FactCorrected(case=case, id=fid, effective_on=declared.effective_on,
+                                 corrects=declared.id,
+                                 changes={"amount": draw(money(1, 10**9)).plain()})
+        elif money_facts:
+            target = draw(st.sampled_from(money_facts))
+            if op == "void_payment":
+                fact = FactVoided(case=case, id=fid, effective_on=target.effective_on,
+                                  voids=target.id)
+            else:
+                fact = FactCorrected(case=case, id=fid, effective_on=target.effective_on,
+                                     corrects=target.id,
+                                     changes={"amount": draw(money(1, 10**9)).plain()})
+        if fact is not None and offer(fact) and isinstance(
+                fact, PaymentMade | RemissionGranted | ClaimWrittenOff):
+            money_facts.append(fact)
+    return accepted

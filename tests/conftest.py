@@ -1,0 +1,91 @@
+"""Shared fixtures: the storage backends every contract test runs against.
+
+PostgreSQL: when PLANDEBT_REQUIRE_POSTGRES is set (CI sets it), a missing server is a
+failure; otherwise the PostgreSQL tests are skipped. Each test works in a schema of
+its own, dropped afterwards, so reruns and leftovers never mix.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from plandebt import Ledger
+
+settings.register_profile("default", deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("ci", deadline=None, max_examples=60,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("ci" if os.environ.get("CI") else "default")
+
+PG_DSN = os.environ.get("PLANDEBT_TEST_POSTGRES",
+                        "postgresql://postgres@127.0.0.1:5432/test")
+REQUIRE_PG = bool(os.environ.get("PLANDEBT_REQUIRE_POSTGRES"))
+
+
+def _pg_connect():  # type: ignore[no-untyped-def]
+    try:
+        import psycopg
+    except ImportError as e:
+        if REQUIRE_PG:
+            pytest.fail(f"PostgreSQL is required but psycopg is not installed: {e}")
+        pytest.skip("psycopg not installed")
+    try:
+        return psycopg.connect(PG_DSN, autocommit=True, connect_timeout=5)
+    except Exception as e:  # noqa: BLE001 - any failure means: no server here
+        if REQUIRE_PG:
+            pytest.fail(f"PostgreSQL is required (PLANDEBT_REQUIRE_POSTGRES) but "
+                        f"{PG_DSN} is unreachable: {e}")
+        pytest.skip(f"no PostgreSQL server at {PG_DSN}")
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A URL to a fresh schema of the test database, dropped afterwards."""
+    conn = _pg_connect()
+    schema = f"plandebt_test_{uuid.uuid4().hex[:12]}"
+    conn.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        yield f"{PG_DSN}?schema={schema}"
+    finally:
+        conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        conn.close()
+
+
+class Store:
+    """One store, opened as many times as a test needs (each open is a new writer
+    with its own index, like another process)."""
+
+    def __init__(self, name: str, opener: Callable[[], Ledger]) -> None:
+        self.name = name
+        self._opener = opener
+        self._opened: list[Ledger] = []
+
+    def open(self) -> Ledger:
+        ledger = self._opener()
+        self._opened.append(ledger)
+        return ledger
+
+    def close(self) -> None:
+        for ledger in self._opened:
+            ledger.close()
+
+
+@pytest.fixture(params=["memory", "sqlite", pytest.param("postgres",
+                                                         marks=pytest.mark.postgres)])
+def store(request: pytest.FixtureRequest, tmp_path) -> Iterator[Store]:  # type: ignore[no-untyped-def]
+    if request.param == "memory":
+        first = Ledger.open("memory")
+        s = Store("memory", lambda: first if not s._opened else Ledger(first.app))
+    elif request.param == "sqlite":
+        path = tmp_path / "plandebt.db"
+        s = Store("sqlite", lambda: Ledger.open(path))
+    else:
+        url = request.getfixturevalue("pg_url")
+        s = Store("postgres", lambda: Ledger.open(url))
+    yield s
+    s.close()

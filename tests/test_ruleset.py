@@ -1,0 +1,413 @@
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from plandebt.errors import InvalidInputError
+from plandebt.money import Money
+from plandebt.ruleset import (
+    POST_REFORM,
+    PRE_REFORM,
+    REFORM_DATE,
+    Rule,
+    Ruleset,
+    ruleset_for,
+    ruleset_version,
+)
+
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "ruleset.md"
+PRE = ruleset_version(PRE_REFORM)
+POST = ruleset_version(POST_REFORM)
+BOTH = pytest.mark.parametrize("ruleset", [PRE, POST], ids=[PRE_REFORM, POST_REFORM])
+
+
+# --- versions ----------------------------------------------------------------------
+
+
+def test_version_is_chosen_by_the_opening_judgment_date():
+    assert date(2021, 10, 1) == REFORM_DATE
+    assert ruleset_for(date(2021, 9, 30)).version == "pre-2021-10-01"
+    assert ruleset_for(date(2021, 10, 1)).version == "2021-10-01"
+    assert ruleset_for(date(2005, 1, 1)) == PRE
+    assert ruleset_for(date(2030, 1, 1)) == POST
+
+
+def test_ten_percent_from_year_six_exists_only_after_the_reform():
+    assert POST["min_annuity_step_up_year"] == 6
+    assert POST["min_annuity_step_up_percent"] == Decimal("10")
+    # Before ord. 2021-1193 the 5 % minimum just continues from year 6.
+    assert PRE["min_annuity_step_up_percent"] == Decimal("5")
+    assert PRE["min_annuity_step_up_percent"] == PRE["min_annuity_percent"]
+    for ruleset in (PRE, POST):
+        assert ruleset["min_annuity_start_year"] == 3
+        assert ruleset["min_annuity_percent"] == Decimal("5")
+
+
+def test_sauvegarde_observation_is_capped_at_12_months_after_the_reform_18_before():
+    assert POST["observation_max_months_sauvegarde"] == 12
+    assert PRE["observation_max_months_sauvegarde"] == 18
+    assert POST["observation_max_months_rj"] == PRE["observation_max_months_rj"] == 18
+
+
+def test_versions_hold_the_same_keys_except_the_classes_thresholds():
+    assert set(POST) - set(PRE) == {
+        "classes_mandatory_min_employees",
+        "classes_mandatory_min_turnover_with_employees",
+        "classes_mandatory_min_turnover",
+    }
+    assert set(PRE) <= set(POST)
+    assert PRE["creditor_classes_apply"] is False
+    assert POST["creditor_classes_apply"] is True
+
+
+def test_the_numbers_the_brief_names_are_there():
+    assert POST["plan_max_years"] == 10
+    assert POST["plan_max_years_agricultural_natural_person"] == 15
+    assert POST["first_payment_max_years"] == 1
+    assert POST["small_claim_max"] == Money(500_00)
+    assert POST["small_claims_total_cap_percent"] == Decimal("5")
+    assert POST["small_claims_holder_exclusion_percent"] == Decimal("0.5")
+    assert POST["creditor_consultation_silence_days"] == 30
+    assert POST["plan_modification_comment_days"] == 21
+    assert POST["declaration_deadline_months"] == 2
+    assert POST["declaration_extension_months_abroad"] == 2
+    assert POST["relief_request_max_months"] == 6
+    assert POST["observation_initial_months"] == POST["observation_renewal_months"] == 6
+    assert POST["claims_statement_objection_months"] == 1
+    assert POST["disputed_claim_answer_days"] == 30
+    assert POST["ags_window_after_plan_months"] == 1
+    assert POST["severance_min_seniority_months"] == 8
+    assert POST["severance_months_pay_per_year"] == Fraction(1, 4)
+    assert POST["severance_months_pay_per_year_beyond"] == Fraction(1, 3)
+    assert POST["severance_higher_rate_from_years"] == 10
+    assert POST["interest_continuation_min_term_months"] == 12
+    assert POST["post_opening_claim_notice_years"] == 1
+    grace = POST.rule("plan_default_grace_days")
+    assert (grace.value, grace.confidence) == (30, "U")
+    assert "plandebt default" in grace.article
+
+
+@BOTH
+def test_every_rule_names_its_article_and_a_confidence(ruleset: Ruleset):
+    assert len(ruleset) == len(ruleset.rules) > 40
+    for rule in ruleset.rules:
+        assert rule.article.strip(), rule.key
+        assert rule.confidence in {"T", "S", "U"}, rule.key
+        assert rule.note.strip() and "\n" not in rule.note, rule.key
+        assert rule.unit.strip(), rule.key
+        assert not isinstance(rule.value, float), rule.key
+        assert not rule.overridden and rule.default is None, rule.key
+        if rule.unit == "percent":
+            assert isinstance(rule.value, Decimal), rule.key
+
+
+def test_pre_reform_minimum_annuities_come_from_the_old_text_that_was_read():
+    # L626-18: the 2014-2021 text was read [T]; the 2021 wording only in
+    # secondary sources [S].
+    assert PRE.rule("min_annuity_percent").confidence == "T"
+    assert POST.rule("min_annuity_percent").confidence == "S"
+    assert POST.rule("min_annuity_step_up_percent").confidence == "S"
+
+
+def test_a_datetime_or_a_string_is_not_an_opening_date():
+    for bad in (datetime(2021, 10, 1, 12), "2021-10-01", None):
+        with pytest.raises(InvalidInputError) as err:
+            ruleset_for(bad)  # type: ignore[arg-type]
+        assert err.value.field == "opened_on"
+
+
+def test_unknown_version_is_refused():
+    with pytest.raises(InvalidInputError) as err:
+        ruleset_version("2019")
+    assert err.value.field == "version"
+
+
+def test_a_looked_up_missing_rule_raises_key_error():
+    with pytest.raises(KeyError):
+        PRE["classes_mandatory_min_employees"]
+    assert PRE.get("classes_mandatory_min_employees") is None
+
+
+# --- overrides in Python -------------------------------------------------------------
+
+
+def test_python_override_changes_the_value_and_marks_only_that_rule():
+    ruleset = ruleset_for(date(2022, 3, 1), {"small_claim_max": "300.00"})
+    rule = ruleset.rule("small_claim_max")
+    assert rule.value == Money(300_00)
+    assert rule.overridden and rule.source == "python"
+    assert rule.default == Money(500_00)
+    assert ruleset.overridden() == [rule]
+    assert all(not r.overridden for r in ruleset.rules if r.key != "small_claim_max")
+    # The base ruleset is a value: it did not change.
+    assert POST["small_claim_max"] == Money(500_00)
+    assert POST.overridden() == []
+
+
+def test_overriding_twice_keeps_the_versions_value_as_the_default():
+    once = POST.with_overrides({"plan_default_grace_days": 45}, source="policy A")
+    twice = once.with_overrides({"plan_default_grace_days": "60"}, source="policy B")
+    rule = twice.rule("plan_default_grace_days")
+    assert (rule.value, rule.default, rule.source) == (60, 30, "policy B")
+
+
+def test_overrides_accept_every_type_in_its_own_form():
+    ruleset = POST.with_overrides({
+        "min_annuity_step_up_percent": Decimal("12.5"),
+        "small_claims_holder_exclusion_percent": "0.25",
+        "severance_months_pay_per_year": "1/5",
+        "accepted_delays_may_exceed_plan_max": True,
+        "small_claim_max": Money(300_00),
+        "plan_max_years": 12,
+    })
+    assert ruleset["min_annuity_step_up_percent"] == Decimal("12.5")
+    assert ruleset["small_claims_holder_exclusion_percent"] == Decimal("0.25")
+    assert ruleset["severance_months_pay_per_year"] == Fraction(1, 5)
+    assert ruleset["accepted_delays_may_exceed_plan_max"] is True
+    assert ruleset["small_claim_max"] == Money(300_00)
+    assert ruleset["plan_max_years"] == 12
+    assert len(ruleset.overridden()) == 6
+
+
+def test_the_table_shows_overridden_values_and_their_default():
+    rows = {row["key"]: row for row in
+            POST.with_overrides({"small_claim_max": "300"}).as_table()}
+    assert rows["small_claim_max"] == {
+        "key": "small_claim_max", "value": "300.00", "unit": "EUR",
+        "article": "C. com. R626-34 (L626-20 II)", "confidence": "S",
+        "overridden": True, "source": "python", "default": "500.00",
+        "note": POST.rule("small_claim_max").note,
+    }
+    assert rows["plan_max_years"]["value"] == "10"
+    assert rows["plan_max_years"]["overridden"] is False
+    assert rows["severance_months_pay_per_year"]["value"] == "1/4"
+    assert rows["accepted_delays_may_exceed_plan_max"]["value"] == "false"
+
+
+def test_unknown_key_is_refused_naming_the_key():
+    with pytest.raises(InvalidInputError) as err:
+        POST.with_overrides({"small_claims_max": "300.00"})
+    assert err.value.field == "small_claims_max"
+    assert "small_claim_max" in err.value.reason  # the close match is suggested
+
+
+def test_a_post_reform_only_key_is_refused_before_the_reform():
+    with pytest.raises(InvalidInputError) as err:
+        PRE.with_overrides({"classes_mandatory_min_employees": 200})
+    assert err.value.field == "classes_mandatory_min_employees"
+    assert POST_REFORM in err.value.reason
+
+
+@pytest.mark.parametrize(("key", "value"), [
+    ("plan_max_years", "ten"),
+    ("plan_max_years", True),
+    ("plan_max_years", Decimal("10")),
+    ("plan_max_years", "10.5"),
+    ("small_claim_max", 300),  # a bare int: euros or cents?
+    ("small_claim_max", "3.001"),
+    ("small_claim_max", Money(300_00, "USD")),
+    ("small_claim_max", True),
+    ("min_annuity_percent", "five"),
+    ("min_annuity_percent", "NaN"),
+    ("min_annuity_percent", Money(5_00)),
+    ("severance_months_pay_per_year", "1/0"),
+    ("accepted_delays_may_exceed_plan_max", 1),
+    ("accepted_delays_may_exceed_plan_max", "maybe"),
+    ("plan_max_years", [10]),
+    ("plan_max_years", -1),
+    ("min_annuity_percent", "-5"),
+    ("small_claim_max", "-1.00"),
+])
+def test_a_value_of_the_wrong_type_or_sign_is_refused_naming_the_key(key, value):
+    with pytest.raises(InvalidInputError) as err:
+        POST.with_overrides({key: value})
+    assert err.value.field == key
+
+
+@pytest.mark.parametrize("key", [
+    "plan_max_years", "min_annuity_percent", "small_claim_max",
+    "severance_months_pay_per_year", "accepted_delays_may_exceed_plan_max",
+])
+def test_floats_are_refused(key):
+    with pytest.raises(InvalidInputError) as err:
+        POST.with_overrides({key: 0.5})
+    assert err.value.field == key
+    assert "floats are refused" in err.value.reason
+
+
+def test_a_refused_mapping_is_not_a_mapping():
+    with pytest.raises(InvalidInputError) as err:
+        POST.with_overrides([("plan_max_years", 12)])  # type: ignore[arg-type]
+    assert err.value.field == "overrides"
+
+
+def test_a_rule_cannot_be_built_with_a_float_or_a_bad_confidence():
+    with pytest.raises(InvalidInputError):
+        Rule("x", 0.5, "ratio", "C. com. L1", "T", "n")  # type: ignore[arg-type]
+    with pytest.raises(InvalidInputError):
+        Rule("x", 1, "ratio", "C. com. L1", "maybe", "n")
+    with pytest.raises(InvalidInputError):
+        Rule("x", 1, "ratio", "", "T", "n")
+
+
+# --- overrides from TOML -------------------------------------------------------------
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "rules.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_toml_overrides_change_values_and_mark_them(tmp_path):
+    path = _write(tmp_path, """
+version = "pre-2021-10-01"
+
+[overrides]
+small_claim_max = "300.00"
+observation_max_months_sauvegarde = 12
+small_claims_holder_exclusion_percent = 0.25
+severance_months_pay_per_year_beyond = "1/3"
+accepted_delays_may_exceed_plan_max = true
+""")
+    ruleset = PRE.from_toml(path)
+    assert ruleset.version == PRE_REFORM
+    assert ruleset["small_claim_max"] == Money(300_00)
+    assert ruleset["observation_max_months_sauvegarde"] == 12
+    # TOML decimals are read exactly (parse_float=Decimal), never as binary floats.
+    exclusion = ruleset["small_claims_holder_exclusion_percent"]
+    assert type(exclusion) is Decimal and exclusion == Decimal("0.25")
+    assert ruleset["accepted_delays_may_exceed_plan_max"] is True
+    assert {r.key for r in ruleset.overridden()} == {
+        "small_claim_max", "observation_max_months_sauvegarde",
+        "small_claims_holder_exclusion_percent",
+        "severance_months_pay_per_year_beyond",
+        "accepted_delays_may_exceed_plan_max",
+    }
+    assert all(r.source == str(path) for r in ruleset.overridden())
+    assert not ruleset.rule("plan_max_years").overridden
+
+
+def test_ruleset_for_takes_a_toml_path_or_a_mapping(tmp_path):
+    path = _write(tmp_path, "[overrides]\nplan_default_grace_days = 15\n")
+    from_file = ruleset_for(date(2023, 5, 2), path)
+    from_dict = ruleset_for(date(2023, 5, 2), {"plan_default_grace_days": 15})
+    assert from_file["plan_default_grace_days"] == from_dict["plan_default_grace_days"]
+    assert from_file.rule("plan_default_grace_days").source == str(path)
+    assert ruleset_for(date(2023, 5, 2), str(path)) == from_file
+
+
+def test_toml_written_for_another_version_is_refused(tmp_path):
+    path = _write(tmp_path, 'version = "2021-10-01"\n[overrides]\nplan_max_years = 8\n')
+    with pytest.raises(InvalidInputError) as err:
+        PRE.from_toml(path)
+    assert err.value.field == "version"
+
+
+@pytest.mark.parametrize(("text", "field"), [
+    ('small_claim_max = "300.00"\n', "small_claim_max"),  # outside [overrides]
+    ('[overrides]\nsmall_claims_max = "300.00"\n', "small_claims_max"),
+    ("[overrides]\nplan_max_years = 12.0\n", "plan_max_years"),
+    ("[overrides]\nsmall_claim_max = 300\n", "small_claim_max"),
+    ("[overrides]\nplan_max_years = nan\n", "plan_max_years"),
+    ("overrides = 3\n", "overrides"),
+    ("version = 2021\n", "version"),
+    ("[overrides\n", "overrides_file"),
+])
+def test_bad_toml_is_refused_naming_the_field(tmp_path, text, field):
+    with pytest.raises(InvalidInputError) as err:
+        POST.from_toml(_write(tmp_path, text))
+    assert err.value.field == field
+
+
+def test_a_missing_toml_file_is_refused(tmp_path):
+    with pytest.raises(InvalidInputError) as err:
+        POST.from_toml(tmp_path / "absent.toml")
+    assert err.value.field == "overrides_file"
+
+
+# --- properties ----------------------------------------------------------------------
+
+_RULES = st.sampled_from([(rs, key) for rs in (PRE, POST) for key in rs])
+
+
+@given(_RULES, st.booleans())
+def test_overriding_a_rule_with_its_own_value_round_trips(rule_ref, as_text):
+    ruleset, key = rule_ref
+    rule = ruleset.rule(key)
+    given_value = rule.value_text() if as_text else rule.value
+    overridden = ruleset.with_overrides({key: given_value})
+    assert overridden[key] == rule.value
+    assert type(overridden[key]) is type(rule.value)
+    assert overridden.rule(key) == attrs.evolve(
+        rule, overridden=True, source="python", default=rule.value
+    )
+    assert [r.key for r in overridden.overridden()] == [key]
+
+
+def _values_like(value):
+    if isinstance(value, bool):
+        return st.booleans()
+    if isinstance(value, int):
+        return st.integers(0, 10**6)
+    if isinstance(value, Decimal):
+        return st.decimals(min_value=0, max_value=10**6, places=3)
+    if isinstance(value, Fraction):
+        return st.fractions(min_value=0, max_value=100)
+    assert isinstance(value, Money)
+    return st.integers(0, 10**12).map(Money)
+
+
+@st.composite
+def _overrides(draw):
+    ruleset, key = draw(_RULES)
+    return ruleset, key, draw(_values_like(ruleset[key]))
+
+
+@given(_overrides())
+def test_any_valid_value_round_trips_through_python_and_its_text(case):
+    ruleset, key, value = case
+    first = ruleset.with_overrides({key: value})
+    assert first[key] == value
+    # The text form is what the CLI and as_table() show; it reads back the same.
+    again = ruleset.with_overrides({key: first.rule(key).value_text()})
+    assert again[key] == value
+
+
+# --- the documentation matches the code ---------------------------------------------
+
+
+def _row(rule: Rule) -> str:
+    cells = [f"`{rule.key}`", rule.value_text(), rule.unit, rule.article,
+             rule.confidence, rule.note]
+    return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+
+
+def _doc_sections() -> dict[str, str]:
+    text = DOCS.read_text(encoding="utf-8")
+    parts = re.split(r"^## Version `([^`]+)`.*$", text, flags=re.MULTILINE)
+    return dict(zip(parts[1::2], parts[2::2], strict=True))
+
+
+@BOTH
+def test_docs_list_every_rule_of_each_version_as_in_the_code(ruleset: Ruleset):
+    section = _doc_sections()[ruleset.version]
+    table = [line for line in section.splitlines() if line.startswith("| `")]
+    assert table == [_row(rule) for rule in ruleset.rules]
+
+
+def test_docs_python_examples_run():
+    blocks = re.findall(r"```python\n(.*?)```", DOCS.read_text(encoding="utf-8"),
+                        flags=re.DOTALL)
+    assert blocks
+    namespace: dict[str, object] = {}
+    for block in blocks:
+        exec(compile(block, str(DOCS), "exec"), namespace)
