@@ -16,14 +16,17 @@ from hypothesis import HealthCheck, settings
 
 from plandebt import Ledger
 
-settings.register_profile("default", deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("ci", deadline=None, max_examples=60,
-                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    "default", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "ci", deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow]
+)
 settings.load_profile("ci" if os.environ.get("CI") else "default")
 
-PG_DSN = os.environ.get("PLANDEBT_TEST_POSTGRES",
-                        "postgresql://postgres@127.0.0.1:5432/test")
+PG_DSN = os.environ.get(
+    "PLANDEBT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"
+)
 REQUIRE_PG = bool(os.environ.get("PLANDEBT_REQUIRE_POSTGRES"))
 
 
@@ -36,10 +39,12 @@ def _pg_connect():  # type: ignore[no-untyped-def]
         pytest.skip("psycopg not installed")
     try:
         return psycopg.connect(PG_DSN, autocommit=True, connect_timeout=5)
-    except Exception as e:  # noqa: BLE001 - any failure means: no server here
+    except Exception as e:
         if REQUIRE_PG:
-            pytest.fail(f"PostgreSQL is required (PLANDEBT_REQUIRE_POSTGRES) but "
-                        f"{PG_DSN} is unreachable: {e}")
+            pytest.fail(
+                f"PostgreSQL is required (PLANDEBT_REQUIRE_POSTGRES) but "
+                f"{PG_DSN} is unreachable: {e}"
+            )
         pytest.skip(f"no PostgreSQL server at {PG_DSN}")
 
 
@@ -75,8 +80,9 @@ class Store:
             ledger.close()
 
 
-@pytest.fixture(params=["memory", "sqlite", pytest.param("postgres",
-                                                         marks=pytest.mark.postgres)])
+@pytest.fixture(
+    params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
 def store(request: pytest.FixtureRequest, tmp_path) -> Iterator[Store]:  # type: ignore[no-untyped-def]
     if request.param == "memory":
         first = Ledger.open("memory")

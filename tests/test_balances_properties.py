@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -23,8 +23,9 @@ FAR = date(2100, 1, 1)
 
 
 def record_each(facts: list[Fact]) -> Ledger:
-    ticks = (datetime(2030, 1, 1, tzinfo=timezone.utc).replace(microsecond=i)
-             for i in range(10**6))
+    ticks = (
+        datetime(2030, 1, 1, tzinfo=UTC).replace(microsecond=i) for i in range(10**6)
+    )
     ledger = Ledger.open("memory", clock=lambda: next(ticks))
     for fact in facts:
         ledger.record(fact)
@@ -44,12 +45,16 @@ def expected_movements(facts: list[Fact]) -> dict[str, dict[str, int]]:
         elif isinstance(fact, PaymentMade | RemissionGranted | ClaimWrittenOff):
             current[fact.id] = fact
     sums: dict[str, dict[str, int]] = {}
-    names = {PaymentMade: "paid", RemissionGranted: "remitted",
-             ClaimWrittenOff: "written_off"}
+    names = {
+        PaymentMade: "paid",
+        RemissionGranted: "remitted",
+        ClaimWrittenOff: "written_off",
+    }
     for fact in current.values():
         if fact is not None:
-            row = sums.setdefault(fact.claim, {"paid": 0, "remitted": 0,
-                                               "written_off": 0})
+            row = sums.setdefault(
+                fact.claim, {"paid": 0, "remitted": 0, "written_off": 0}
+            )
             row[names[type(fact)]] += fact.amount.cents
     return sums
 
@@ -60,37 +65,48 @@ def test_money_is_never_created_or_lost(facts: list[Fact]) -> None:
     model = expected_movements(facts)
     for b in view.claims:
         row = model.get(b.claim, {"paid": 0, "remitted": 0, "written_off": 0})
-        assert (b.paid.cents, b.remitted.cents, b.written_off.cents) == \
-            (row["paid"], row["remitted"], row["written_off"])
+        assert (b.paid.cents, b.remitted.cents, b.written_off.cents) == (
+            row["paid"],
+            row["remitted"],
+            row["written_off"],
+        )
         assert b.owed == b.paid + b.remitted + b.written_off + b.outstanding
         if b.admitted is not None:
             assert b.admitted <= b.declared
     total = view.total
-    assert total.owed == total.paid + total.remitted + total.written_off + \
-        total.outstanding
+    assert (
+        total.owed
+        == total.paid + total.remitted + total.written_off + total.outstanding
+    )
     for groups in (view.by_creditor(), view.by_rank(), view.by_freeze()):
-        assert sum(t.outstanding.cents for t in groups.values()) == \
-            total.outstanding.cents
+        assert (
+            sum(t.outstanding.cents for t in groups.values()) == total.outstanding.cents
+        )
         assert sum(t.claims for t in groups.values()) == total.claims
 
 
-@given(case_histories(), st.lists(st.dates(date(2014, 1, 1), date(2040, 1, 1)),
-                                  min_size=1, max_size=4))
+@given(
+    case_histories(),
+    st.lists(st.dates(date(2014, 1, 1), date(2040, 1, 1)), min_size=1, max_size=4),
+)
 def test_replaying_the_store_gives_the_incremental_views(
-        facts: list[Fact], days: list[date]) -> None:
+    facts: list[Fact], days: list[date]
+) -> None:
     ledger = record_each(facts)
     replayed = Ledger(ledger.app)  # a new index, read from the store
     replayed.rebuild()
     for day in days:
         for known in (None, len(facts) // 2, 1):
-            assert replayed.balances("CASE-1", day, known) == \
-                ledger.balances("CASE-1", day, known)
+            assert replayed.balances("CASE-1", day, known) == ledger.balances(
+                "CASE-1", day, known
+            )
 
 
 @settings(max_examples=40)
 @given(case_histories(max_operations=15), st.data())
 def test_views_as_known_at_k_ignore_everything_recorded_after_k(
-        facts: list[Fact], data: st.DataObject) -> None:
+    facts: list[Fact], data: st.DataObject
+) -> None:
     k = data.draw(st.integers(1, len(facts)), label="k")
     day = data.draw(st.dates(date(2014, 1, 1), date(2040, 1, 1)), label="as_of")
     full = record_each(facts)
@@ -112,13 +128,17 @@ def test_journal_export_then_restore_reproduces_every_view(facts: list[Fact]) ->
     restored.import_journal(exported, restore=True)
     assert list(restored.export()) == exported
     for k in range(0, len(facts) + 1, max(1, len(facts) // 4)):
-        assert restored.balances("CASE-1", FAR, known_at=k).claims == \
-            original.balances("CASE-1", FAR, known_at=k).claims
+        assert (
+            restored.balances("CASE-1", FAR, known_at=k).claims
+            == original.balances("CASE-1", FAR, known_at=k).claims
+        )
     # without restore, the facts get new recording times but the same balances
     replayed = Ledger.open("memory")
     replayed.import_journal(exported)
-    assert replayed.balances("CASE-1", FAR).claims == \
-        original.balances("CASE-1", FAR).claims
+    assert (
+        replayed.balances("CASE-1", FAR).claims
+        == original.balances("CASE-1", FAR).claims
+    )
 
 
 @given(case_histories(max_operations=10))
@@ -129,6 +149,7 @@ def test_every_fact_survives_its_journal_form(facts: list[Fact]) -> None:
 
 def test_totals_of_no_claims_are_zero() -> None:
     ledger = Ledger.open("memory")
-    ledger.open_case("X", procedure="sauvegarde", court="TC", debtor="D",
-                     opened_on=date(2022, 1, 3))
+    ledger.open_case(
+        "X", procedure="sauvegarde", court="TC", debtor="D", opened_on=date(2022, 1, 3)
+    )
     assert ledger.balances("X", date(2022, 1, 3)).total.outstanding == Money(0)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import threading
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from unittest import mock
 
 import pytest
+from tests.helpers import CASE, open_basic_case, snapshot
 
 from plandebt import (
     ConflictError,
@@ -16,7 +17,6 @@ from plandebt import (
     PaymentMade,
     UnknownReferenceError,
 )
-from tests.helpers import CASE, open_basic_case, snapshot
 
 
 def test_records_and_reads_back_a_case(store) -> None:
@@ -33,8 +33,9 @@ def test_a_second_writer_sees_what_the_first_recorded(store) -> None:
     open_basic_case(first)
     second = store.open()
     assert snapshot(second) == snapshot(first)
-    second.pay(CASE, "C1", amount="10.00", paid_on=date(2023, 1, 1),
-               basis="plan_dividend")
+    second.pay(
+        CASE, "C1", amount="10.00", paid_on=date(2023, 1, 1), basis="plan_dividend"
+    )
     assert first.balances(CASE, date(2023, 1, 2)).claim("C1").paid == Money(1000)
 
 
@@ -51,16 +52,29 @@ def test_same_client_reference_records_once(store) -> None:
     ledger = store.open()
     open_basic_case(ledger)
     before = snapshot(ledger)
-    again = ledger.declare_claim(CASE, "C1", creditor="URSSAF", amount="900000.00",
-                                 origin_on=date(2021, 12, 31),
-                                 rank="privileged_social",
-                                 declared_on=date(2022, 5, 2), client_ref="declare-C1")
+    again = ledger.declare_claim(
+        CASE,
+        "C1",
+        creditor="URSSAF",
+        amount="900000.00",
+        origin_on=date(2021, 12, 31),
+        rank="privileged_social",
+        declared_on=date(2022, 5, 2),
+        client_ref="declare-C1",
+    )
     assert snapshot(ledger) == before
     assert again.seq == 4
     with pytest.raises(IdempotencyConflictError):
-        ledger.declare_claim(CASE, "C9", creditor="URSSAF", amount="1.00",
-                             origin_on=date(2021, 12, 31), rank="unsecured",
-                             declared_on=date(2022, 5, 2), client_ref="declare-C1")
+        ledger.declare_claim(
+            CASE,
+            "C9",
+            creditor="URSSAF",
+            amount="1.00",
+            origin_on=date(2021, 12, 31),
+            rank="unsecured",
+            declared_on=date(2022, 5, 2),
+            client_ref="declare-C1",
+        )
     assert snapshot(ledger) == before
 
 
@@ -69,20 +83,23 @@ def test_a_stale_writer_gets_a_conflict_and_a_retry_succeeds(store) -> None:
     open_basic_case(first)
     second = store.open()
     second.history(CASE)  # second has loaded the case
-    first.pay(CASE, "C1", amount="1.00", paid_on=date(2023, 1, 1),
-              basis="plan_dividend")
+    first.pay(
+        CASE, "C1", amount="1.00", paid_on=date(2023, 1, 1), basis="plan_dividend"
+    )
     # Make the second writer skip its look at the store, as if the first writer's
     # save landed between that look and its own save.
     stale = Ledger._load
 
-    def no_refresh(self, ref, fresh=False):  # noqa: ANN001, ANN202
+    def no_refresh(self, ref, fresh=False):
         return stale(self, ref, fresh=False)
 
     with mock.patch.object(Ledger, "_load", no_refresh), pytest.raises(ConflictError):
-        second.pay(CASE, "C2", amount="2.00", paid_on=date(2023, 1, 1),
-                   basis="plan_dividend")
-    second.pay(CASE, "C2", amount="2.00", paid_on=date(2023, 1, 1),
-               basis="plan_dividend")
+        second.pay(
+            CASE, "C2", amount="2.00", paid_on=date(2023, 1, 1), basis="plan_dividend"
+        )
+    second.pay(
+        CASE, "C2", amount="2.00", paid_on=date(2023, 1, 1), basis="plan_dividend"
+    )
     final = store.open().balances(CASE, date(2024, 1, 1))
     assert final.claim("C1").paid == Money(100)
     assert final.claim("C2").paid == Money(200)
@@ -97,9 +114,14 @@ def test_concurrent_writers_lose_no_event(store) -> None:
 
     def work(ledger: Ledger, claim: str) -> None:
         for i in range(per_writer):
-            fact = PaymentMade.build(case=CASE, claim=claim, amount="1.00",
-                                     effective_on="2023-01-01", basis="plan_dividend",
-                                     client_ref=f"{claim}-{i}")
+            fact = PaymentMade.build(
+                case=CASE,
+                claim=claim,
+                amount="1.00",
+                effective_on="2023-01-01",
+                basis="plan_dividend",
+                client_ref=f"{claim}-{i}",
+            )
             while True:
                 try:
                     ledger.record(fact)
@@ -107,8 +129,10 @@ def test_concurrent_writers_lose_no_event(store) -> None:
                 except ConflictError:
                     continue
 
-    threads = [threading.Thread(target=work, args=(w, c))
-               for w, c in zip(writers, ["C1", "C2"], strict=True)]
+    threads = [
+        threading.Thread(target=work, args=(w, c))
+        for w, c in zip(writers, ["C1", "C2"], strict=True)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -122,10 +146,20 @@ def test_a_batch_is_all_or_nothing(store) -> None:
     ledger = store.open()
     open_basic_case(ledger)
     before = snapshot(ledger)
-    good = PaymentMade.build(case=CASE, claim="C1", amount="5.00",
-                             effective_on="2023-01-01", basis="plan_dividend")
-    bad = PaymentMade.build(case=CASE, claim="NOPE", amount="5.00",
-                            effective_on="2023-01-01", basis="plan_dividend")
+    good = PaymentMade.build(
+        case=CASE,
+        claim="C1",
+        amount="5.00",
+        effective_on="2023-01-01",
+        basis="plan_dividend",
+    )
+    bad = PaymentMade.build(
+        case=CASE,
+        claim="NOPE",
+        amount="5.00",
+        effective_on="2023-01-01",
+        basis="plan_dividend",
+    )
     with pytest.raises(UnknownReferenceError):
         ledger.record_all([good, bad])
     assert snapshot(ledger) == before
@@ -138,8 +172,9 @@ def test_several_cases_share_one_store(store) -> None:
     ledger = store.open()
     open_basic_case(ledger, "CASE-A")
     open_basic_case(ledger, "CASE-B")
-    ledger.pay("CASE-B", "C1", amount="3.00", paid_on=date(2023, 1, 1),
-               basis="plan_dividend")
+    ledger.pay(
+        "CASE-B", "C1", amount="3.00", paid_on=date(2023, 1, 1), basis="plan_dividend"
+    )
     reader = store.open()
     assert reader.cases() == ["CASE-A", "CASE-B"]
     assert reader.balances("CASE-A", date(2024, 1, 1)).total.paid == Money(0)
@@ -152,20 +187,23 @@ def test_rebuild_reads_every_case_again(store) -> None:
     open_basic_case(ledger, "CASE-B")
     reader = store.open()
     assert reader.rebuild() == 10
-    assert reader.balances("CASE-A", date(2024, 1, 1)) == \
-        ledger.balances("CASE-A", date(2024, 1, 1))
+    assert reader.balances("CASE-A", date(2024, 1, 1)) == ledger.balances(
+        "CASE-A", date(2024, 1, 1)
+    )
 
 
 def test_known_at_a_datetime_hides_later_records(store) -> None:
-    ticks = iter(datetime(2026, 1, day, tzinfo=timezone.utc) for day in range(1, 30))
+    ticks = iter(datetime(2026, 1, day, tzinfo=UTC) for day in range(1, 30))
     ledger = Ledger(store.open().app, clock=lambda: next(ticks))
     open_basic_case(ledger)  # recorded on 1..5 January
     ledger.admit_claim(CASE, "C1", decided_on=date(2022, 9, 1), amount="800000.00")
-    view = ledger.balances(CASE, date(2023, 1, 1),
-                           known_at=datetime(2026, 1, 5, 12, tzinfo=timezone.utc))
+    view = ledger.balances(
+        CASE, date(2023, 1, 1), known_at=datetime(2026, 1, 5, 12, tzinfo=UTC)
+    )
     assert view.claim("C1").admitted is None and view.position == 5
-    assert ledger.balances(CASE, date(2023, 1, 1)).claim("C1").admitted == \
-        Money.parse("800000")
+    assert ledger.balances(CASE, date(2023, 1, 1)).claim("C1").admitted == Money.parse(
+        "800000"
+    )
 
 
 def test_unknown_case_is_a_typed_error(store) -> None:

@@ -160,14 +160,16 @@ def test_overriding_twice_keeps_the_versions_value_as_the_default():
 
 
 def test_overrides_accept_every_type_in_its_own_form():
-    ruleset = POST.with_overrides({
-        "min_annuity_step_up_percent": Decimal("12.5"),
-        "small_claims_holder_exclusion_percent": "0.25",
-        "severance_months_pay_per_year": "1/5",
-        "accepted_delays_may_exceed_plan_max": True,
-        "small_claim_max": Money(300_00),
-        "plan_max_years": 12,
-    })
+    ruleset = POST.with_overrides(
+        {
+            "min_annuity_step_up_percent": Decimal("12.5"),
+            "small_claims_holder_exclusion_percent": "0.25",
+            "severance_months_pay_per_year": "1/5",
+            "accepted_delays_may_exceed_plan_max": True,
+            "small_claim_max": Money(300_00),
+            "plan_max_years": 12,
+        }
+    )
     assert ruleset["min_annuity_step_up_percent"] == Decimal("12.5")
     assert ruleset["small_claims_holder_exclusion_percent"] == Decimal("0.25")
     assert ruleset["severance_months_pay_per_year"] == Fraction(1, 5)
@@ -178,12 +180,19 @@ def test_overrides_accept_every_type_in_its_own_form():
 
 
 def test_the_table_shows_overridden_values_and_their_default():
-    rows = {row["key"]: row for row in
-            POST.with_overrides({"small_claim_max": "300"}).as_table()}
+    rows = {
+        row["key"]: row
+        for row in POST.with_overrides({"small_claim_max": "300"}).as_table()
+    }
     assert rows["small_claim_max"] == {
-        "key": "small_claim_max", "value": "300.00", "unit": "EUR",
-        "article": "C. com. R626-34 (L626-20 II)", "confidence": "S",
-        "overridden": True, "source": "python", "default": "500.00",
+        "key": "small_claim_max",
+        "value": "300.00",
+        "unit": "EUR",
+        "article": "C. com. R626-34 (L626-20 II)",
+        "confidence": "S",
+        "overridden": True,
+        "source": "python",
+        "default": "500.00",
         "note": POST.rule("small_claim_max").note,
     }
     assert rows["plan_max_years"]["value"] == "10"
@@ -206,36 +215,45 @@ def test_a_post_reform_only_key_is_refused_before_the_reform():
     assert POST_REFORM in err.value.reason
 
 
-@pytest.mark.parametrize(("key", "value"), [
-    ("plan_max_years", "ten"),
-    ("plan_max_years", True),
-    ("plan_max_years", Decimal("10")),
-    ("plan_max_years", "10.5"),
-    ("small_claim_max", 300),  # a bare int: euros or cents?
-    ("small_claim_max", "3.001"),
-    ("small_claim_max", Money(300_00, "USD")),
-    ("small_claim_max", True),
-    ("min_annuity_percent", "five"),
-    ("min_annuity_percent", "NaN"),
-    ("min_annuity_percent", Money(5_00)),
-    ("severance_months_pay_per_year", "1/0"),
-    ("accepted_delays_may_exceed_plan_max", 1),
-    ("accepted_delays_may_exceed_plan_max", "maybe"),
-    ("plan_max_years", [10]),
-    ("plan_max_years", -1),
-    ("min_annuity_percent", "-5"),
-    ("small_claim_max", "-1.00"),
-])
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("plan_max_years", "ten"),
+        ("plan_max_years", True),
+        ("plan_max_years", Decimal("10")),
+        ("plan_max_years", "10.5"),
+        ("small_claim_max", 300),  # a bare int: euros or cents?
+        ("small_claim_max", "3.001"),
+        ("small_claim_max", Money(300_00, "USD")),
+        ("small_claim_max", True),
+        ("min_annuity_percent", "five"),
+        ("min_annuity_percent", "NaN"),
+        ("min_annuity_percent", Money(5_00)),
+        ("severance_months_pay_per_year", "1/0"),
+        ("accepted_delays_may_exceed_plan_max", 1),
+        ("accepted_delays_may_exceed_plan_max", "maybe"),
+        ("plan_max_years", [10]),
+        ("plan_max_years", -1),
+        ("min_annuity_percent", "-5"),
+        ("small_claim_max", "-1.00"),
+    ],
+)
 def test_a_value_of_the_wrong_type_or_sign_is_refused_naming_the_key(key, value):
     with pytest.raises(InvalidInputError) as err:
         POST.with_overrides({key: value})
     assert err.value.field == key
 
 
-@pytest.mark.parametrize("key", [
-    "plan_max_years", "min_annuity_percent", "small_claim_max",
-    "severance_months_pay_per_year", "accepted_delays_may_exceed_plan_max",
-])
+@pytest.mark.parametrize(
+    "key",
+    [
+        "plan_max_years",
+        "min_annuity_percent",
+        "small_claim_max",
+        "severance_months_pay_per_year",
+        "accepted_delays_may_exceed_plan_max",
+    ],
+)
 def test_floats_are_refused(key):
     with pytest.raises(InvalidInputError) as err:
         POST.with_overrides({key: 0.5})
@@ -268,7 +286,9 @@ def _write(tmp_path: Path, text: str) -> Path:
 
 
 def test_toml_overrides_change_values_and_mark_them(tmp_path):
-    path = _write(tmp_path, """
+    path = _write(
+        tmp_path,
+        """
 version = "pre-2021-10-01"
 
 [overrides]
@@ -277,7 +297,8 @@ observation_max_months_sauvegarde = 12
 small_claims_holder_exclusion_percent = 0.25
 severance_months_pay_per_year_beyond = "1/3"
 accepted_delays_may_exceed_plan_max = true
-""")
+""",
+    )
     ruleset = PRE.from_toml(path)
     assert ruleset.version == PRE_REFORM
     assert ruleset["small_claim_max"] == Money(300_00)
@@ -287,7 +308,8 @@ accepted_delays_may_exceed_plan_max = true
     assert type(exclusion) is Decimal and exclusion == Decimal("0.25")
     assert ruleset["accepted_delays_may_exceed_plan_max"] is True
     assert {r.key for r in ruleset.overridden()} == {
-        "small_claim_max", "observation_max_months_sauvegarde",
+        "small_claim_max",
+        "observation_max_months_sauvegarde",
         "small_claims_holder_exclusion_percent",
         "severance_months_pay_per_year_beyond",
         "accepted_delays_may_exceed_plan_max",
@@ -312,16 +334,19 @@ def test_toml_written_for_another_version_is_refused(tmp_path):
     assert err.value.field == "version"
 
 
-@pytest.mark.parametrize(("text", "field"), [
-    ('small_claim_max = "300.00"\n', "small_claim_max"),  # outside [overrides]
-    ('[overrides]\nsmall_claims_max = "300.00"\n', "small_claims_max"),
-    ("[overrides]\nplan_max_years = 12.0\n", "plan_max_years"),
-    ("[overrides]\nsmall_claim_max = 300\n", "small_claim_max"),
-    ("[overrides]\nplan_max_years = nan\n", "plan_max_years"),
-    ("overrides = 3\n", "overrides"),
-    ("version = 2021\n", "version"),
-    ("[overrides\n", "overrides_file"),
-])
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ('small_claim_max = "300.00"\n', "small_claim_max"),  # outside [overrides]
+        ('[overrides]\nsmall_claims_max = "300.00"\n', "small_claims_max"),
+        ("[overrides]\nplan_max_years = 12.0\n", "plan_max_years"),
+        ("[overrides]\nsmall_claim_max = 300\n", "small_claim_max"),
+        ("[overrides]\nplan_max_years = nan\n", "plan_max_years"),
+        ("overrides = 3\n", "overrides"),
+        ("version = 2021\n", "version"),
+        ("[overrides\n", "overrides_file"),
+    ],
+)
 def test_bad_toml_is_refused_naming_the_field(tmp_path, text, field):
     with pytest.raises(InvalidInputError) as err:
         POST.from_toml(_write(tmp_path, text))
@@ -386,8 +411,14 @@ def test_any_valid_value_round_trips_through_python_and_its_text(case):
 
 
 def _row(rule: Rule) -> str:
-    cells = [f"`{rule.key}`", rule.value_text(), rule.unit, rule.article,
-             rule.confidence, rule.note]
+    cells = [
+        f"`{rule.key}`",
+        rule.value_text(),
+        rule.unit,
+        rule.article,
+        rule.confidence,
+        rule.note,
+    ]
     return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
 
 
@@ -405,8 +436,9 @@ def test_docs_list_every_rule_of_each_version_as_in_the_code(ruleset: Ruleset):
 
 
 def test_docs_python_examples_run():
-    blocks = re.findall(r"```python\n(.*?)```", DOCS.read_text(encoding="utf-8"),
-                        flags=re.DOTALL)
+    blocks = re.findall(
+        r"```python\n(.*?)```", DOCS.read_text(encoding="utf-8"), flags=re.DOTALL
+    )
     assert blocks
     namespace: dict[str, object] = {}
     for block in blocks:

@@ -50,8 +50,9 @@ def percents_adding_up_to(draw, hundredths_total):
     """1 to 15 non-negative percentages with at most 2 decimals, adding up to
     `hundredths_total` hundredths of a percent: cut points on [0, total]."""
     n = draw(st.integers(min_value=1, max_value=15))
-    cuts = sorted(draw(st.lists(st.integers(0, hundredths_total),
-                                min_size=n - 1, max_size=n - 1)))
+    cuts = sorted(
+        draw(st.lists(st.integers(0, hundredths_total), min_size=n - 1, max_size=n - 1))
+    )
     bounds = [0, *cuts, hundredths_total]
     return [Decimal(b - a) / 100 for a, b in pairwise(bounds)]
 
@@ -64,8 +65,9 @@ percents_up_to_100 = st.integers(0, 10_000).flatmap(percents_adding_up_to)
 
 
 @given(claims, percents_up_to_100, first_dues)
-def test_instalments_add_up_to_the_rounded_share_of_the_claim(claim, percents,
-                                                              first_due):
+def test_instalments_add_up_to_the_rounded_share_of_the_claim(
+    claim, percents, first_due
+):
     schedule = percent_schedule(claim, percents, ADOPTED, first_due)
     share = Fraction(claim.cents) * Fraction(sum(percents)) / 100
     assert total(amounts(schedule)) == Money(round_half_away(share))
@@ -73,7 +75,8 @@ def test_instalments_add_up_to_the_rounded_share_of_the_claim(claim, percents,
 
 @given(claims, percents_of_100, first_dues)
 def test_instalments_add_up_exactly_to_the_claim_when_percents_make_100(
-        claim, percents, first_due):
+    claim, percents, first_due
+):
     assert sum(percents) == 100
     schedule = percent_schedule(claim, percents, ADOPTED, first_due)
     assert total(amounts(schedule)) == claim
@@ -90,8 +93,9 @@ def test_each_instalment_is_within_a_cent_of_its_exact_value(claim, percents):
 
 
 @given(claims, percents_up_to_100, adoption_dates, first_dues)
-def test_due_dates_strictly_increase_one_per_plan_year(claim, percents, adopted,
-                                                       first_due):
+def test_due_dates_strictly_increase_one_per_plan_year(
+    claim, percents, adopted, first_due
+):
     schedule = percent_schedule(claim, percents, adopted, first_due)
     assert [i.number for i in schedule] == list(range(1, len(percents) + 1))
     for earlier, later in pairwise(schedule):
@@ -105,54 +109,106 @@ def test_due_dates_strictly_increase_one_per_plan_year(claim, percents, adopted,
 
 
 def test_seed_schedule_of_3447000_matches_the_primer_table():
-    schedule = percent_schedule(euros("3447000.00"), PRIMER_PERCENTS, ADOPTED,
-                                FirstDue.FIRST_ANNIVERSARY)
-    assert amounts(schedule) == [euros(a) for a in (
-        "68940.00", "103410.00", "172350.00", "275760.00", "344700.00",
-        "413640.00", "413640.00", "517050.00", "517050.00", "620460.00")]
+    schedule = percent_schedule(
+        euros("3447000.00"), PRIMER_PERCENTS, ADOPTED, FirstDue.FIRST_ANNIVERSARY
+    )
+    assert amounts(schedule) == [
+        euros(a)
+        for a in (
+            "68940.00",
+            "103410.00",
+            "172350.00",
+            "275760.00",
+            "344700.00",
+            "413640.00",
+            "413640.00",
+            "517050.00",
+            "517050.00",
+            "620460.00",
+        )
+    ]
     assert total(amounts(schedule)) == euros("3447000.00")
 
 
 def test_a_10000_euro_creditor_gets_the_same_percentages_of_its_claim():
-    schedule = percent_schedule(euros("10000"), PRIMER_PERCENTS, ADOPTED,
-                                FirstDue.FIRST_ANNIVERSARY)
-    assert amounts(schedule) == [euros(a) for a in (
-        "200", "300", "500", "800", "1000", "1200", "1200", "1500", "1500", "1800")]
+    schedule = percent_schedule(
+        euros("10000"), PRIMER_PERCENTS, ADOPTED, FirstDue.FIRST_ANNIVERSARY
+    )
+    assert amounts(schedule) == [
+        euros(a)
+        for a in (
+            "200",
+            "300",
+            "500",
+            "800",
+            "1000",
+            "1200",
+            "1200",
+            "1500",
+            "1500",
+            "1800",
+        )
+    ]
 
 
 def test_the_scheduled_base_after_carve_outs_matches_the_primer():
-    schedule = percent_schedule(euros("3350000"), PRIMER_PERCENTS, ADOPTED,
-                                FirstDue.FIRST_ANNIVERSARY)
-    assert amounts(schedule) == [euros(a) for a in (
-        "67000", "100500", "167500", "268000", "335000",
-        "402000", "402000", "502500", "502500", "603000")]
+    schedule = percent_schedule(
+        euros("3350000"), PRIMER_PERCENTS, ADOPTED, FirstDue.FIRST_ANNIVERSARY
+    )
+    assert amounts(schedule) == [
+        euros(a)
+        for a in (
+            "67000",
+            "100500",
+            "167500",
+            "268000",
+            "335000",
+            "402000",
+            "402000",
+            "502500",
+            "502500",
+            "603000",
+        )
+    ]
 
 
 def test_first_instalment_exactly_one_year_after_adoption():
-    schedule = percent_schedule(euros("10000"), PRIMER_PERCENTS, ADOPTED,
-                                FirstDue.FIRST_ANNIVERSARY)
+    schedule = percent_schedule(
+        euros("10000"), PRIMER_PERCENTS, ADOPTED, FirstDue.FIRST_ANNIVERSARY
+    )
     assert schedule[0].due_on == date(2025, 6, 12)
-    assert [i.due_on for i in schedule] == [anniversary(ADOPTED, k)
-                                            for k in range(1, 11)]
+    assert [i.due_on for i in schedule] == [
+        anniversary(ADOPTED, k) for k in range(1, 11)
+    ]
 
 
 def test_first_instalment_at_adoption_then_on_each_anniversary():
-    schedule = percent_schedule(euros("10000"), PRIMER_PERCENTS, ADOPTED,
-                                FirstDue.AT_ADOPTION)
+    schedule = percent_schedule(
+        euros("10000"), PRIMER_PERCENTS, ADOPTED, FirstDue.AT_ADOPTION
+    )
     assert schedule[0].due_on == ADOPTED
     assert schedule[-1].due_on == date(2033, 6, 12)
 
 
 def test_a_plan_adopted_on_29_february_pays_on_28_february_in_common_years():
-    schedule = percent_schedule(euros("1000"), [25, 25, 25, 25], date(2024, 2, 29),
-                                FirstDue.FIRST_ANNIVERSARY)
+    schedule = percent_schedule(
+        euros("1000"), [25, 25, 25, 25], date(2024, 2, 29), FirstDue.FIRST_ANNIVERSARY
+    )
     assert [i.due_on for i in schedule] == [
-        date(2025, 2, 28), date(2026, 2, 28), date(2027, 2, 28), date(2028, 2, 29)]
+        date(2025, 2, 28),
+        date(2026, 2, 28),
+        date(2027, 2, 28),
+        date(2028, 2, 29),
+    ]
 
 
 def test_a_zero_percent_year_keeps_its_zero_instalment():
-    schedule = percent_schedule(euros("10000"), [0, 0, 5, 5, 5, 10, 10, 10, 10, 10],
-                                ADOPTED, FirstDue.FIRST_ANNIVERSARY)
+    schedule = percent_schedule(
+        euros("10000"),
+        [0, 0, 5, 5, 5, 10, 10, 10, 10, 10],
+        ADOPTED,
+        FirstDue.FIRST_ANNIVERSARY,
+    )
     assert len(schedule) == 10
     assert schedule[0].amount == Money.zero()
     assert schedule[2].number == 3 and schedule[2].amount == euros("500")
@@ -160,22 +216,30 @@ def test_a_zero_percent_year_keeps_its_zero_instalment():
 
 def test_percents_under_100_leave_the_rest_unscheduled():
     # Primer §8: the L626-18 minimums alone add up to 65 %.
-    schedule = percent_schedule(euros("10000"), [0, 0, 5, 5, 5, 10, 10, 10, 10, 10],
-                                ADOPTED, FirstDue.FIRST_ANNIVERSARY)
+    schedule = percent_schedule(
+        euros("10000"),
+        [0, 0, 5, 5, 5, 10, 10, 10, 10, 10],
+        ADOPTED,
+        FirstDue.FIRST_ANNIVERSARY,
+    )
     assert total(amounts(schedule)) == euros("6500")
 
 
 def test_cumulative_rounding_spreads_the_odd_cent():
-    schedule = percent_schedule(Money(100), [Decimal("33.33"), Decimal("33.33"),
-                                             Decimal("33.34")],
-                                ADOPTED, FirstDue.FIRST_ANNIVERSARY)
+    schedule = percent_schedule(
+        Money(100),
+        [Decimal("33.33"), Decimal("33.33"), Decimal("33.34")],
+        ADOPTED,
+        FirstDue.FIRST_ANNIVERSARY,
+    )
     assert [i.amount.cents for i in schedule] == [33, 34, 33]
 
 
 def test_percents_may_be_ints_or_decimals():
     as_ints = percent_schedule(euros("10000"), [50, 50], ADOPTED, FirstDue.AT_ADOPTION)
-    as_decimals = percent_schedule(euros("10000"), [Decimal("50.00"), Decimal(50)],
-                                   ADOPTED, FirstDue.AT_ADOPTION)
+    as_decimals = percent_schedule(
+        euros("10000"), [Decimal("50.00"), Decimal(50)], ADOPTED, FirstDue.AT_ADOPTION
+    )
     assert as_ints == as_decimals
 
 
@@ -233,13 +297,15 @@ def test_an_unknown_first_due_is_refused():
 def test_a_lump_sum_is_one_instalment_of_the_whole_claim():
     # L626-20: superprivileged wage claims and small claims paid at adoption.
     assert lump_sum(euros("85000"), ADOPTED) == [
-        Instalment(number=1, due_on=ADOPTED, amount=euros("85000"))]
+        Instalment(number=1, due_on=ADOPTED, amount=euros("85000"))
+    ]
 
 
 def test_rescheduling_spreads_what_remains_from_the_modification_date():
     modified_on = date(2027, 3, 1)
-    schedule = reschedule(euros("2826540"), [20, 20, 20, 20, 20], modified_on,
-                          FirstDue.FIRST_ANNIVERSARY)
+    schedule = reschedule(
+        euros("2826540"), [20, 20, 20, 20, 20], modified_on, FirstDue.FIRST_ANNIVERSARY
+    )
     assert [i.number for i in schedule] == [1, 2, 3, 4, 5]
     assert schedule[0].due_on == date(2028, 3, 1)
     assert total(amounts(schedule)) == euros("2826540")
@@ -250,8 +316,9 @@ def test_rescheduling_spreads_what_remains_from_the_modification_date():
 
 @pytest.fixture
 def seed():
-    return percent_schedule(euros("10000"), PRIMER_PERCENTS, ADOPTED,
-                            FirstDue.FIRST_ANNIVERSARY)
+    return percent_schedule(
+        euros("10000"), PRIMER_PERCENTS, ADOPTED, FirstDue.FIRST_ANNIVERSARY
+    )
 
 
 def test_nothing_is_due_before_the_first_anniversary(seed):

@@ -50,6 +50,7 @@ def check(*kinds: type[Fact]) -> Callable[[Check], Check]:
         for kind in kinds:
             _CHECKS[kind] = function
         return function
+
     return register
 
 
@@ -65,8 +66,10 @@ def replay_duplicate(index: CaseIndex, fact: Fact) -> Fact | None:
     assert first is not None
     if first.payload() != fact.payload():
         raise IdempotencyConflictError(
-            "client_ref", fact.client_ref,
-            f"already used for fact {first.id} ({first.kind}) with other values")
+            "client_ref",
+            fact.client_ref,
+            f"already used for fact {first.id} ({first.kind}) with other values",
+        )
     return existing if existing is not None else first
 
 
@@ -81,8 +84,10 @@ def decide(index: CaseIndex, fact: Fact) -> None:
             raise UnknownReferenceError("case", fact.case, "no such case is opened")
         if fact.effective_on < opening.effective_on:
             raise InvalidInputError(
-                "effective_on", fact.effective_on.isoformat(),
-                f"is before the opening judgment of {opening.effective_on.isoformat()}")
+                "effective_on",
+                fact.effective_on.isoformat(),
+                f"is before the opening judgment of {opening.effective_on.isoformat()}",
+            )
     if fact.id in index.versions:
         raise DuplicateError("id", fact.id, "a fact with this id is already recorded")
     checker = _CHECKS.get(type(fact))
@@ -96,19 +101,28 @@ def decide(index: CaseIndex, fact: Fact) -> None:
 @check(CaseOpened)
 def _opened(index: CaseIndex, fact: CaseOpened) -> None:
     if fact.bodacc_published_on and fact.bodacc_published_on < fact.effective_on:
-        raise InvalidInputError("bodacc_published_on", fact.bodacc_published_on.isoformat(),
-                                "the BODACC publishes the judgment after it is given")
+        raise InvalidInputError(
+            "bodacc_published_on",
+            fact.bodacc_published_on.isoformat(),
+            "the BODACC publishes the judgment after it is given",
+        )
     if fact.cessation_on and fact.cessation_on > fact.effective_on:
-        raise InvalidInputError("cessation_on", fact.cessation_on.isoformat(),
-                                "cessation des paiements cannot follow the opening")
+        raise InvalidInputError(
+            "cessation_on",
+            fact.cessation_on.isoformat(),
+            "cessation des paiements cannot follow the opening",
+        )
 
 
 @check(CaseConverted)
 def _converted(index: CaseIndex, fact: CaseConverted) -> None:
     current = index.procedure_facts()[-1]
     if getattr(current, "procedure", None) == fact.procedure:
-        raise InvalidInputError("procedure", fact.procedure.value,
-                                "the case already is under this procedure")
+        raise InvalidInputError(
+            "procedure",
+            fact.procedure.value,
+            "the case already is under this procedure",
+        )
 
 
 # --- creditors and claims -------------------------------------------------------------
@@ -128,8 +142,11 @@ def _declared(index: CaseIndex, fact: ClaimDeclared, replacing: bool = False) ->
         raise UnknownReferenceError("creditor", fact.creditor, "no such creditor")
     _positive(fact.amount)
     if fact.origin_on > fact.effective_on:
-        raise InvalidInputError("origin_on", fact.origin_on.isoformat(),
-                                "a claim cannot be declared before it arises")
+        raise InvalidInputError(
+            "origin_on",
+            fact.origin_on.isoformat(),
+            "a claim cannot be declared before it arises",
+        )
 
 
 def _claim(index: CaseIndex, fact: Fact) -> ClaimDeclared:
@@ -143,9 +160,12 @@ def _claim(index: CaseIndex, fact: Fact) -> ClaimDeclared:
 def _decision(index: CaseIndex, fact: Fact) -> ClaimDeclared:
     declared = _claim(index, fact)
     if fact.effective_on < declared.effective_on:
-        raise InvalidInputError("effective_on", fact.effective_on.isoformat(),
-                                "a decision cannot precede the claim's declaration "
-                                f"of {declared.effective_on.isoformat()}")
+        raise InvalidInputError(
+            "effective_on",
+            fact.effective_on.isoformat(),
+            "a decision cannot precede the claim's declaration "
+            f"of {declared.effective_on.isoformat()}",
+        )
     return declared
 
 
@@ -156,9 +176,11 @@ def _admitted(index: CaseIndex, fact: ClaimAdmitted) -> None:
         _positive(fact.amount)
         if fact.amount > declared.amount:
             raise InvalidInputError(
-                "amount", fact.amount.plain(),
+                "amount",
+                fact.amount.plain(),
                 f"exceeds the declared {declared.amount.plain()}: a claim is admitted "
-                "at most for what was declared")
+                "at most for what was declared",
+            )
 
 
 @check(ClaimRejected, ClaimContested, ClaimForeclosed, ClaimRelieved)
@@ -177,9 +199,12 @@ def _relief(index: CaseIndex, fact: ReliefRequested) -> None:
 def _status_in(index: CaseIndex, fact: Fact, allowed: set[str]) -> None:
     status = claim_balance(index, fact.claim, fact.effective_on, index.head).status
     if status not in allowed:
-        raise InvalidInputError("claim", fact.claim,
-                                f"is {status} on {fact.effective_on.isoformat()}; "
-                                f"{fact.kind} needs it {' or '.join(sorted(allowed))}")
+        raise InvalidInputError(
+            "claim",
+            fact.claim,
+            f"is {status} on {fact.effective_on.isoformat()}; "
+            f"{fact.kind} needs it {' or '.join(sorted(allowed))}",
+        )
 
 
 # --- money ------------------------------------------------------------------------------
@@ -195,13 +220,19 @@ def _payment(index: CaseIndex, fact: PaymentMade) -> None:
     _claim(index, fact)
     _positive(fact.amount)
     if fact.basis is PaymentBasis.JC_AUTHORISATION and not fact.authorisation_ref:
-        raise InvalidInputError("authorisation_ref", None, "a payment authorised by the "
-                                "juge-commissaire names the order (L622-7 II)")
+        raise InvalidInputError(
+            "authorisation_ref",
+            None,
+            "a payment authorised by the juge-commissaire names the order (L622-7 II)",
+        )
 
 
 @check(RemissionGranted, ClaimWrittenOff)
-def _reduction(index: CaseIndex, fact: RemissionGranted | ClaimWrittenOff,
-               replaced: Money | None = None) -> None:
+def _reduction(
+    index: CaseIndex,
+    fact: RemissionGranted | ClaimWrittenOff,
+    replaced: Money | None = None,
+) -> None:
     _claim(index, fact)
     _positive(fact.amount)
     # A reduction cannot exceed what is still owed, whatever the date: it is checked
@@ -211,8 +242,9 @@ def _reduction(index: CaseIndex, fact: RemissionGranted | ClaimWrittenOff,
     if replaced is not None:
         owed = owed + replaced
     if fact.amount > owed:
-        raise InvalidInputError("amount", fact.amount.plain(),
-                                f"exceeds the {owed.plain()} still owed")
+        raise InvalidInputError(
+            "amount", fact.amount.plain(), f"exceeds the {owed.plain()} still owed"
+        )
 
 
 # --- corrections ------------------------------------------------------------------------
@@ -225,8 +257,12 @@ def _target(index: CaseIndex, fact_id: str, field: str) -> Fact:
     if target is None:
         raise InvalidInputError(field, fact_id, "this fact is voided")
     if isinstance(target, FactCorrected | FactVoided):
-        raise InvalidInputError(field, fact_id, "a correction is itself corrected by "
-                                "correcting or voiding the original fact")
+        raise InvalidInputError(
+            field,
+            fact_id,
+            "a correction is itself corrected by "
+            "correcting or voiding the original fact",
+        )
     return target
 
 
@@ -237,19 +273,26 @@ def _correction(index: CaseIndex, fact: FactCorrected) -> None:
         raise InvalidInputError("changes", fact.changes, "names no field to change")
     for key in fact.changes:
         if key in ENVELOPE or key in target.identity:
-            raise InvalidInputError(f"changes.{key}", fact.changes[key],
-                                    "cannot be corrected: void the fact and record "
-                                    "a new one")
+            raise InvalidInputError(
+                f"changes.{key}",
+                fact.changes[key],
+                "cannot be corrected: void the fact and record a new one",
+            )
     try:
         replacement = corrected(target, fact)
     except InvalidInputError as e:
         raise InvalidInputError(f"changes.{e.field}", e.value, e.reason) from e
     opening = index.opening()
     assert opening is not None
-    if not isinstance(target, CaseOpened) and \
-            replacement.effective_on < opening.effective_on:
-        raise InvalidInputError("changes.effective_on", replacement.effective_on,
-                                "is before the opening judgment")
+    if (
+        not isinstance(target, CaseOpened)
+        and replacement.effective_on < opening.effective_on
+    ):
+        raise InvalidInputError(
+            "changes.effective_on",
+            replacement.effective_on,
+            "is before the opening judgment",
+        )
     if isinstance(replacement, ClaimDeclared):
         _declared(index, replacement, replacing=True)
         _still_consistent(index, target.claim, replacement.amount)
@@ -257,31 +300,48 @@ def _correction(index: CaseIndex, fact: FactCorrected) -> None:
         _opened(index, replacement)
     elif isinstance(replacement, RemissionGranted | ClaimWrittenOff):
         _reduction(index, replacement, replaced=target.amount)
-    elif type(replacement) in _CHECKS and not isinstance(replacement, CaseConverted |
-                                                           CreditorRegistered):
+    elif type(replacement) in _CHECKS and not isinstance(
+        replacement, CaseConverted | CreditorRegistered
+    ):
         _CHECKS[type(replacement)](index, replacement)
 
 
 def _still_consistent(index: CaseIndex, claim: str, declared: Money) -> None:
     for other in index.facts_about(claim):
-        if isinstance(other, ClaimAdmitted) and other.amount and other.amount > declared:
-            raise InvalidInputError("changes.amount", declared.plain(),
-                                    f"is below the {other.amount.plain()} admitted")
+        if (
+            isinstance(other, ClaimAdmitted)
+            and other.amount
+            and other.amount > declared
+        ):
+            raise InvalidInputError(
+                "changes.amount",
+                declared.plain(),
+                f"is below the {other.amount.plain()} admitted",
+            )
 
 
 @check(FactVoided)
 def _void(index: CaseIndex, fact: FactVoided) -> None:
     target = _target(index, fact.voids, "voids")
     if isinstance(target, CaseOpened):
-        raise InvalidInputError("voids", fact.voids, "the opening judgment cannot be "
-                                "voided; correct it instead")
+        raise InvalidInputError(
+            "voids",
+            fact.voids,
+            "the opening judgment cannot be voided; correct it instead",
+        )
     if isinstance(target, CreditorRegistered):
         for claim in index.creditor_claims.get(target.creditor, ()):
             if index.declaration(claim) is not None:
-                raise InvalidInputError("voids", fact.voids, f"creditor has live claim "
-                                        f"{claim}: void its claims first")
+                raise InvalidInputError(
+                    "voids",
+                    fact.voids,
+                    f"creditor has live claim {claim}: void its claims first",
+                )
     if isinstance(target, ClaimDeclared):
         for other in index.facts_about(target.claim):
             if other.id != target.id:
-                raise InvalidInputError("voids", fact.voids, f"claim has live fact "
-                                        f"{other.id} ({other.kind}): void it first")
+                raise InvalidInputError(
+                    "voids",
+                    fact.voids,
+                    f"claim has live fact {other.id} ({other.kind}): void it first",
+                )

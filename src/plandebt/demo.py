@@ -34,10 +34,22 @@ _CREDITORS = [
 _CLAIMS: list[tuple[str, str, str, str | None, str, str]] = [
     ("URSSAF-1", "URSSAF", "912400.00", "898750.00", "2021-12-31", "privileged_social"),
     ("DGFIP-1", "DGFIP", "214380.00", "214380.00", "2021-12-31", "privileged_tax"),
-    ("SMARTCOOP-2020", "SMARTCOOP", "640000.00", "640000.00", "2020-12-31",
-     "unsecured"),
-    ("SMARTCOOP-2021", "SMARTCOOP", "585000.00", "585000.00", "2021-12-31",
-     "unsecured"),
+    (
+        "SMARTCOOP-2020",
+        "SMARTCOOP",
+        "640000.00",
+        "640000.00",
+        "2020-12-31",
+        "unsecured",
+    ),
+    (
+        "SMARTCOOP-2021",
+        "SMARTCOOP",
+        "585000.00",
+        "585000.00",
+        "2021-12-31",
+        "unsecured",
+    ),
     ("SMARTBE-CC", "SMARTBE", "410000.00", "410000.00", "2021-11-30", "unsecured"),
     ("BANK-LOAN", "BANK", "350000.00", "350000.00", "2021-06-30", "secured"),
     ("LANDLORD-1", "LANDLORD", "96200.00", "96200.00", "2022-02-28", "unsecured"),
@@ -56,34 +68,70 @@ OPENED_ON = "2022-03-14"
 def illustrative_journal() -> list[dict[str, Any]]:
     """The illustrative case as journal lines (what `plandebt demo` records)."""
     case = CASE
-    lines: list[dict[str, Any]] = [{
-        "kind": "case.opened", "case": case, "id": "opening",
-        "effective_on": OPENED_ON, "procedure": "redressement_judiciaire",
-        "court": "Tribunal judiciaire (illustrative)",
-        "debtor": "Smart France coopérative (illustrative)",
-        "judgment_ref": "RG 22/00123 (illustrative)",
-        "bodacc_published_on": "2022-03-27", "cessation_on": "2022-02-28",
-    }]
+    lines: list[dict[str, Any]] = [
+        {
+            "kind": "case.opened",
+            "case": case,
+            "id": "opening",
+            "effective_on": OPENED_ON,
+            "procedure": "redressement_judiciaire",
+            "court": "Tribunal judiciaire (illustrative)",
+            "debtor": "Smart France coopérative (illustrative)",
+            "judgment_ref": "RG 22/00123 (illustrative)",
+            "bodacc_published_on": "2022-03-27",
+            "cessation_on": "2022-02-28",
+        }
+    ]
     for creditor, name, kind, abroad in _CREDITORS:
-        lines.append({"kind": "creditor.registered", "case": case,
-                      "id": f"creditor-{creditor}", "effective_on": OPENED_ON,
-                      "creditor": creditor, "name": name, "creditor_kind": kind,
-                      "abroad": abroad})
+        lines.append(
+            {
+                "kind": "creditor.registered",
+                "case": case,
+                "id": f"creditor-{creditor}",
+                "effective_on": OPENED_ON,
+                "creditor": creditor,
+                "name": name,
+                "creditor_kind": kind,
+                "abroad": abroad,
+            }
+        )
     for claim, creditor, declared, _admitted, origin, rank in _CLAIMS:
         by = "mandataire" if creditor == "AGS" else "creditor"
-        lines.append({"kind": "claim.declared", "case": case, "id": f"declare-{claim}",
-                      "effective_on": "2022-05-10", "claim": claim,
-                      "creditor": creditor, "amount": declared, "origin_on": origin,
-                      "rank": rank, "declared_by": by})
+        lines.append(
+            {
+                "kind": "claim.declared",
+                "case": case,
+                "id": f"declare-{claim}",
+                "effective_on": "2022-05-10",
+                "claim": claim,
+                "creditor": creditor,
+                "amount": declared,
+                "origin_on": origin,
+                "rank": rank,
+                "declared_by": by,
+            }
+        )
     for claim, _creditor, declared, admitted, _origin, _rank in _CLAIMS:
         if admitted is None:
-            lines.append({"kind": "claim.contested", "case": case,
-                          "id": f"contest-{claim}", "effective_on": "2022-09-20",
-                          "claim": claim, "reason": "lawsuit pending (illustrative)"})
+            lines.append(
+                {
+                    "kind": "claim.contested",
+                    "case": case,
+                    "id": f"contest-{claim}",
+                    "effective_on": "2022-09-20",
+                    "claim": claim,
+                    "reason": "lawsuit pending (illustrative)",
+                }
+            )
             continue
-        line = {"kind": "claim.admitted", "case": case, "id": f"admit-{claim}",
-                "effective_on": "2022-09-20", "claim": claim,
-                "decision_ref": "Ordonnance JC 22/45 (illustrative)"}
+        line = {
+            "kind": "claim.admitted",
+            "case": case,
+            "id": f"admit-{claim}",
+            "effective_on": "2022-09-20",
+            "claim": claim,
+            "decision_ref": "Ordonnance JC 22/45 (illustrative)",
+        }
         if admitted != declared:
             line["amount"] = admitted
         lines.append(line)
@@ -91,25 +139,56 @@ def illustrative_journal() -> list[dict[str, Any]]:
         # A post-opening claim paid at maturity (L622-17), and a frozen claim paid
         # during the observation period without any basis: it happened, it is recorded
         # and the compliance checks will flag it (L622-7).
-        {"kind": "creditor.registered", "case": case, "id": "creditor-CLEANING-late",
-         "effective_on": OPENED_ON, "creditor": "CLEANING-2", "name":
-         "Nettoyage (post-opening contract)", "creditor_kind": "supplier"},
-        {"kind": "claim.declared", "case": case, "id": "declare-CLEANING-POST",
-         "effective_on": "2022-04-30", "claim": "CLEANING-POST", "creditor":
-         "CLEANING-2", "amount": "2400.00", "origin_on": "2022-04-30",
-         "rank": "post_opening", "declared_by": "debtor_list"},
-        {"kind": "payment.made", "case": case, "id": "pay-CLEANING-POST",
-         "effective_on": "2022-05-30", "claim": "CLEANING-POST", "amount": "2400.00",
-         "basis": "post_opening_at_maturity"},
-        {"kind": "payment.made", "case": case, "id": "pay-IT-unlawful",
-         "effective_on": "2022-04-05", "claim": "IT-1", "amount": "1200.00",
-         "basis": "none"},
+        {
+            "kind": "creditor.registered",
+            "case": case,
+            "id": "creditor-CLEANING-late",
+            "effective_on": OPENED_ON,
+            "creditor": "CLEANING-2",
+            "name": "Nettoyage (post-opening contract)",
+            "creditor_kind": "supplier",
+        },
+        {
+            "kind": "claim.declared",
+            "case": case,
+            "id": "declare-CLEANING-POST",
+            "effective_on": "2022-04-30",
+            "claim": "CLEANING-POST",
+            "creditor": "CLEANING-2",
+            "amount": "2400.00",
+            "origin_on": "2022-04-30",
+            "rank": "post_opening",
+            "declared_by": "debtor_list",
+        },
+        {
+            "kind": "payment.made",
+            "case": case,
+            "id": "pay-CLEANING-POST",
+            "effective_on": "2022-05-30",
+            "claim": "CLEANING-POST",
+            "amount": "2400.00",
+            "basis": "post_opening_at_maturity",
+        },
+        {
+            "kind": "payment.made",
+            "case": case,
+            "id": "pay-IT-unlawful",
+            "effective_on": "2022-04-05",
+            "claim": "IT-1",
+            "amount": "1200.00",
+            "basis": "none",
+        },
         # The URSSAF declaration is corrected: views as known before the correction
         # still show the old declared amount.
-        {"kind": "fact.corrected", "case": case, "id": "correct-URSSAF-declared",
-         "effective_on": "2022-05-10", "corrects": "declare-URSSAF-1",
-         "changes": {"amount": "912450.00"},
-         "reason": "clerical error in the declaration (illustrative)"},
+        {
+            "kind": "fact.corrected",
+            "case": case,
+            "id": "correct-URSSAF-declared",
+            "effective_on": "2022-05-10",
+            "corrects": "declare-URSSAF-1",
+            "changes": {"amount": "912450.00"},
+            "reason": "clerical error in the declaration (illustrative)",
+        },
     ]
     return lines
 

@@ -15,8 +15,9 @@ from plandebt.errors import InvalidInputError, JournalError
 from plandebt.events import Fact
 
 
-def parse_lines(lines: Iterable[str | dict[str, Any]], *, keep_recording: bool = False
-                ) -> list[tuple[int, Fact]]:
+def parse_lines(
+    lines: Iterable[str | dict[str, Any]], *, keep_recording: bool = False
+) -> list[tuple[int, Fact]]:
     """Parses journal lines into facts, with their 1-based line numbers. Blank lines
     are skipped. `seq` is always reassigned by the ledger; `recorded_at` is kept only
     when `keep_recording` (a restore)."""
@@ -29,8 +30,9 @@ def parse_lines(lines: Iterable[str | dict[str, Any]], *, keep_recording: bool =
                 try:
                     data = json.loads(line)
                 except json.JSONDecodeError as e:
-                    raise InvalidInputError("line", line.strip()[:80],
-                                            f"is not JSON: {e.msg}") from e
+                    raise InvalidInputError(
+                        "line", line.strip()[:80], f"is not JSON: {e.msg}"
+                    ) from e
             else:
                 data = line
             if not isinstance(data, dict):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from eventsourcing.persistence import IntegrityError, PersistenceError
@@ -50,7 +50,7 @@ Clock = Callable[[], datetime]
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class _Case:
@@ -73,8 +73,9 @@ class Ledger:
         self._cases: dict[str, _Case] = {}
 
     @classmethod
-    def open(cls, target: str | os.PathLike[str] | None = None,
-             clock: Clock = utc_now) -> Ledger:
+    def open(
+        cls, target: str | os.PathLike[str] | None = None, clock: Clock = utc_now
+    ) -> Ledger:
         """Opens a store: "memory", a SQLite file path, or a PostgreSQL URL
         ("postgresql://user@host:5432/dbname?schema=name"). With no target, reads the
         PLANDEBT_DB environment variable, else uses memory."""
@@ -125,14 +126,19 @@ class Ledger:
                 except InvalidInputError as e:
                     e.position = position  # type: ignore[attr-defined]
                     raise
-            streams = [c.stream for c in touched.values()
-                       if c.stream is not None and c.stream.pending_events]
+            streams = [
+                c.stream
+                for c in touched.values()
+                if c.stream is not None and c.stream.pending_events
+            ]
             if streams:
                 self.app.save(*streams)
         except IntegrityError as e:
             self._forget(touched)
-            raise ConflictError("another writer recorded facts in the same case "
-                                "first; nothing was written, retry") from e
+            raise ConflictError(
+                "another writer recorded facts in the same case "
+                "first; nothing was written, retry"
+            ) from e
         except BaseException:
             self._forget(touched)
             raise
@@ -150,8 +156,11 @@ class Ledger:
         if restore and fact.recorded_at is not None:
             recorded_at = fact.recorded_at
             if last is not None and recorded_at < last:
-                raise InvalidInputError("recorded_at", recorded_at.isoformat(),
-                                        "goes back before the case's last recording")
+                raise InvalidInputError(
+                    "recorded_at",
+                    recorded_at.isoformat(),
+                    "goes back before the case's last recording",
+                )
         else:
             # Recording times never go back within a case, so that "known at K" is a
             # prefix of the case's log even if the machine's clock is set back.
@@ -204,8 +213,9 @@ class Ledger:
         start = 1
         recorder = self.app.recorder
         while True:
-            page = recorder.select_notifications(start=start, limit=1000,
-                                                 topics=[STARTED_TOPIC])
+            page = recorder.select_notifications(
+                start=start, limit=1000, topics=[STARTED_TOPIC]
+            )
             if not page:
                 return refs
             for notification in page:
@@ -232,7 +242,8 @@ class Ledger:
                 if case is None:
                     stream = domain_event.mutate(None)
                     case = by_stream[domain_event.originator_id] = _Case(
-                        stream, CaseIndex(stream.case))
+                        stream, CaseIndex(stream.case)
+                    )
                     self._cases[stream.case] = case
                     continue
                 case.stream = domain_event.mutate(case.stream)
@@ -261,8 +272,9 @@ class Ledger:
             for fact in self.history(ref):
                 yield fact.to_dict()
 
-    def import_journal(self, lines: Iterable[str | dict[str, Any]], *,
-                       restore: bool = False) -> list[Fact]:
+    def import_journal(
+        self, lines: Iterable[str | dict[str, Any]], *, restore: bool = False
+    ) -> list[Fact]:
         """Records a journal (JSON Lines text lines, or dicts) atomically. A bad line
         is refused with its 1-based line number and nothing from the journal is
         written. `restore=True` keeps each line's recording time (a backup restored
@@ -294,8 +306,9 @@ class Ledger:
         """A creditor; effective_on defaults to the opening date."""
         if "effective_on" not in fields:
             fields["effective_on"] = self._opened_on(case)
-        return self.record(CreditorRegistered.build(case=case, creditor=creditor,
-                                                    **fields))
+        return self.record(
+            CreditorRegistered.build(case=case, creditor=creditor, **fields)
+        )
 
     def declare_claim(self, case: str, claim: str, **fields: Any) -> Fact:
         """Fields: creditor, amount, origin_on, rank, declared_on (or effective_on),
@@ -307,20 +320,24 @@ class Ledger:
     def admit_claim(self, case: str, claim: str, **fields: Any) -> Fact:
         """Fields: decided_on (or effective_on), amount (omit: in full), rank,
         decision_ref."""
-        return self.record(ClaimAdmitted.build(case=case, claim=claim,
-                                               **_decided(fields)))
+        return self.record(
+            ClaimAdmitted.build(case=case, claim=claim, **_decided(fields))
+        )
 
     def reject_claim(self, case: str, claim: str, **fields: Any) -> Fact:
-        return self.record(ClaimRejected.build(case=case, claim=claim,
-                                               **_decided(fields)))
+        return self.record(
+            ClaimRejected.build(case=case, claim=claim, **_decided(fields))
+        )
 
     def contest_claim(self, case: str, claim: str, **fields: Any) -> Fact:
-        return self.record(ClaimContested.build(case=case, claim=claim,
-                                                **_decided(fields)))
+        return self.record(
+            ClaimContested.build(case=case, claim=claim, **_decided(fields))
+        )
 
     def foreclose_claim(self, case: str, claim: str, **fields: Any) -> Fact:
-        return self.record(ClaimForeclosed.build(case=case, claim=claim,
-                                                 **_decided(fields)))
+        return self.record(
+            ClaimForeclosed.build(case=case, claim=claim, **_decided(fields))
+        )
 
     def request_relief(self, case: str, claim: str, **fields: Any) -> Fact:
         if "requested_on" in fields:
@@ -328,8 +345,9 @@ class Ledger:
         return self.record(ReliefRequested.build(case=case, claim=claim, **fields))
 
     def relieve_claim(self, case: str, claim: str, **fields: Any) -> Fact:
-        return self.record(ClaimRelieved.build(case=case, claim=claim,
-                                               **_decided(fields)))
+        return self.record(
+            ClaimRelieved.build(case=case, claim=claim, **_decided(fields))
+        )
 
     def pay(self, case: str, claim: str, **fields: Any) -> Fact:
         """Fields: amount, paid_on (value date, or effective_on), basis,
@@ -344,14 +362,16 @@ class Ledger:
     def write_off(self, case: str, claim: str, **fields: Any) -> Fact:
         return self.record(ClaimWrittenOff.build(case=case, claim=claim, **fields))
 
-    def correct(self, case: str, fact_id: str, changes: dict[str, Any], **fields: Any
-                ) -> Fact:
+    def correct(
+        self, case: str, fact_id: str, changes: dict[str, Any], **fields: Any
+    ) -> Fact:
         """Corrects fields of a recorded fact from now on. effective_on defaults to
         the corrected fact's own date."""
         if "effective_on" not in fields:
             fields["effective_on"] = self._fact_date(case, fact_id)
-        return self.record(FactCorrected.build(case=case, corrects=fact_id,
-                                               changes=changes, **fields))
+        return self.record(
+            FactCorrected.build(case=case, corrects=fact_id, changes=changes, **fields)
+        )
 
     def void(self, case: str, fact_id: str, **fields: Any) -> Fact:
         if "effective_on" not in fields:
@@ -382,6 +402,7 @@ def _as_date(value: Any) -> date:
         try:
             return date.fromisoformat(value)
         except ValueError as e:
-            raise InvalidInputError("as_of", value, "must be a date like 2026-06-30"
-                                    ) from e
+            raise InvalidInputError(
+                "as_of", value, "must be a date like 2026-06-30"
+            ) from e
     return value

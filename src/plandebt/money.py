@@ -33,8 +33,12 @@ def _check_cents(instance: Any, attribute: attrs.Attribute, value: Any) -> None:
 
 
 def _check_currency(instance: Any, attribute: attrs.Attribute, value: Any) -> None:
-    if not (isinstance(value, str) and len(value) == 3 and value.isalpha()
-            and value.isupper()):
+    if not (
+        isinstance(value, str)
+        and len(value) == 3
+        and value.isalpha()
+        and value.isupper()
+    ):
         raise InvalidInputError("currency", value, "must be an ISO 4217 code like EUR")
 
 
@@ -52,8 +56,9 @@ class Money:
         return cls(0, currency)
 
     @classmethod
-    def parse(cls, text: str, currency: str = DEFAULT_CURRENCY,
-              field: str = "amount") -> Money:
+    def parse(
+        cls, text: str, currency: str = DEFAULT_CURRENCY, field: str = "amount"
+    ) -> Money:
         """Parses "3447000.00", "3 447 000,00", "3447000", "3,447,000.00",
         "-12,5", optionally followed by "€" or the currency code.
 
@@ -87,8 +92,9 @@ class Money:
         return cls(-cents if sign == "-" else cents, currency)
 
     @classmethod
-    def coerce(cls, value: Any, currency: str = DEFAULT_CURRENCY,
-               field: str = "amount") -> Money:
+    def coerce(
+        cls, value: Any, currency: str = DEFAULT_CURRENCY, field: str = "amount"
+    ) -> Money:
         """Turns boundary input into Money: Money as is, a string parsed, a Decimal
         with at most two decimals. Floats and bare integers are refused: a float is
         inexact, and a bare integer is ambiguous (euros or cents?)."""
@@ -105,10 +111,14 @@ class Money:
                 raise InvalidInputError(field, value, "has more than two decimals")
             return cls(int(exact * 100), currency)
         if isinstance(value, float):
-            raise InvalidInputError(field, value, "floats are refused: give a string "
-                                    "like \"1234.56\" or Money(cents)")
-        raise InvalidInputError(field, value, "give a string like \"1234.56\", a Decimal "
-                                "or Money(cents)")
+            raise InvalidInputError(
+                field,
+                value,
+                'floats are refused: give a string like "1234.56" or Money(cents)',
+            )
+        raise InvalidInputError(
+            field, value, 'give a string like "1234.56", a Decimal or Money(cents)'
+        )
 
     # --- arithmetic ---------------------------------------------------------------
 
@@ -116,8 +126,11 @@ class Money:
         if not isinstance(other, Money):
             raise TypeError(f"cannot combine Money with {type(other).__name__}")
         if other.currency != self.currency:
-            raise InvalidInputError("currency", other.currency,
-                                    f"cannot mix {self.currency} and {other.currency}")
+            raise InvalidInputError(
+                "currency",
+                other.currency,
+                f"cannot mix {self.currency} and {other.currency}",
+            )
         return other
 
     def __add__(self, other: Money) -> Money:
@@ -167,8 +180,9 @@ class Money:
 
         Used for one-off percentages; to cut a whole into parts use `split` or
         `cumulative_parts`, which guarantee the parts add up."""
-        return Money(round_half_away(Fraction(self.cents) * _fraction(ratio)),
-                     self.currency)
+        return Money(
+            round_half_away(Fraction(self.cents) * _fraction(ratio)), self.currency
+        )
 
     def split(self, weights: Sequence[int | Fraction | Decimal]) -> list[Money]:
         """Splits into parts proportional to `weights` that add up exactly.
@@ -178,8 +192,11 @@ class Money:
         earliest part, so the result is deterministic."""
         fracs = [_fraction(w) for w in weights]
         if not fracs or any(f < 0 for f in fracs) or sum(fracs) == 0:
-            raise InvalidInputError("weights", list(weights),
-                                    "need at least one positive weight and none negative")
+            raise InvalidInputError(
+                "weights",
+                list(weights),
+                "need at least one positive weight and none negative",
+            )
         total = sum(fracs)
         sign = -1 if self.cents < 0 else 1
         whole = abs(self.cents)
@@ -191,8 +208,9 @@ class Money:
             floors[i] += 1
         return [Money(sign * c, self.currency) for c in floors]
 
-    def cumulative_parts(self, percents: Sequence[Fraction | Decimal | int]
-                         ) -> list[Money]:
+    def cumulative_parts(
+        self, percents: Sequence[Fraction | Decimal | int]
+    ) -> list[Money]:
         """Cuts this amount into instalments of the given percentages.
 
         Cumulative rounding: part k = round(total × cum%ₖ) − round(total × cum%ₖ₋₁),

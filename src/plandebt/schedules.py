@@ -60,8 +60,9 @@ def _check_amount(field: str, amount: Any) -> Money:
     if not isinstance(amount, Money):
         raise InvalidInputError(field, amount, "must be Money")
     if amount.is_negative:
-        raise InvalidInputError(field, amount, "a schedule repays a claim: the "
-                                "amount cannot be negative")
+        raise InvalidInputError(
+            field, amount, "a schedule repays a claim: the amount cannot be negative"
+        )
     return amount
 
 
@@ -75,19 +76,26 @@ def _check_date(field: str, value: Any) -> date:
 def _check_percents(percents: Any) -> list[Decimal]:
     """The percentages as Decimals, or InvalidInputError on field "percents"."""
     if isinstance(percents, str | bytes) or not isinstance(percents, Sequence):
-        raise InvalidInputError("percents", percents,
-                                "must be a list of percentages (Decimal or int)")
+        raise InvalidInputError(
+            "percents", percents, "must be a list of percentages (Decimal or int)"
+        )
     if not percents:
-        raise InvalidInputError("percents", list(percents),
-                                "need at least one plan year")
+        raise InvalidInputError(
+            "percents", list(percents), "need at least one plan year"
+        )
     checked: list[Decimal] = []
     for i, p in enumerate(percents, start=1):
         if isinstance(p, float):
-            raise InvalidInputError("percents", p, f"year {i}: floats are refused, "
-                                    "give a Decimal like Decimal(\"2.5\") or an int")
+            raise InvalidInputError(
+                "percents",
+                p,
+                f"year {i}: floats are refused, "
+                'give a Decimal like Decimal("2.5") or an int',
+            )
         if isinstance(p, bool) or not isinstance(p, int | Decimal):
-            raise InvalidInputError("percents", p,
-                                    f"year {i}: must be a Decimal or an int")
+            raise InvalidInputError(
+                "percents", p, f"year {i}: must be a Decimal or an int"
+            )
         value = Decimal(p)
         if not value.is_finite():
             raise InvalidInputError("percents", p, f"year {i}: is not a number")
@@ -95,13 +103,18 @@ def _check_percents(percents: Any) -> list[Decimal]:
             raise InvalidInputError("percents", p, f"year {i}: cannot be negative")
         checked.append(value)
     if sum(checked) > _HUNDRED:
-        raise InvalidInputError("percents", list(percents),
-                                f"add up to {sum(checked)} %, more than 100 %")
+        raise InvalidInputError(
+            "percents", list(percents), f"add up to {sum(checked)} %, more than 100 %"
+        )
     return checked
 
 
-def percent_schedule(amount: Money, percents: Sequence[Decimal | int],
-                     adopted_on: date, first_due: FirstDue) -> list[Instalment]:
+def percent_schedule(
+    amount: Money,
+    percents: Sequence[Decimal | int],
+    adopted_on: date,
+    first_due: FirstDue,
+) -> list[Instalment]:
     """One instalment per plan year, `percents[k-1]` % of `amount` for year k.
 
     Due dates: with FIRST_ANNIVERSARY instalment k falls on the k-th anniversary
@@ -129,9 +142,10 @@ def percent_schedule(amount: Money, percents: Sequence[Decimal | int],
         raise InvalidInputError("first_due", first_due, "must be a FirstDue")
     offset = 0 if first_due is FirstDue.FIRST_ANNIVERSARY else -1
     parts = amount.cumulative_parts(checked)
-    return [Instalment(number=k, due_on=anniversary(adopted_on, k + offset),
-                       amount=part)
-            for k, part in enumerate(parts, start=1)]
+    return [
+        Instalment(number=k, due_on=anniversary(adopted_on, k + offset), amount=part)
+        for k, part in enumerate(parts, start=1)
+    ]
 
 
 def lump_sum(amount: Money, due_on: date) -> list[Instalment]:
@@ -146,8 +160,12 @@ def lump_sum(amount: Money, due_on: date) -> list[Instalment]:
     return [Instalment(number=1, due_on=due_on, amount=amount)]
 
 
-def reschedule(remaining: Money, percents: Sequence[Decimal | int],
-               from_date: date, first_due: FirstDue) -> list[Instalment]:
+def reschedule(
+    remaining: Money,
+    percents: Sequence[Decimal | int],
+    from_date: date,
+    first_due: FirstDue,
+) -> list[Instalment]:
     """Spreads what remains of a claim again, counting years from `from_date`.
 
     A substantial modification of the plan (L626-26) is decided by the court;

@@ -14,7 +14,7 @@ ledger's own validation accepts, so every history can be recorded as it is. Need
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from hypothesis import strategies as st
 
@@ -64,22 +64,40 @@ def money_texts(draw: st.DrawFn) -> tuple[Money, str]:
     return amount, amount.french(symbol=style == "french_symbol")
 
 
-def dates(min_value: date = date(2010, 1, 1), max_value: date = date(2035, 12, 31)
-          ) -> st.SearchStrategy[date]:
+def dates(
+    min_value: date = date(2010, 1, 1), max_value: date = date(2035, 12, 31)
+) -> st.SearchStrategy[date]:
     return st.dates(min_value, max_value)
 
 
-_OPERATIONS = ["admit", "admit_part", "reject", "contest", "pay", "pay", "pay", "remit",
-               "write_off", "correct_payment", "void_payment", "correct_declared"]
+_OPERATIONS = [
+    "admit",
+    "admit_part",
+    "reject",
+    "contest",
+    "pay",
+    "pay",
+    "pay",
+    "remit",
+    "write_off",
+    "correct_payment",
+    "void_payment",
+    "correct_declared",
+]
 
 
 @st.composite
-def case_histories(draw: st.DrawFn, case: str = "CASE-1", max_creditors: int = 4,
-                   max_claims: int = 8, max_operations: int = 30) -> list[Fact]:
+def case_histories(
+    draw: st.DrawFn,
+    case: str = "CASE-1",
+    max_creditors: int = 4,
+    max_claims: int = 8,
+    max_operations: int = 30,
+) -> list[Fact]:
     """A valid history of one case, in recording order (facts not yet stamped)."""
     index = CaseIndex(case)
     accepted: list[Fact] = []
-    clock = datetime(2030, 1, 1, tzinfo=timezone.utc)
+    clock = datetime(2030, 1, 1, tzinfo=UTC)
 
     def offer(fact: Fact) -> bool:
         try:
@@ -92,27 +110,48 @@ def case_histories(draw: st.DrawFn, case: str = "CASE-1", max_creditors: int = 4
 
     opened = draw(dates(date(2015, 1, 1), date(2025, 12, 31)))
     n = len(accepted)
-    offer(CaseOpened(case=case, id=f"f{n}", effective_on=opened,
-                     procedure=draw(st.sampled_from(list(ProcedureKind))),
-                     court="Tribunal", debtor="Debtor SA",
-                     bodacc_published_on=opened + timedelta(days=draw(st.integers(0, 30)))))
+    offer(
+        CaseOpened(
+            case=case,
+            id=f"f{n}",
+            effective_on=opened,
+            procedure=draw(st.sampled_from(list(ProcedureKind))),
+            court="Tribunal",
+            debtor="Debtor SA",
+            bodacc_published_on=opened + timedelta(days=draw(st.integers(0, 30))),
+        )
+    )
     creditors = [f"CR{i}" for i in range(draw(st.integers(1, max_creditors)))]
     for creditor in creditors:
-        offer(CreditorRegistered(case=case, id=f"f{len(accepted)}", effective_on=opened,
-                                 creditor=creditor, name=f"Creditor {creditor}",
-                                 creditor_kind=draw(st.sampled_from(list(CreditorKind))),
-                                 abroad=draw(st.booleans())))
+        offer(
+            CreditorRegistered(
+                case=case,
+                id=f"f{len(accepted)}",
+                effective_on=opened,
+                creditor=creditor,
+                name=f"Creditor {creditor}",
+                creditor_kind=draw(st.sampled_from(list(CreditorKind))),
+                abroad=draw(st.booleans()),
+            )
+        )
     claims: list[str] = []
     for i in range(draw(st.integers(1, max_claims))):
         declared_on = opened + timedelta(days=draw(st.integers(0, 400)))
         origin_on = declared_on - timedelta(days=draw(st.integers(0, 900)))
         claim = f"C{i}"
-        if offer(ClaimDeclared(
-                case=case, id=f"f{len(accepted)}", effective_on=declared_on, claim=claim,
+        if offer(
+            ClaimDeclared(
+                case=case,
+                id=f"f{len(accepted)}",
+                effective_on=declared_on,
+                claim=claim,
                 creditor=draw(st.sampled_from(creditors)),
-                amount=draw(money(1, 10**9)), origin_on=origin_on,
+                amount=draw(money(1, 10**9)),
+                origin_on=origin_on,
                 rank=draw(st.sampled_from(list(Rank))),
-                declared_by=draw(st.sampled_from(list(DeclaredBy))))):
+                declared_by=draw(st.sampled_from(list(DeclaredBy))),
+            )
+        ):
             claims.append(claim)
     money_facts: list[Fact] = []
     for _ in range(draw(st.integers(0, max_operations))):
@@ -127,37 +166,69 @@ def case_histories(draw: st.DrawFn, case: str = "CASE-1", max_creditors: int = 4
         if op == "admit":
             fact = ClaimAdmitted(case=case, id=fid, effective_on=when, claim=claim)
         elif op == "admit_part":
-            fact = ClaimAdmitted(case=case, id=fid, effective_on=when, claim=claim,
-                                 amount=amount)
+            fact = ClaimAdmitted(
+                case=case, id=fid, effective_on=when, claim=claim, amount=amount
+            )
         elif op == "reject":
             fact = ClaimRejected(case=case, id=fid, effective_on=when, claim=claim)
         elif op == "contest":
             fact = ClaimContested(case=case, id=fid, effective_on=when, claim=claim)
         elif op == "pay":
-            fact = PaymentMade(case=case, id=fid, effective_on=when, claim=claim,
-                               amount=amount,
-                               basis=draw(st.sampled_from([b for b in PaymentBasis
-                                           if b is not PaymentBasis.JC_AUTHORISATION])))
+            fact = PaymentMade(
+                case=case,
+                id=fid,
+                effective_on=when,
+                claim=claim,
+                amount=amount,
+                basis=draw(
+                    st.sampled_from(
+                        [
+                            b
+                            for b in PaymentBasis
+                            if b is not PaymentBasis.JC_AUTHORISATION
+                        ]
+                    )
+                ),
+            )
         elif op == "remit":
-            fact = RemissionGranted(case=case, id=fid, effective_on=when, claim=claim,
-                                    amount=amount, basis=RemissionBasis.CREDITOR_AGREEMENT)
+            fact = RemissionGranted(
+                case=case,
+                id=fid,
+                effective_on=when,
+                claim=claim,
+                amount=amount,
+                basis=RemissionBasis.CREDITOR_AGREEMENT,
+            )
         elif op == "write_off":
-            fact = ClaimWrittenOff(case=case, id=fid, effective_on=when, claim=claim,
-                                   amount=amount)
+            fact = ClaimWrittenOff(
+                case=case, id=fid, effective_on=when, claim=claim, amount=amount
+            )
         elif op == "correct_declared":
-            fact = FactCorrected(case=case, id=fid, effective_on=declared.effective_on,
-                                 corrects=declared.id,
-                                 changes={"amount": draw(money(1, 10**9)).plain()})
+            fact = FactCorrected(
+                case=case,
+                id=fid,
+                effective_on=declared.effective_on,
+                corrects=declared.id,
+                changes={"amount": draw(money(1, 10**9)).plain()},
+            )
         elif money_facts:
             target = draw(st.sampled_from(money_facts))
             if op == "void_payment":
-                fact = FactVoided(case=case, id=fid, effective_on=target.effective_on,
-                                  voids=target.id)
+                fact = FactVoided(
+                    case=case, id=fid, effective_on=target.effective_on, voids=target.id
+                )
             else:
-                fact = FactCorrected(case=case, id=fid, effective_on=target.effective_on,
-                                     corrects=target.id,
-                                     changes={"amount": draw(money(1, 10**9)).plain()})
-        if fact is not None and offer(fact) and isinstance(
-                fact, PaymentMade | RemissionGranted | ClaimWrittenOff):
+                fact = FactCorrected(
+                    case=case,
+                    id=fid,
+                    effective_on=target.effective_on,
+                    corrects=target.id,
+                    changes={"amount": draw(money(1, 10**9)).plain()},
+                )
+        if (
+            fact is not None
+            and offer(fact)
+            and isinstance(fact, PaymentMade | RemissionGranted | ClaimWrittenOff)
+        ):
             money_facts.append(fact)
     return accepted

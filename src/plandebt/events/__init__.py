@@ -45,6 +45,7 @@ __all__ = [
     "FactVoided",
     "PaymentBasis",
     "PaymentMade",
+    "ProcedureKind",
     "Rank",
     "ReliefRequested",
     "RemissionBasis",

@@ -17,7 +17,7 @@ import types
 import typing
 import uuid
 from collections.abc import Callable, Mapping
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar, TypeVar
 
@@ -75,8 +75,11 @@ class Fact:
         kind = data.get("kind")
         fact_class = _REGISTRY.get(kind) if isinstance(kind, str) else None
         if fact_class is None:
-            raise InvalidInputError("kind", kind, "unknown fact kind; known: "
-                                    + ", ".join(sorted(_REGISTRY)))
+            raise InvalidInputError(
+                "kind",
+                kind,
+                "unknown fact kind; known: " + ", ".join(sorted(_REGISTRY)),
+            )
         if cls is not Fact and not issubclass(fact_class, cls):
             raise InvalidInputError("kind", kind, f"is not a {cls.__name__}")
         return fact_class.build(**{k: v for k, v in data.items() if k != "kind"})
@@ -95,7 +98,9 @@ class Fact:
             kwargs[name] = None if value is None else decode(value, name)
         for name, (_decode, required) in decoders.items():
             if required and kwargs.get(name) is None:
-                raise InvalidInputError(name, values.get(name), f"is required for {cls.kind}")
+                raise InvalidInputError(
+                    name, values.get(name), f"is required for {cls.kind}"
+                )
         return cls(**kwargs)
 
     def stamped(self: F, seq: int, recorded_at: datetime) -> F:
@@ -160,31 +165,39 @@ def _decode_datetime(value: Any, field: str) -> datetime:
         raise InvalidInputError(field, value, "must be a datetime")
     if value.tzinfo is None:
         raise InvalidInputError(field, value, "must carry a time zone (UTC)")
-    return value.astimezone(timezone.utc)
+    return value.astimezone(UTC)
 
 
 def _decode_money(value: Any, field: str) -> Money:
     if isinstance(value, str):
         text = value.strip()
-        if len(text) > 4 and text[-3:].isalpha() and text[-3:].isupper() \
-                and text[-4] == " ":
+        if (
+            len(text) > 4
+            and text[-3:].isalpha()
+            and text[-3:].isupper()
+            and text[-4] == " "
+        ):
             return Money.parse(text[:-4], currency=text[-3:], field=field)
     return Money.coerce(value, field=field)
 
 
 def _encode_money(value: Money) -> str:
-    return value.plain() if value.currency == "EUR" else f"{value.plain()} {value.currency}"
+    return (
+        value.plain()
+        if value.currency == "EUR"
+        else f"{value.plain()} {value.currency}"
+    )
 
 
 def _decode_decimal(value: Any, field: str) -> Decimal:
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, bool | float):
         raise InvalidInputError(field, value, "give a decimal as a string, not a float")
     try:
         result = Decimal(value) if isinstance(value, int | str | Decimal) else None
     except InvalidOperation:
         result = None
     if result is None or not result.is_finite():
-        raise InvalidInputError(field, value, "must be a decimal number like \"12.5\"")
+        raise InvalidInputError(field, value, 'must be a decimal number like "12.5"')
     return result
 
 
@@ -196,8 +209,10 @@ def _enum_codec(enum_class: type[enum.Enum]) -> _Codec:
             return value
         if value in by_value:
             return by_value[value]
-        raise InvalidInputError(field, value, "must be one of " + ", ".join(
-            str(v) for v in by_value))
+        raise InvalidInputError(
+            field, value, "must be one of " + ", ".join(str(v) for v in by_value)
+        )
+
     return (lambda v: v.value), decode
 
 
@@ -213,12 +228,17 @@ def _codec_for(tp: Any) -> _Codec:
             if not isinstance(value, list | tuple):
                 raise InvalidInputError(field, value, "must be a list")
             return tuple(item_decode(v, f"{field}[{i}]") for i, v in enumerate(value))
+
         return (lambda v: [item_encode(x) for x in v]), decode_tuple
     if origin is dict or tp is dict:
+
         def decode_dict(value: Any, field: str) -> dict[str, Any]:
-            if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
+            if not isinstance(value, dict) or not all(
+                isinstance(k, str) for k in value
+            ):
                 raise InvalidInputError(field, value, "must be an object")
             return dict(value)
+
         return dict, decode_dict
     if isinstance(tp, type):
         if issubclass(tp, enum.Enum):
@@ -245,8 +265,10 @@ def _codec_for(tp: Any) -> _Codec:
 def _record_codec(record_class: type) -> _Codec:
     """Nested attrs value objects (a plan option, a tranche...)."""
     hints = typing.get_type_hints(record_class)
-    fields = [(f.name, _codec_for(hints[f.name]), f.default is attrs.NOTHING)
-              for f in attrs.fields(record_class)]
+    fields = [
+        (f.name, _codec_for(hints[f.name]), f.default is attrs.NOTHING)
+        for f in attrs.fields(record_class)
+    ]
 
     def encode(value: Any) -> dict[str, Any]:
         out = {}
@@ -274,6 +296,7 @@ def _record_codec(record_class: type) -> _Codec:
                 continue
             kwargs[name] = dec(item, f"{field}.{name}")
         return record_class(**kwargs)
+
     return encode, decode
 
 
@@ -290,8 +313,10 @@ def _fields_in_journal_order(cls: type[Fact]) -> list[attrs.Attribute]:
 def _encoders(cls: type[Fact]) -> list[tuple[str, Callable[[Any], Any]]]:
     if cls not in _ENCODERS:
         hints = typing.get_type_hints(cls)
-        _ENCODERS[cls] = [(f.name, _codec_for(hints[f.name])[0])
-                          for f in _fields_in_journal_order(cls)]
+        _ENCODERS[cls] = [
+            (f.name, _codec_for(hints[f.name])[0])
+            for f in _fields_in_journal_order(cls)
+        ]
     return _ENCODERS[cls]
 
 
@@ -299,8 +324,7 @@ def _decoders(cls: type[Fact]) -> dict[str, tuple[Callable[[Any, str], Any], boo
     if cls not in _DECODERS:
         hints = typing.get_type_hints(cls)
         _DECODERS[cls] = {
-            f.name: (_codec_for(hints[f.name])[1],
-                     f.default is attrs.NOTHING)
+            f.name: (_codec_for(hints[f.name])[1], f.default is attrs.NOTHING)
             for f in _fields_in_journal_order(cls)
         }
     return _DECODERS[cls]

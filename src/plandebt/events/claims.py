@@ -41,7 +41,9 @@ class Rank(enum.Enum):
 
 class DeclaredBy(enum.Enum):
     CREDITOR = "creditor"
-    DEBTOR_LIST = "debtor_list"  # presumed declared on the creditor's behalf (L622-24 al. 3)
+    DEBTOR_LIST = (
+        "debtor_list"  # presumed declared on the creditor's behalf (L622-24 al. 3)
+    )
     MANDATAIRE = "mandataire"  # wage claims listed by the mandataire (R624-8)
 
 

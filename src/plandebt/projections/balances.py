@@ -24,7 +24,6 @@ import attrs
 from plandebt.events import (
     ClaimAdmitted,
     ClaimContested,
-    ClaimDeclared,
     ClaimForeclosed,
     ClaimRejected,
     ClaimRelieved,
@@ -84,18 +83,22 @@ class ClaimBalance:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "claim": self.claim, "creditor": self.creditor,
+            "claim": self.claim,
+            "creditor": self.creditor,
             "creditor_name": self.creditor_name,
-            "creditor_kind": self.creditor_kind.value, "rank": self.rank.value,
+            "creditor_kind": self.creditor_kind.value,
+            "rank": self.rank.value,
             "origin_on": self.origin_on.isoformat(),
             "declared_on": self.declared_on.isoformat(),
-            "frozen": self.frozen, "status": self.status,
+            "frozen": self.frozen,
+            "status": self.status,
             "provisional": self.provisional,
             "decided_on": self.decided_on.isoformat() if self.decided_on else None,
             "decision_ref": self.decision_ref,
             "declared": self.declared.plain(),
             "admitted": self.admitted.plain() if self.admitted is not None else None,
-            "paid": self.paid.plain(), "remitted": self.remitted.plain(),
+            "paid": self.paid.plain(),
+            "remitted": self.remitted.plain(),
             "written_off": self.written_off.plain(),
             "outstanding": self.outstanding.plain(),
             "facts": list(self.facts),
@@ -119,16 +122,33 @@ class Totals:
         count = 0
         for b in balances:
             count += 1
-            for i, m in enumerate((b.declared, b.admitted or Money(0), b.owed, b.paid,
-                                   b.remitted, b.written_off, b.outstanding)):
+            for i, m in enumerate(
+                (
+                    b.declared,
+                    b.admitted or Money(0),
+                    b.owed,
+                    b.paid,
+                    b.remitted,
+                    b.written_off,
+                    b.outstanding,
+                )
+            ):
                 sums[i] += m.cents
         return cls(count, *(Money(c) for c in sums))
 
     def to_dict(self) -> dict[str, Any]:
         return {"claims": self.claims} | {
             name: getattr(self, name).plain()
-            for name in ("declared", "admitted", "owed", "paid", "remitted",
-                         "written_off", "outstanding")}
+            for name in (
+                "declared",
+                "admitted",
+                "owed",
+                "paid",
+                "remitted",
+                "written_off",
+                "outstanding",
+            )
+        }
 
 
 @attrs.frozen
@@ -163,9 +183,11 @@ class Balances:
     def to_dict(self) -> dict[str, Any]:
         known = self.known_at
         return {
-            "case": self.case, "as_of": self.as_of.isoformat(),
+            "case": self.case,
+            "as_of": self.as_of.isoformat(),
             "known_at": known.isoformat() if isinstance(known, datetime) else known,
-            "position": self.position, "procedure": self.procedure,
+            "position": self.position,
+            "procedure": self.procedure,
             "opened_on": self.opened_on.isoformat() if self.opened_on else None,
             "claims": [b.to_dict() for b in self.claims],
             "by_creditor": {k: v.to_dict() for k, v in self.by_creditor().items()},
@@ -194,13 +216,19 @@ def balances(index: CaseIndex, as_of: date, known_at: KnownAt = None) -> Balance
         if row is not None:
             rows.append(row)
     return Balances(
-        case=index.case, as_of=as_of, known_at=known_at, position=position,
+        case=index.case,
+        as_of=as_of,
+        known_at=known_at,
+        position=position,
         procedure=current[-1].procedure.value if current else None,
-        opened_on=opening.effective_on if opening else None, claims=tuple(rows))
+        opened_on=opening.effective_on if opening else None,
+        claims=tuple(rows),
+    )
 
 
-def claim_balance(index: CaseIndex, claim: str, as_of: date | None,
-                  position: int) -> ClaimBalance | None:
+def claim_balance(
+    index: CaseIndex, claim: str, as_of: date | None, position: int
+) -> ClaimBalance | None:
     """One claim's balance (None if not declared as of `as_of` at `position`).
     `as_of=None` means: everything known, whatever its date."""
     declared = index.declaration(claim, position)
@@ -223,8 +251,10 @@ def claim_balance(index: CaseIndex, claim: str, as_of: date | None,
             applies_from = valued_on if kind in _VALUATIONS else fact.effective_on
             if as_of is not None and applies_from > as_of:
                 continue
-            if status is None or (fact.effective_on, fact.seq) >= \
-                    (status.effective_on, status.seq):
+            if status is None or (fact.effective_on, fact.seq) >= (
+                status.effective_on,
+                status.seq,
+            ):
                 status = fact
         elif as_of is not None and fact.effective_on > as_of:
             continue
@@ -244,15 +274,22 @@ def claim_balance(index: CaseIndex, claim: str, as_of: date | None,
         admitted = Money(0)
     owed = declared.amount if admitted is None else admitted
     return ClaimBalance(
-        claim=claim, creditor=declared.creditor,
+        claim=claim,
+        creditor=declared.creditor,
         creditor_name=creditor.name if creditor else declared.creditor,
         creditor_kind=creditor.creditor_kind if creditor else CreditorKind.OTHER,
-        rank=rank, origin_on=declared.origin_on, declared_on=declared.effective_on,
+        rank=rank,
+        origin_on=declared.origin_on,
+        declared_on=declared.effective_on,
         frozen=declared.origin_on < opening.effective_on,
         status=_STATUS[type(status)] if status else "declared",
         decided_on=status.effective_on if status else None,
         decision_ref=getattr(status, "decision_ref", None),
-        declared=declared.amount, admitted=admitted, paid=Money(paid),
-        remitted=Money(remitted), written_off=Money(written_off),
+        declared=declared.amount,
+        admitted=admitted,
+        paid=Money(paid),
+        remitted=Money(remitted),
+        written_off=Money(written_off),
         outstanding=Money(owed.cents - paid - remitted - written_off),
-        facts=tuple(ids))
+        facts=tuple(ids),
+    )

@@ -63,8 +63,11 @@ class CaseIndex:
         if known_at is None:
             return self.head
         if isinstance(known_at, bool) or not isinstance(known_at, int | datetime):
-            raise InvalidInputError("known_at", known_at,
-                                    "must be a datetime (with time zone) or a position")
+            raise InvalidInputError(
+                "known_at",
+                known_at,
+                "must be a datetime (with time zone) or a position",
+            )
         if isinstance(known_at, int):
             if known_at < 0:
                 raise InvalidInputError("known_at", known_at, "a position is >= 0")
@@ -103,16 +106,18 @@ class CaseIndex:
     def procedure_facts(self, position: int | None = None) -> list[Fact]:
         return [f for f in (self.at(i, position) for i in self.procedure) if f]
 
-    def declaration(self, claim: str, position: int | None = None
-                    ) -> ClaimDeclared | None:
+    def declaration(
+        self, claim: str, position: int | None = None
+    ) -> ClaimDeclared | None:
         ids = self.claims.get(claim)
         if not ids:
             return None
         fact = self.at(ids[0], position)
         return fact if isinstance(fact, ClaimDeclared) else None
 
-    def creditor(self, creditor: str, position: int | None = None
-                 ) -> CreditorRegistered | None:
+    def creditor(
+        self, creditor: str, position: int | None = None
+    ) -> CreditorRegistered | None:
         fact_id = self.creditors.get(creditor)
         fact = self.at(fact_id, position) if fact_id else None
         return fact if isinstance(fact, CreditorRegistered) else None
@@ -132,8 +137,9 @@ class CaseIndex:
         if isinstance(fact, FactCorrected):
             target = self.versions[fact.corrects][-1][1]
             assert target is not None
-            self._append(self.versions[fact.corrects],
-                         (fact.seq, corrected(target, fact)))
+            self._append(
+                self.versions[fact.corrects], (fact.seq, corrected(target, fact))
+            )
             self._set(self.versions, fact.id, [(fact.seq, fact)])
             return
         if isinstance(fact, FactVoided):

@@ -1,0 +1,48 @@
+"""The README's commands and examples are executed, so that they stay true."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from plandebt.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def blocks(language: str) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", README, flags=re.S)
+
+
+def test_the_python_example_runs() -> None:
+    (example,) = blocks("python")
+    exec(compile(example, "README.md", "exec"), {})
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    test_command = blocks("sh")[1].strip()
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert test_command in ci
+
+
+def test_the_command_line_examples_run(tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(tmp_path)
+    for line in blocks("sh")[2].strip().splitlines():
+        command = line.split("#")[0].split()
+        assert command[0] == "plandebt"
+        assert main(command[1:]) == 0, line
+    assert "URSSAF-1" in capsys.readouterr().out
+    assert main(["--db", "restored.db", "balances", "--as-of", "2026-06-30"]) == 0
+
+
+def test_the_main_job_runs_as_a_console_script(tmp_path) -> None:
+    """The first set-up command's last step, through the installed entry point."""
+    script = Path(sys.executable).with_name("plandebt")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "plandebt.cli"]
+    result = subprocess.run([*command, "demo"], cwd=tmp_path, capture_output=True,
+                            text=True, check=True)
+    assert "3 447 000,00" in result.stdout
+    assert (tmp_path / "plandebt.db").exists()
