@@ -41,8 +41,11 @@ def test_the_command_line_examples_run(tmp_path, monkeypatch, capsys) -> None:
 def test_the_main_job_runs_as_a_console_script(tmp_path) -> None:
     """The first set-up command's last step, through the installed entry point."""
     script = Path(sys.executable).with_name("plandebt")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "plandebt.cli"]
-    result = subprocess.run([*command, "demo"], cwd=tmp_path, capture_output=True,
-                            text=True, check=True)
+    command = (
+        [str(script)] if script.exists() else [sys.executable, "-m", "plandebt.cli"]
+    )
+    result = subprocess.run(
+        [*command, "demo"], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
     assert "3 447 000,00" in result.stdout
     assert (tmp_path / "plandebt.db").exists()

@@ -18,6 +18,10 @@ def test_ruff_finds_nothing() -> None:
     command = str(ruff) if ruff.exists() else shutil.which("ruff")
     if command is None:
         pytest.skip("ruff is not installed (it comes with the test extra)")
-    result = subprocess.run([command, "check", "src", "tests", "benchmarks"],
-                            cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [command, "check", "src", "tests", "benchmarks"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr

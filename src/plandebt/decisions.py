@@ -10,6 +10,8 @@ the compliance checks report them. Every check here reads the case as currently 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
 
 from plandebt.errors import (
     DuplicateError,
@@ -18,6 +20,7 @@ from plandebt.errors import (
     UnknownReferenceError,
 )
 from plandebt.events import (
+    Answer,
     CaseConverted,
     CaseOpened,
     ClaimAdmitted,
@@ -27,12 +30,18 @@ from plandebt.events import (
     ClaimRejected,
     ClaimRelieved,
     ClaimWrittenOff,
+    ConsultationAnswered,
     CreditorRegistered,
     Fact,
     FactCorrected,
     FactVoided,
+    InstalmentRemitted,
     PaymentBasis,
     PaymentMade,
+    PlanAdopted,
+    PlanCompleted,
+    PlanModified,
+    PlanResolved,
     ReliefRequested,
     RemissionGranted,
 )
@@ -40,6 +49,7 @@ from plandebt.events.base import ENVELOPE
 from plandebt.money import Money
 from plandebt.projections.balances import claim_balance
 from plandebt.projections.index import CaseIndex, corrected
+from plandebt.schedules import FirstDue, percent_schedule
 
 Check = Callable[[CaseIndex, Fact], None]
 _CHECKS: dict[type[Fact], Check] = {}
@@ -301,7 +311,12 @@ def _correction(index: CaseIndex, fact: FactCorrected) -> None:
     elif isinstance(replacement, RemissionGranted | ClaimWrittenOff):
         _reduction(index, replacement, replaced=target.amount)
     elif type(replacement) in _CHECKS and not isinstance(
-        replacement, CaseConverted | CreditorRegistered
+        replacement,
+        CaseConverted
+        | CreditorRegistered
+        | PlanAdopted
+        | ReliefRequested
+        | ClaimRelieved,
     ):
         _CHECKS[type(replacement)](index, replacement)
 
@@ -345,3 +360,117 @@ def _void(index: CaseIndex, fact: FactVoided) -> None:
                     fact.voids,
                     f"claim has live fact {other.id} ({other.kind}): void it first",
                 )
+
+
+# --- the plan ---------------------------------------------------------------------------
+
+
+def _plan(index: CaseIndex) -> list[Fact]:
+    return [f for f in (index.at(i) for i in index.subjects.get("plan", ())) if f]
+
+
+def _adopted(index: CaseIndex, fact: Fact) -> PlanAdopted:
+    plan = _plan(index)
+    adopted = next((f for f in plan if isinstance(f, PlanAdopted)), None)
+    if adopted is None:
+        raise InvalidInputError("case", fact.case, "no plan is adopted in this case")
+    if fact.effective_on < adopted.effective_on:
+        raise InvalidInputError(
+            "effective_on",
+            fact.effective_on.isoformat(),
+            f"is before the plan's adoption on {adopted.effective_on.isoformat()}",
+        )
+    ended = next((f for f in plan if isinstance(f, PlanResolved | PlanCompleted)), None)
+    if ended is not None and not isinstance(fact, InstalmentRemitted):
+        raise InvalidInputError(
+            "case",
+            fact.case,
+            f"the plan ended ({ended.kind}) on {ended.effective_on.isoformat()}",
+        )
+    return adopted
+
+
+def _percents(field: str, percents: tuple[Decimal, ...]) -> None:
+    try:
+        percent_schedule(
+            Money(0), list(percents), date(2000, 1, 1), FirstDue.FIRST_ANNIVERSARY
+        )
+    except InvalidInputError as e:
+        raise InvalidInputError(field, e.value, e.reason) from e
+
+
+@check(PlanAdopted)
+def _plan_adopted(index: CaseIndex, fact: PlanAdopted) -> None:
+    if any(isinstance(f, PlanAdopted) for f in _plan(index)):
+        raise DuplicateError(
+            "case",
+            fact.case,
+            "a plan is already adopted; a change is a modification (plan.modified)",
+        )
+    if fact.duration_years < 1:
+        raise InvalidInputError(
+            "duration_years", fact.duration_years, "a plan lasts at least one year"
+        )
+    if not fact.options:
+        raise InvalidInputError("options", [], "a plan offers at least one option")
+    ids = [o.option for o in fact.options]
+    if len(set(ids)) != len(ids):
+        raise InvalidInputError("options", ids, "option ids must be unique")
+    for i, option in enumerate(fact.options):
+        _percents(f"options[{i}].percents", option.percents)
+    for field in ("uniform_option", "default_option"):
+        value = getattr(fact, field)
+        if value is not None and value not in ids:
+            raise UnknownReferenceError(
+                field, value, "is not one of the options " + ", ".join(ids)
+            )
+
+
+@check(ConsultationAnswered)
+def _answered(index: CaseIndex, fact: ConsultationAnswered) -> None:
+    if index.creditor(fact.creditor) is None:
+        raise UnknownReferenceError("creditor", fact.creditor, "no such creditor")
+    if fact.answer is Answer.ACCEPTS and not fact.option:
+        raise InvalidInputError("option", None, "an acceptance names the option")
+    adopted = next((f for f in _plan(index) if isinstance(f, PlanAdopted)), None)
+    if (
+        fact.option
+        and adopted
+        and fact.option not in {o.option for o in adopted.options}
+    ):
+        raise UnknownReferenceError(
+            "option", fact.option, "the plan has no such option"
+        )
+    if fact.received_on and fact.received_on > fact.effective_on:
+        raise InvalidInputError(
+            "received_on",
+            fact.received_on.isoformat(),
+            "an answer comes after the consultation is received",
+        )
+
+
+@check(InstalmentRemitted)
+def _remitted(index: CaseIndex, fact: InstalmentRemitted) -> None:
+    _adopted(index, fact)
+    _positive(fact.amount)
+
+
+@check(PlanModified)
+def _plan_modified(index: CaseIndex, fact: PlanModified) -> None:
+    adopted = _adopted(index, fact)
+    if fact.effective_on <= adopted.effective_on:
+        raise InvalidInputError(
+            "effective_on",
+            fact.effective_on.isoformat(),
+            "a modification follows the adoption",
+        )
+    _percents("percents", fact.percents)
+    if fact.duration_years < 1:
+        raise InvalidInputError(
+            "duration_years", fact.duration_years, "a plan lasts at least one year"
+        )
+
+
+@check(PlanResolved, PlanCompleted)
+def _plan_ended(index: CaseIndex, fact: Fact) -> None:
+    _adopted(index, fact)

@@ -42,8 +42,23 @@ from plandebt.events import (
     ReliefRequested,
     RemissionGranted,
 )
+from plandebt.events.plan import (
+    ConsultationAnswered,
+    InstalmentRemitted,
+    PlanAdopted,
+    PlanCompleted,
+    PlanModified,
+    PlanResolved,
+)
 from plandebt.projections.balances import Balances, balances
 from plandebt.projections.index import CaseIndex, KnownAt
+from plandebt.projections.plan import (
+    PlanSchedule,
+    PlanStatus,
+    plan_schedule,
+    plan_status,
+)
+from plandebt.ruleset import Ruleset
 from plandebt.storage import STARTED_TOPIC, CaseStream, LedgerApplication, environment
 
 Clock = Callable[[], datetime]
@@ -258,6 +273,33 @@ class Ledger:
         as known at `known_at` (a datetime with time zone, or a log position)."""
         return balances(self.index(case), _as_date(as_of), known_at)
 
+    def schedule(
+        self,
+        case: str,
+        as_of: date | None = None,
+        known_at: KnownAt = None,
+        ruleset: Ruleset | None = None,
+    ) -> PlanSchedule | None:
+        """Every claim's instalments under the plan (with the modifications decided
+        by `as_of`, default: all), as known at `known_at`; None before adoption."""
+        return plan_schedule(
+            self.index(case),
+            None if as_of is None else _as_date(as_of),
+            known_at,
+            ruleset,
+        )
+
+    def plan_status(
+        self,
+        case: str,
+        as_of: date,
+        known_at: KnownAt = None,
+        ruleset: Ruleset | None = None,
+    ) -> PlanStatus:
+        """Where the plan stands on `as_of`, as known at `known_at`: phase, plan year,
+        due / remitted / distributed, arrears, next due, per-creditor positions."""
+        return plan_status(self.index(case), _as_date(as_of), known_at, ruleset)
+
     def history(self, case: str, known_at: KnownAt = None) -> list[Fact]:
         """The facts of a case in recording order, as known at `known_at`."""
         index = self.index(case)
@@ -361,6 +403,44 @@ class Ledger:
 
     def write_off(self, case: str, claim: str, **fields: Any) -> Fact:
         return self.record(ClaimWrittenOff.build(case=case, claim=claim, **fields))
+
+    def adopt_plan(self, case: str, **fields: Any) -> Fact:
+        """Fields: adopted_on (or effective_on), duration_years, supervisor, options
+        ([{"option": "uniform", "percents": ["2", "3", ...]}, ...]), uniform_option,
+        default_option, first_due, judgment_ref."""
+        if "adopted_on" in fields:
+            fields["effective_on"] = fields.pop("adopted_on")
+        return self.record(PlanAdopted.build(case=case, **fields))
+
+    def answer_consultation(self, case: str, creditor: str, **fields: Any) -> Fact:
+        """Fields: answer (accepts / refuses / silent), option, received_on,
+        answered_on (or effective_on)."""
+        if "answered_on" in fields:
+            fields["effective_on"] = fields.pop("answered_on")
+        return self.record(
+            ConsultationAnswered.build(case=case, creditor=creditor, **fields)
+        )
+
+    def remit_instalment(self, case: str, **fields: Any) -> Fact:
+        """The debtor pays the plan supervisor. Fields: amount, paid_on (value date,
+        or effective_on)."""
+        if "paid_on" in fields:
+            fields["effective_on"] = fields.pop("paid_on")
+        return self.record(InstalmentRemitted.build(case=case, **fields))
+
+    def distribute(self, case: str, claim: str, **fields: Any) -> Fact:
+        """The supervisor pays a plan dividend on a claim (a payment whose basis is
+        the plan). Fields: amount, paid_on (or effective_on)."""
+        return self.pay(case, claim, basis="plan_dividend", **fields)
+
+    def modify_plan(self, case: str, **fields: Any) -> Fact:
+        return self.record(PlanModified.build(case=case, **_decided(fields)))
+
+    def resolve_plan(self, case: str, **fields: Any) -> Fact:
+        return self.record(PlanResolved.build(case=case, **_decided(fields)))
+
+    def complete_plan(self, case: str, **fields: Any) -> Fact:
+        return self.record(PlanCompleted.build(case=case, **_decided(fields)))
 
     def correct(
         self, case: str, fact_id: str, changes: dict[str, Any], **fields: Any

@@ -1,0 +1,113 @@
+"""The court-ordered plan: adoption, the creditors' answers, the debtor's remittances
+to the plan supervisor, and the judgments that change or end the plan
+(C. com. L626-5 to L626-28)."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date
+from decimal import Decimal
+
+import attrs
+
+from plandebt.events.base import Fact
+from plandebt.money import Money
+from plandebt.schedules import FirstDue
+
+
+@attrs.frozen(kw_only=True)
+class PlanOption:
+    """One way of being repaid the plan offers: a percentage of each claim per plan
+    year. Percentages adding up to less than 100 trade a remission for faster payment
+    (L626-19): the rest is remitted once the last instalment is paid on time."""
+
+    option: str  # its id, e.g. "uniform", "fast"
+    percents: tuple[Decimal, ...]
+    label: str | None = None
+
+
+class Answer(enum.Enum):
+    ACCEPTS = "accepts"
+    REFUSES = "refuses"  # gets the court-imposed uniform delays (L626-18)
+    SILENT = "silent"  # silence for 30 days is acceptance of the default (L626-5)
+
+
+@attrs.frozen(kw_only=True)
+class PlanAdopted(Fact):
+    """The judgment adopting the plan (jugement arrêtant le plan); `effective_on` is
+    its date. The instalments fall on its anniversaries."""
+
+    kind = "plan.adopted"
+
+    duration_years: int
+    supervisor: str  # commissaire à l'exécution du plan
+    options: tuple[PlanOption, ...]
+    uniform_option: str  # imposed on creditors who refuse (L626-18)
+    default_option: str | None = None  # for silent creditors; default: uniform
+    first_due: FirstDue = FirstDue.FIRST_ANNIVERSARY
+    judgment_ref: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ConsultationAnswered(Fact):
+    """A creditor's answer to the consultation on the draft plan (L626-5);
+    `effective_on` is the answer's date (or when silence was recorded)."""
+
+    kind = "plan.consultation_answered"
+    identity = ("creditor",)
+
+    creditor: str
+    answer: Answer
+    option: str | None = None  # the option accepted
+    received_on: date | None = None  # when the consultation letter was received
+
+
+@attrs.frozen(kw_only=True)
+class InstalmentRemitted(Fact):
+    """The debtor remits money to the plan supervisor (payments are "portables",
+    L626-21); `effective_on` is the value date. It pays the oldest due instalments
+    first."""
+
+    kind = "plan.instalment_remitted"
+
+    amount: Money
+
+
+@attrs.frozen(kw_only=True)
+class PlanModified(Fact):
+    """A substantial modification (L626-26): from `effective_on`, what is not yet due
+    is rescheduled with `percents`, over years counted from the modification."""
+
+    kind = "plan.modified"
+
+    percents: tuple[Decimal, ...]
+    duration_years: int  # the plan's new total duration, from the original adoption
+    first_due: FirstDue = FirstDue.FIRST_ANNIVERSARY
+    judgment_ref: str | None = None
+
+
+class ResolutionReason(enum.Enum):
+    NON_PERFORMANCE = "non_performance"  # L626-27 I al. 2 (optional for the court)
+    CESSATION = "cessation"  # cessation des paiements during the plan (mandatory)
+    OTHER = "other"
+
+
+@attrs.frozen(kw_only=True)
+class PlanResolved(Fact):
+    """Resolution of the plan (L626-27): creditors recover their claims less what they
+    received; contingent remissions fall, acquired ones stay."""
+
+    kind = "plan.resolved"
+
+    reason: ResolutionReason
+    judgment_ref: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class PlanCompleted(Fact):
+    """The court records that the plan has been carried out (constat d'achèvement,
+    L626-28)."""
+
+    kind = "plan.completed"
+
+    judgment_ref: str | None = None
