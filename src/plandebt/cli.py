@@ -17,6 +17,12 @@ from plandebt.errors import InvalidInputError, PlandebtError
 from plandebt.ledger import Ledger
 from plandebt.money import Money
 from plandebt.projections.balances import Balances, Totals
+from plandebt.projections.plan import (
+    ClaimSchedule,
+    PlanSchedule,
+    PlanStatus,
+    percent_text,
+)
 
 DEFAULT_DB = "plandebt.db"
 
@@ -90,6 +96,22 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="record the illustrative case and show it")
     demo.add_argument("--as-of", type=_date, default=date(2026, 6, 30))
     demo.add_argument("--json", action="store_true")
+
+    sched = sub.add_parser("schedule", help="the plan's instalments, by year and claim")
+    sched.add_argument("--case", help="case reference (default: every case)")
+    sched.add_argument("--creditor", help="only this creditor's claims")
+    sched.add_argument(
+        "--as-of",
+        type=_date,
+        help="with the modifications decided by this date (default: all)",
+    )
+    sched.add_argument(
+        "--known-at", type=_known_at, help="as known at this datetime (or log position)"
+    )
+    sched.add_argument("--json", action="store_true")
+
+    status = sub.add_parser("status", help="where the plan stands at a date")
+    _view_options(status)
 
     cases = sub.add_parser("cases", help="list the cases in the store")
     cases.add_argument("--json", action="store_true")
@@ -202,12 +224,59 @@ def _cases(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
     return 0
 
 
+def _schedule(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
+    results = []
+    for ref in _cases_for(ledger, args.case):
+        schedule = ledger.schedule(ref, args.as_of, args.known_at)
+        if schedule is None:
+            if args.json:
+                results.append({"case": ref, "plan": None})
+            else:
+                print(f"Case {ref}: no plan adopted", file=out)
+            continue
+        claims = [
+            c
+            for c in schedule.claims
+            if args.creditor is None or c.creditor == args.creditor
+        ]
+        if args.creditor is not None and not claims:
+            raise UsageError(
+                f"creditor {args.creditor!r} has no claim in the plan of {ref}"
+            )
+        if args.json:
+            data = schedule.to_dict()
+            data["claims"] = [c.to_dict() for c in claims]
+            results.append(data)
+        else:
+            print_schedule(schedule, claims, args.creditor, out)
+    if args.json:
+        json.dump(results, out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    return 0
+
+
+def _status(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
+    views = [
+        ledger.plan_status(ref, args.as_of, args.known_at)
+        for ref in _cases_for(ledger, args.case)
+    ]
+    if args.json:
+        json.dump([v.to_dict() for v in views], out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    else:
+        for view in views:
+            print_status(view, out)
+    return 0
+
+
 _COMMANDS = {
     "record": _record,
     "balances": _balances,
     "export": _export,
     "demo": _demo,
     "cases": _cases,
+    "schedule": _schedule,
+    "status": _status,
 }
 
 
@@ -336,3 +405,157 @@ def _totals_table(title: str, groups: dict[str, Totals], out: IO[str]) -> None:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def print_schedule(
+    schedule: PlanSchedule,
+    claims: Sequence[ClaimSchedule],
+    creditor: str | None,
+    out: IO[str],
+) -> None:
+    adopted = schedule.adopted
+    print(
+        f"Case {schedule.case} — plan adopted {adopted.effective_on} for "
+        f"{adopted.duration_years} years; supervisor {adopted.supervisor}",
+        file=out,
+    )
+    if schedule.modifications:
+        print(
+            "modified on "
+            + ", ".join(str(m.effective_on) for m in schedule.modifications),
+            file=out,
+        )
+    print(file=out)
+    if creditor is None:
+        total = schedule.total
+        rows, running = [], 0
+        for year, amount in schedule.by_year():
+            running += amount.cents
+            rows.append(
+                [
+                    str(year) if year else "at adoption",
+                    _m(amount),
+                    _m(Money(running)),
+                    _m(Money(total.cents - running)),
+                ]
+            )
+        table(
+            ["plan year", "due", "cumulative", "remaining"], rows, out, numeric_from=1
+        )
+        print(file=out)
+    rows = [
+        [
+            c.creditor,
+            c.claim,
+            c.treatment,
+            c.option or "—",
+            "yes" if c.provisional else "",
+            _m(c.base),
+            _m(c.scheduled),
+            _m(c.option_remission),
+        ]
+        for c in claims
+    ]
+    table(
+        [
+            "creditor",
+            "claim",
+            "treatment",
+            "option",
+            "provisional",
+            "base",
+            "scheduled",
+            "option remission",
+        ],
+        rows,
+        out,
+        numeric_from=5,
+    )
+    if creditor is not None:
+        print(file=out)
+        rows = [
+            [c.claim, str(i.number), str(c.due_on(i)), _m(i.amount)]
+            for c in claims
+            for i in c.instalments
+        ]
+        table(["claim", "instalment", "due on", "amount"], rows, out, numeric_from=1)
+    print(file=out)
+
+
+def print_status(view: PlanStatus, out: IO[str]) -> None:
+    known = view.known_at
+    known_text = (
+        "everything recorded"
+        if known is None
+        else f"position {known}"
+        if isinstance(known, int)
+        else known.isoformat()
+    )
+    print(
+        f"Case {view.case} — plan status as of {view.as_of}, as known at {known_text}",
+        file=out,
+    )
+    if view.adopted_on is None:
+        print(f"phase: {view.phase} (no plan adopted)", file=out)
+        return
+    lines = [
+        ("phase", view.phase + (f" since {view.ended_on}" if view.ended_on else "")),
+        ("adopted on", str(view.adopted_on)),
+        ("plan year", f"{view.plan_year} of {view.duration_years}"),
+        ("total of the plan", _m(view.total_scheduled)),
+        ("due to date", _m(view.due)),
+        ("remitted to the supervisor", _m(view.remitted)),
+        ("distributed to creditors", _m(view.distributed)),
+        ("reserved (claims not decided)", _m(view.reserved)),
+        (
+            "arrears",
+            _m(view.arrears)
+            + (
+                f" (oldest due {view.oldest_unpaid_due_on}, {view.days_late} days late)"
+                if view.arrears
+                else ""
+            ),
+        ),
+        (
+            "next due",
+            f"{view.next_due_on}: {_m(view.next_due_amount)}"
+            if view.next_due_on
+            else "—",
+        ),
+        ("repaid", f"{percent_text(view.percent_repaid)} %"),
+    ]
+    width = max(len(k) for k, _v in lines)
+    for key, value in lines:
+        print(f"  {key.ljust(width)}  {value}", file=out)
+    print(file=out)
+    rows = [
+        [
+            p.creditor,
+            ",".join(p.options) or "—",
+            _m(p.scheduled),
+            _m(p.due),
+            _m(p.distributed),
+            _m(p.reserved),
+            _m(p.behind),
+            _m(p.contingent_remission),
+            _m(p.acquired_remission),
+        ]
+        for p in view.creditors
+    ]
+    table(
+        [
+            "creditor",
+            "option",
+            "scheduled",
+            "due",
+            "distributed",
+            "reserved",
+            "behind",
+            "remission contingent",
+            "remission acquired",
+        ],
+        rows,
+        out,
+        numeric_from=2,
+    )
+    print(file=out)

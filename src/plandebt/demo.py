@@ -190,7 +190,102 @@ def illustrative_journal() -> list[dict[str, Any]]:
             "reason": "clerical error in the declaration (illustrative)",
         },
     ]
-    return lines
+    lines += _plan_lines()
+    return lines + _payments(lines)
+
+
+ADOPTED_ON = "2023-03-20"
+UNIFORM = ["2", "3", "5", "8", "10", "12", "12", "15", "15", "18"]  # law primer §8
+
+
+def _plan_lines() -> list[dict[str, Any]]:
+    case = CASE
+    return [
+        {
+            "kind": "plan.consultation_answered",
+            "case": case,
+            "id": "answer-LANDLORD",
+            "effective_on": "2023-01-05",
+            "creditor": "LANDLORD",
+            "answer": "accepts",
+            "option": "fast",
+            "received_on": "2022-12-12",
+        },
+        {
+            "kind": "plan.consultation_answered",
+            "case": case,
+            "id": "answer-URSSAF",
+            "effective_on": "2023-01-09",
+            "creditor": "URSSAF",
+            "answer": "refuses",
+            "received_on": "2022-12-12",
+        },
+        {
+            "kind": "plan.adopted",
+            "case": case,
+            "id": "plan",
+            "effective_on": ADOPTED_ON,
+            "duration_years": 10,
+            "supervisor": "Me Commissaire (illustrative)",
+            "judgment_ref": "Jugement du 20 mars 2023 (illustrative)",
+            "options": [
+                {
+                    "option": "uniform",
+                    "percents": UNIFORM,
+                    "label": "uniform delays over 10 years (L626-18)",
+                },
+                {
+                    "option": "fast",
+                    "percents": ["50"],
+                    "label": "50 % within one year, the rest remitted (L626-19)",
+                },
+            ],
+            "uniform_option": "uniform",
+            "default_option": "uniform",
+            "first_due": "first_anniversary",
+        },
+    ]
+
+
+def _payments(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The debtor's remittances and the supervisor's distributions: at adoption and
+    for plan years 1 to 3, the second one 21 days late."""
+    from plandebt.ledger import Ledger
+
+    scratch = Ledger.open("memory")
+    scratch.import_journal(lines)
+    schedule = scratch.schedule(CASE)
+    assert schedule is not None
+    late = {"2025-03-20": "2025-04-10"}
+    out: list[dict[str, Any]] = []
+    for due_on, amount in schedule.by_date()[:4]:
+        paid_on = late.get(due_on.isoformat(), due_on.isoformat())
+        out.append(
+            {
+                "kind": "plan.instalment_remitted",
+                "case": CASE,
+                "id": f"remit-{due_on}",
+                "effective_on": paid_on,
+                "amount": amount.plain(),
+            }
+        )
+        for claim in schedule.claims:
+            if claim.provisional:
+                continue  # reserved by the supervisor until decided (L626-21)
+            for instalment in claim.instalments:
+                if claim.due_on(instalment) == due_on and instalment.amount:
+                    out.append(
+                        {
+                            "kind": "payment.made",
+                            "case": CASE,
+                            "id": f"dividend-{claim.claim}-{instalment.number}",
+                            "effective_on": paid_on,
+                            "claim": claim.claim,
+                            "amount": instalment.amount.plain(),
+                            "basis": "plan_dividend",
+                        }
+                    )
+    return out
 
 
 def illustrative_facts() -> list[Fact]:

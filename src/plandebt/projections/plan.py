@@ -43,7 +43,7 @@ from plandebt.events import (
     Rank,
 )
 from plandebt.events.claims import CreditorKind
-from plandebt.money import Money
+from plandebt.money import Money, round_half_away
 from plandebt.projections.balances import ClaimBalance, claim_balance
 from plandebt.projections.index import CaseIndex, KnownAt
 from plandebt.ruleset import Ruleset, ruleset_for
@@ -403,10 +403,17 @@ class PlanStatus:
             "days_late": self.days_late,
             "next_due_on": d(self.next_due_on),
             "next_due_amount": self.next_due_amount.plain(),
-            "percent_repaid": f"{float(self.percent_repaid):.2f}",
+            "percent_repaid": percent_text(self.percent_repaid),
             "ended_on": d(self.ended_on),
             "creditors": [c.to_dict() for c in self.creditors],
         }
+
+
+def percent_text(value: Fraction) -> str:
+    """'13.53': a percentage to two decimals, rounded half away from zero, without
+    going through a float."""
+    hundredths = round_half_away(value * 100)
+    return f"{hundredths // 100}.{hundredths % 100:02d}"
 
 
 def plan_status(
