@@ -15,26 +15,33 @@ ledger's own validation accepts, so every history can be recorded as it is. Need
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 from hypothesis import strategies as st
 
 from plandebt.decisions import decide
 from plandebt.errors import InvalidInputError
 from plandebt.events import (
+    Answer,
     CaseOpened,
     ClaimAdmitted,
     ClaimContested,
     ClaimDeclared,
     ClaimRejected,
     ClaimWrittenOff,
+    ConsultationAnswered,
     CreditorKind,
     CreditorRegistered,
     DeclaredBy,
     Fact,
     FactCorrected,
     FactVoided,
+    InstalmentRemitted,
     PaymentBasis,
     PaymentMade,
+    PlanAdopted,
+    PlanModified,
+    PlanOption,
     ProcedureKind,
     Rank,
     RemissionBasis,
@@ -42,6 +49,7 @@ from plandebt.events import (
 )
 from plandebt.money import Money
 from plandebt.projections.index import CaseIndex
+from plandebt.schedules import FirstDue
 
 MAX_CENTS = 10**11  # a billion euros: more than any claim in a French proceeding
 
@@ -231,4 +239,105 @@ def case_histories(
             and isinstance(fact, PaymentMade | RemissionGranted | ClaimWrittenOff)
         ):
             money_facts.append(fact)
+    return accepted
+
+
+def percent_patterns(max_years: int = 10) -> st.SearchStrategy[list[Decimal]]:
+    """Percentages of a claim per plan year, adding up to at most 100."""
+    return st.lists(
+        st.decimals(0, 100, places=2, allow_nan=False, allow_infinity=False),
+        min_size=1,
+        max_size=max_years,
+    ).filter(lambda ps: sum(ps) <= 100)
+
+
+@st.composite
+def plan_histories(draw: st.DrawFn, case: str = "CASE-1") -> list[Fact]:
+    """A case with a plan: claims and decisions, then the adoption with two options,
+    creditors' answers, remittances, dividends and perhaps a modification — each
+    fact kept only if the ledger's validation accepts it."""
+    facts = draw(case_histories(case=case, max_operations=10))
+    index = CaseIndex(case)
+    clock = datetime(2030, 1, 1, tzinfo=UTC)
+    for fact in facts:
+        index.add(fact.stamped(index.head + 1, clock))
+    accepted = list(facts)
+
+    def offer(fact: Fact) -> bool:
+        try:
+            decide(index, fact)
+        except InvalidInputError:
+            return False
+        index.add(fact.stamped(index.head + 1, clock))
+        accepted.append(fact)
+        return True
+
+    opening = index.opening()
+    assert opening is not None
+    adopted_on = opening.effective_on + timedelta(days=draw(st.integers(100, 600)))
+    uniform = draw(percent_patterns())
+    uniform[-1] += 100 - sum(uniform)  # the imposed delays repay everything
+    options = (
+        PlanOption(option="uniform", percents=tuple(uniform)),
+        PlanOption(option="fast", percents=tuple(draw(percent_patterns(3)))),
+    )
+    duration = draw(st.integers(len(uniform), 10))
+    offer(
+        PlanAdopted(
+            case=case,
+            id=f"p{len(accepted)}",
+            effective_on=adopted_on,
+            duration_years=duration,
+            supervisor="Supervisor",
+            options=options,
+            uniform_option="uniform",
+            default_option=draw(st.sampled_from(["uniform", "fast"])),
+            first_due=draw(st.sampled_from(list(FirstDue))),
+        )
+    )
+    for creditor in index.creditors:
+        answer = draw(st.sampled_from(list(Answer)))
+        offer(
+            ConsultationAnswered(
+                case=case,
+                id=f"p{len(accepted)}",
+                effective_on=adopted_on,
+                creditor=creditor,
+                answer=answer,
+                option="fast" if answer is Answer.ACCEPTS else None,
+            )
+        )
+    claims = list(index.claims)
+    for _ in range(draw(st.integers(0, 12))):
+        when = adopted_on + timedelta(days=draw(st.integers(0, 3700)))
+        if draw(st.booleans()):
+            offer(
+                InstalmentRemitted(
+                    case=case,
+                    id=f"p{len(accepted)}",
+                    effective_on=when,
+                    amount=draw(money(1, 10**9)),
+                )
+            )
+        else:
+            offer(
+                PaymentMade(
+                    case=case,
+                    id=f"p{len(accepted)}",
+                    effective_on=when,
+                    claim=draw(st.sampled_from(claims)),
+                    amount=draw(money(1, 10**8)),
+                    basis=PaymentBasis.PLAN_DIVIDEND,
+                )
+            )
+    if draw(st.booleans()):
+        offer(
+            PlanModified(
+                case=case,
+                id=f"p{len(accepted)}",
+                effective_on=adopted_on + timedelta(days=draw(st.integers(1, 3000))),
+                percents=tuple(draw(percent_patterns(5))),
+                duration_years=10,
+            )
+        )
     return accepted
