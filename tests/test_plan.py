@@ -9,13 +9,13 @@ from fractions import Fraction
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.helpers import CASE, open_basic_case
 
 from plandebt import Fact, InvalidInputError, Ledger, Money, PaymentMade
 from plandebt.events import PaymentBasis, PlanModified
 from plandebt.money import round_half_away
 from plandebt.schedules import FirstDue, percent_schedule, reschedule
 from plandebt.strategies import plan_histories
-from tests.helpers import CASE, open_basic_case
 
 UNIFORM = ["2", "3", "5", "8", "10", "12", "12", "15", "15", "18"]
 OPTIONS = [
