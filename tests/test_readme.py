@@ -49,3 +49,15 @@ def test_the_main_job_runs_as_a_console_script(tmp_path) -> None:
     )
     assert "3 447 000,00" in result.stdout
     assert (tmp_path / "plandebt.db").exists()
+
+
+def test_the_plan_documentation_commands_run(tmp_path, monkeypatch, capsys) -> None:
+    text = (ROOT / "docs" / "plan.md").read_text(encoding="utf-8")
+    (block,) = re.findall(r"```sh\n(.*?)```", text, flags=re.S)
+    monkeypatch.chdir(tmp_path)
+    for line in block.strip().splitlines():
+        command = line.split("#")[0].split()
+        assert main(command[1:]) == 0, line
+    out = capsys.readouterr().out
+    assert "performing" in out and "4 of 10" in out
+    assert '"phase": "in_arrears"' in out
