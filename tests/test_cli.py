@@ -1,0 +1,122 @@
+"""The `plandebt` command: exit codes, tables, JSON, journal round trips."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from plandebt.cli import main
+from plandebt.demo import CASE
+
+
+@pytest.fixture
+def db(tmp_path, capsys) -> str:
+    path = str(tmp_path / "cli.db")
+    assert main(["--db", path, "demo"]) == 0
+    capsys.readouterr()
+    return path
+
+
+def test_balances_as_json_carry_every_claim(db, capsys) -> None:
+    assert main(["--db", db, "balances", "--as-of", "2026-06-30", "--json"]) == 0
+    (view,) = json.loads(capsys.readouterr().out)
+    assert view["case"] == CASE
+    assert view["total"]["admitted"] == "3447000.00"
+    assert {c["claim"] for c in view["claims"]} >= {"URSSAF-1", "CLEANING-POST"}
+
+
+def test_known_at_a_position_shows_what_was_known_then(db, capsys) -> None:
+    assert (
+        main(
+            [
+                "--db",
+                db,
+                "balances",
+                "--as-of",
+                "2026-06-30",
+                "--known-at",
+                "1",
+                "--json",
+            ]
+        )
+        == 0
+    )
+    (view,) = json.loads(capsys.readouterr().out)
+    assert view["position"] == 1 and view["claims"] == []
+
+
+def test_a_refused_journal_exits_1_names_the_line_and_writes_nothing(
+    db, tmp_path, capsys
+) -> None:
+    journal = tmp_path / "bad.jsonl"
+    journal.write_text(
+        json.dumps(
+            {
+                "kind": "payment.made",
+                "case": CASE,
+                "effective_on": "2026-01-05",
+                "claim": "URSSAF-1",
+                "amount": "10.00",
+                "basis": "plan_dividend",
+            }
+        )
+        + "\n"
+        + json.dumps(
+            {
+                "kind": "payment.made",
+                "case": CASE,
+                "effective_on": "2026-01-05",
+                "claim": "URSSAF-1",
+                "amount": 10.5,
+                "basis": "plan_dividend",
+            }
+        )
+        + "\n"
+    )
+    main(["--db", db, "export", "-o", str(tmp_path / "before.jsonl")])
+    assert main(["--db", db, "record", str(journal)]) == 1
+    assert "line 2" in capsys.readouterr().err
+    main(["--db", db, "export", "-o", str(tmp_path / "after.jsonl")])
+    assert (tmp_path / "before.jsonl").read_text() == (
+        tmp_path / "after.jsonl"
+    ).read_text()
+
+
+def test_export_then_restore_into_an_empty_store_gives_the_same_journal(
+    db, tmp_path, capsys
+) -> None:
+    backup = tmp_path / "backup.jsonl"
+    assert main(["--db", db, "export", "-o", str(backup)]) == 0
+    restored = str(tmp_path / "restored.db")
+    assert main(["--db", restored, "record", "--restore", str(backup)]) == 0
+    capsys.readouterr()
+    assert main(["--db", restored, "export"]) == 0
+    assert capsys.readouterr().out == backup.read_text(encoding="utf-8")
+
+
+def test_usage_errors_exit_2(db, capsys) -> None:
+    with pytest.raises(SystemExit) as e:
+        main(["--db", db, "balances"])  # --as-of is required
+    assert e.value.code == 2
+    with pytest.raises(SystemExit) as e:
+        main(["--db", db, "balances", "--as-of", "30/06/2026"])
+    assert e.value.code == 2
+    assert main(["--db", db, "record", "no-such-file.jsonl"]) == 2
+
+
+def test_an_unknown_case_exits_1(db, capsys) -> None:
+    assert (
+        main(["--db", db, "balances", "--as-of", "2026-06-30", "--case", "NOPE"]) == 1
+    )
+    assert "case" in capsys.readouterr().err
+
+
+def test_status_and_schedule_as_json(db, capsys) -> None:
+    assert main(["--db", db, "status", "--as-of", "2025-03-20", "--json"]) == 0
+    (status,) = json.loads(capsys.readouterr().out)
+    assert status["phase"] == "in_arrears" and status["days_late"] == 1
+    assert main(["--db", db, "schedule", "--creditor", "LANDLORD", "--json"]) == 0
+    (schedule,) = json.loads(capsys.readouterr().out)
+    assert [c["option"] for c in schedule["claims"]] == ["fast"]
+    assert main(["--db", db, "schedule", "--creditor", "NOBODY"]) == 2
