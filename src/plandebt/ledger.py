@@ -42,6 +42,18 @@ from plandebt.events import (
     ReliefRequested,
     RemissionGranted,
 )
+from plandebt.events.employment import (
+    AgsAdvanced,
+    EmployeeDeparted,
+    SeveranceAgreed,
+    SeverancePaid,
+)
+from plandebt.events.group import (
+    CapitalCommitted,
+    ClaimRescheduled,
+    ContributionReceived,
+    WaiverRevived,
+)
 from plandebt.events.plan import (
     ConsultationAnswered,
     InstalmentRemitted,
@@ -51,6 +63,7 @@ from plandebt.events.plan import (
     PlanResolved,
 )
 from plandebt.projections.balances import Balances, balances
+from plandebt.projections.employment import EmploymentView, employment
 from plandebt.projections.index import CaseIndex, KnownAt
 from plandebt.projections.plan import (
     PlanSchedule,
@@ -58,6 +71,7 @@ from plandebt.projections.plan import (
     plan_schedule,
     plan_status,
 )
+from plandebt.projections.support import SupportView, support
 from plandebt.ruleset import Ruleset
 from plandebt.storage import STARTED_TOPIC, CaseStream, LedgerApplication, environment
 
@@ -300,6 +314,22 @@ class Ledger:
         due / remitted / distributed, arrears, next due, per-creditor positions."""
         return plan_status(self.index(case), _as_date(as_of), known_at, ruleset)
 
+    def support(self, case: str, as_of: date, known_at: KnownAt = None) -> SupportView:
+        """Group support: commitments and contributions by investor and tranche (late
+        ones flagged), waivers final / contingent / revived, intercompany owed."""
+        return support(self.index(case), _as_date(as_of), known_at)
+
+    def employment(
+        self,
+        case: str,
+        as_of: date,
+        known_at: KnownAt = None,
+        ruleset: Ruleset | None = None,
+    ) -> EmploymentView:
+        """Departures, legal severance floor next to what was agreed, severance paid
+        by source, AGS advances and windows, what the AGS is owed."""
+        return employment(self.index(case), _as_date(as_of), known_at, ruleset)
+
     def history(self, case: str, known_at: KnownAt = None) -> list[Fact]:
         """The facts of a case in recording order, as known at `known_at`."""
         index = self.index(case)
@@ -441,6 +471,155 @@ class Ledger:
 
     def complete_plan(self, case: str, **fields: Any) -> Fact:
         return self.record(PlanCompleted.build(case=case, **_decided(fields)))
+
+    def reschedule_claim(self, case: str, claim: str, **fields: Any) -> Fact:
+        """A creditor's own schedule for a claim. Fields: percents, from_date,
+        first_due, agreement_ref, agreed_on (or effective_on)."""
+        if "agreed_on" in fields:
+            fields["effective_on"] = fields.pop("agreed_on")
+        return self.record(ClaimRescheduled.build(case=case, claim=claim, **fields))
+
+    def revive_waiver(self, case: str, waiver: str, **fields: Any) -> Fact:
+        """A better-fortune clause is triggered. Fields: amount, revived_on (or
+        effective_on), condition."""
+        if "revived_on" in fields:
+            fields["effective_on"] = fields.pop("revived_on")
+        target = self.index(case).at(waiver)
+        claim = getattr(target, "claim", None)
+        return self.record(
+            WaiverRevived.build(case=case, waiver=waiver, claim=claim, **fields)
+        )
+
+    def commit_support(self, case: str, commitment: str, **fields: Any) -> Fact:
+        """Fields: investor, tranches ([{"due_on": ..., "amount": ...}]), condition,
+        form, reference, committed_on (or effective_on)."""
+        if "committed_on" in fields:
+            fields["effective_on"] = fields.pop("committed_on")
+        return self.record(
+            CapitalCommitted.build(case=case, commitment=commitment, **fields)
+        )
+
+    def receive_contribution(
+        self, case: str, commitment: str, **fields: Any
+    ) -> list[Fact]:
+        """Fields: amount, form, received_on (or effective_on), and for a
+        current-account advance the `claim` id of the new-money debt it creates
+        (recorded with it, in one transaction, for the commitment's investor)."""
+        if "received_on" in fields:
+            fields["effective_on"] = fields.pop("received_on")
+        fact = ContributionReceived.build(case=case, commitment=commitment, **fields)
+        facts: list[Fact] = []
+        if fact.claim is not None:
+            committed = next(
+                (
+                    f
+                    for f in (
+                        self.index(case).at(i)
+                        for i in self.index(case).subjects.get("support", ())
+                    )
+                    if isinstance(f, CapitalCommitted) and f.commitment == commitment
+                ),
+                None,
+            )
+            investor = committed.investor if committed else commitment
+            facts.append(
+                ClaimDeclared.build(
+                    case=case,
+                    claim=fact.claim,
+                    creditor=investor,
+                    amount=fact.amount,
+                    origin_on=fact.effective_on,
+                    rank="new_money",
+                    effective_on=fact.effective_on,
+                    declared_by="debtor_list",
+                    description=f"current-account advance under {commitment}",
+                )
+            )
+        return self.record_all([*facts, fact])
+
+    def record_departure(self, case: str, employee: str, **fields: Any) -> Fact:
+        """Fields: departure, left_on (or effective_on), seniority_months,
+        monthly_pay."""
+        if "left_on" in fields:
+            fields["effective_on"] = fields.pop("left_on")
+        return self.record(
+            EmployeeDeparted.build(case=case, employee=employee, **fields)
+        )
+
+    def agree_severance(self, case: str, employee: str, **fields: Any) -> Fact:
+        if "agreed_on" in fields:
+            fields["effective_on"] = fields.pop("agreed_on")
+        return self.record(
+            SeveranceAgreed.build(case=case, employee=employee, **fields)
+        )
+
+    def pay_severance(self, case: str, employee: str, **fields: Any) -> Fact:
+        """Fields: amount, funding (company / group_support), paid_on."""
+        if "paid_on" in fields:
+            fields["effective_on"] = fields.pop("paid_on")
+        return self.record(SeverancePaid.build(case=case, employee=employee, **fields))
+
+    def advance_ags(
+        self, case: str, employee: str, employee_claim: str, **fields: Any
+    ) -> list[Fact]:
+        """The AGS pays an employee. Fields: superprivileged, privileged, paid_on
+        (or effective_on), ags_creditor (default "AGS", registered if missing).
+        Records, in one transaction, the AGS's subrogated claims (ids
+        "<employee_claim>-AGS-SP" and "-AGS-P") and the advance that moves the
+        amount from the employee's claim to them (L3253-16 C. trav.)."""
+        if "paid_on" in fields:
+            fields["effective_on"] = fields.pop("paid_on")
+        ags = fields.pop("ags_creditor", "AGS")
+        index = self.index(case)
+        declared = index.declaration(employee_claim)
+        if declared is None:
+            raise UnknownReferenceError(
+                "employee_claim", employee_claim, "no such claim is declared"
+            )
+        facts: list[Fact] = []
+        if index.creditor(ags) is None:
+            facts.append(
+                CreditorRegistered.build(
+                    case=case,
+                    creditor=ags,
+                    name="AGS",
+                    creditor_kind="ags",
+                    effective_on=fields.get("effective_on"),
+                )
+            )
+        advance = AgsAdvanced.build(
+            case=case,
+            employee=employee,
+            employee_claim=employee_claim,
+            superprivileged_claim=f"{employee_claim}-AGS-SP",
+            privileged_claim=f"{employee_claim}-AGS-P",
+            **fields,
+        )
+        for amount, claim, rank in (
+            (
+                advance.superprivileged,
+                advance.superprivileged_claim,
+                "ags_superprivileged",
+            ),
+            (advance.privileged, advance.privileged_claim, "salary_privileged"),
+        ):
+            if amount:
+                # The AGS's claim keeps the employee's origin date: it is subrogated in
+                # a claim that arose then (law primer §7).
+                facts.append(
+                    ClaimDeclared.build(
+                        case=case,
+                        claim=claim,
+                        creditor=ags,
+                        amount=amount,
+                        origin_on=declared.origin_on,
+                        rank=rank,
+                        effective_on=advance.effective_on,
+                        declared_by="mandataire",
+                        description=f"subrogation for {employee}",
+                    )
+                )
+        return self.record_all([*facts, advance])
 
     def correct(
         self, case: str, fact_id: str, changes: dict[str, Any], **fields: Any

@@ -16,6 +16,23 @@ from plandebt.events.claims import (
     ReliefRequested,
 )
 from plandebt.events.corrections import FactCorrected, FactVoided
+from plandebt.events.employment import (
+    AgsAdvanced,
+    DepartureKind,
+    EmployeeDeparted,
+    Funding,
+    SeveranceAgreed,
+    SeverancePaid,
+)
+from plandebt.events.group import (
+    CapitalCommitted,
+    ClaimRescheduled,
+    Condition,
+    ContributionForm,
+    ContributionReceived,
+    Tranche,
+    WaiverRevived,
+)
 from plandebt.events.payments import (
     ClaimWrittenOff,
     PaymentBasis,
@@ -39,7 +56,9 @@ from plandebt.events.procedure import CaseConverted, CaseOpened, ProcedureKind
 
 __all__ = [
     "ENVELOPE",
+    "AgsAdvanced",
     "Answer",
+    "CapitalCommitted",
     "CaseConverted",
     "CaseOpened",
     "ClaimAdmitted",
@@ -48,14 +67,21 @@ __all__ = [
     "ClaimForeclosed",
     "ClaimRejected",
     "ClaimRelieved",
+    "ClaimRescheduled",
     "ClaimWrittenOff",
+    "Condition",
     "ConsultationAnswered",
+    "ContributionForm",
+    "ContributionReceived",
     "CreditorKind",
     "CreditorRegistered",
     "DeclaredBy",
+    "DepartureKind",
+    "EmployeeDeparted",
     "Fact",
     "FactCorrected",
     "FactVoided",
+    "Funding",
     "InstalmentRemitted",
     "PaymentBasis",
     "PaymentMade",
@@ -70,6 +96,10 @@ __all__ = [
     "RemissionBasis",
     "RemissionGranted",
     "ResolutionReason",
+    "SeveranceAgreed",
+    "SeverancePaid",
+    "Tranche",
+    "WaiverRevived",
     "WriteOffClause",
     "fact_kinds",
 ]

@@ -22,6 +22,7 @@ from typing import Any
 import attrs
 
 from plandebt.events import (
+    AgsAdvanced,
     ClaimAdmitted,
     ClaimContested,
     ClaimForeclosed,
@@ -34,6 +35,7 @@ from plandebt.events import (
     Rank,
     ReliefRequested,
     RemissionGranted,
+    WaiverRevived,
 )
 from plandebt.money import Money
 from plandebt.projections.index import CaseIndex, KnownAt
@@ -67,7 +69,8 @@ class ClaimBalance:
     admitted: Money | None  # None while no admission or rejection is known
     paid: Money
     remitted: Money
-    written_off: Money
+    written_off: Money  # waived, net of what revived (better-fortune clauses)
+    subrogated: Money  # moved to the AGS by its advances (L3253-16 C. trav.)
     outstanding: Money
     facts: tuple[str, ...]  # ids of the facts this balance is made of
 
@@ -100,6 +103,7 @@ class ClaimBalance:
             "paid": self.paid.plain(),
             "remitted": self.remitted.plain(),
             "written_off": self.written_off.plain(),
+            "subrogated": self.subrogated.plain(),
             "outstanding": self.outstanding.plain(),
             "facts": list(self.facts),
         }
@@ -114,11 +118,12 @@ class Totals:
     paid: Money
     remitted: Money
     written_off: Money
+    subrogated: Money
     outstanding: Money
 
     @classmethod
     def of(cls, balances: Iterable[ClaimBalance]) -> Totals:
-        sums = [0] * 7
+        sums = [0] * 8
         count = 0
         for b in balances:
             count += 1
@@ -130,6 +135,7 @@ class Totals:
                     b.paid,
                     b.remitted,
                     b.written_off,
+                    b.subrogated,
                     b.outstanding,
                 )
             ):
@@ -146,6 +152,7 @@ class Totals:
                 "paid",
                 "remitted",
                 "written_off",
+                "subrogated",
                 "outstanding",
             )
         }
@@ -238,7 +245,7 @@ def claim_balance(
     assert opening is not None
     creditor = index.creditor(declared.creditor, position)
     valued_on = max(opening.effective_on, declared.origin_on)
-    paid = remitted = written_off = 0
+    paid = remitted = written_off = subrogated = 0
     status: Fact | None = None
     admitted: Money | None = None
     rank = declared.rank
@@ -264,6 +271,10 @@ def claim_balance(
             remitted += fact.amount.cents
         elif kind is ClaimWrittenOff:
             written_off += fact.amount.cents
+        elif kind is WaiverRevived:
+            written_off -= fact.amount.cents
+        elif kind is AgsAdvanced:
+            subrogated += fact.amount.cents
         else:
             continue
         ids.append(fact.id)
@@ -290,6 +301,7 @@ def claim_balance(
         paid=Money(paid),
         remitted=Money(remitted),
         written_off=Money(written_off),
-        outstanding=Money(owed.cents - paid - remitted - written_off),
+        subrogated=Money(subrogated),
+        outstanding=Money(owed.cents - paid - remitted - written_off - subrogated),
         facts=tuple(ids),
     )

@@ -156,9 +156,9 @@ class CaseIndex:
         elif isinstance(fact, ClaimDeclared):
             self._set(self.claims, fact.claim, [fact.id])
             self._append(self.creditor_claims[fact.creditor], fact.claim)
-        elif getattr(fact, "claim", None) is not None:
-            self._append(self.claims[fact.claim], fact.id)
         else:
+            for claim in claims_of(fact):
+                self._append(self.claims[claim], fact.id)
             subject = subject_of(fact)
             if subject not in self.subjects:
                 self._set(self.subjects, subject, [])
@@ -195,6 +195,15 @@ class CaseIndex:
         if self._undo is not None:
             self._undo.append(("set", mapping, key, key in mapping, mapping.get(key)))
         mapping[key] = value
+
+
+#: Fields that name the claims a fact is about (an AGS advance is about the employee's
+#: claim it reduces).
+CLAIM_FIELDS = ("claim", "employee_claim")
+
+
+def claims_of(fact: Fact) -> list[str]:
+    return [v for name in CLAIM_FIELDS if (v := getattr(fact, name, None)) is not None]
 
 
 def subject_of(fact: Fact) -> str:

@@ -30,6 +30,7 @@ from plandebt.calendar import plan_year
 from plandebt.events import (
     Answer,
     CaseConverted,
+    ClaimRescheduled,
     ConsultationAnswered,
     Fact,
     InstalmentRemitted,
@@ -67,7 +68,9 @@ OUTSIDE_PLAN_RANKS = frozenset({Rank.POST_OPENING})
 class ClaimSchedule:
     claim: str
     creditor: str
-    treatment: str  # "option", "no_delay" (L626-20 I), "small_claim" (L626-20 II)
+    # "option", "agreement" (the creditor's own schedule), "no_delay" (L626-20 I),
+    # "small_claim" (L626-20 II)
+    treatment: str
     option: str | None
     base: Money  # what the plan repays or remits: owed at adoption
     provisional: bool  # no decision yet: dividends reserved (L626-21)
@@ -219,6 +222,17 @@ def plan_schedule(
             treatment, instalments = "no_delay", lump_sum(base, adopted_on)
         elif owed.claim in small:
             treatment, instalments = "small_claim", lump_sum(base, adopted_on)
+        elif (agreement := _agreement(index, owed.claim, position)) is not None:
+            # The creditor accepted a schedule of its own (L626-18 al. 1), e.g. an
+            # intercompany balance over ten years; a later modification of the plan
+            # leaves it as agreed.
+            treatment = "agreement"
+            instalments = percent_schedule(
+                base,
+                list(agreement.percents),
+                agreement.from_date or adopted_on,
+                agreement.first_due,
+            )
         else:
             treatment = "option"
             option = _option_of(answers.get(owed.creditor), adopted, options)
@@ -240,6 +254,14 @@ def plan_schedule(
             )
         )
     return PlanSchedule(index.case, adopted, modifications, tuple(rows))
+
+
+def _agreement(index: CaseIndex, claim: str, position: int) -> ClaimRescheduled | None:
+    found = None
+    for fact in index.facts_about(claim, position):
+        if isinstance(fact, ClaimRescheduled):
+            found = fact
+    return found
 
 
 def _option_of(

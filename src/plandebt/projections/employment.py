@@ -1,0 +1,201 @@
+"""Employment at any date, as known at any date: departures, the legal severance
+floor next to what was agreed, severance paid by source, AGS advances and whether
+each departure falls inside the AGS windows.
+
+The legal severance (C. trav. L1234-9, R1234-2) is due from 8 months' seniority:
+1/4 of a month's pay per year for the first 10 years, 1/3 per year beyond, incomplete
+years pro rata. It is a floor: a collective agreement or the PSE may give more.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from fractions import Fraction
+from typing import Any
+
+import attrs
+
+from plandebt.calendar import add_months
+from plandebt.events import (
+    AgsAdvanced,
+    EmployeeDeparted,
+    ProcedureKind,
+    SeveranceAgreed,
+    SeverancePaid,
+)
+from plandebt.events.claims import CreditorKind
+from plandebt.money import Money, round_half_away
+from plandebt.projections.balances import balances
+from plandebt.projections.index import CaseIndex, KnownAt
+from plandebt.projections.plan import adoption, ruleset_of
+from plandebt.ruleset import Ruleset
+
+
+def legal_severance(monthly_pay: Money, seniority_months: int, rules: Ruleset) -> Money:
+    """The legal minimum severance, rounded half away from zero to the cent."""
+    if seniority_months < rules["severance_min_seniority_months"]:
+        return Money(0, monthly_pay.currency)
+    years = Fraction(seniority_months, 12)
+    threshold = Fraction(rules["severance_higher_rate_from_years"])
+    months = Fraction(rules["severance_months_pay_per_year"]) * min(
+        years, threshold
+    ) + Fraction(rules["severance_months_pay_per_year_beyond"]) * max(
+        years - threshold, 0
+    )
+    return Money(round_half_away(monthly_pay.cents * months), monthly_pay.currency)
+
+
+@attrs.frozen
+class DepartureStatus:
+    employee: str
+    departure: str
+    left_on: date
+    seniority_months: int
+    monthly_pay: Money
+    legal_minimum: Money
+    agreed: Money
+    paid_by_company: Money
+    paid_by_group: Money
+    advanced_by_ags: Money
+    ags_window: str | None  # "opening", "observation", "after_adoption" or None
+
+    @property
+    def paid(self) -> Money:
+        return self.paid_by_company + self.paid_by_group + self.advanced_by_ags
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "employee": self.employee,
+            "departure": self.departure,
+            "left_on": self.left_on.isoformat(),
+            "seniority_months": self.seniority_months,
+            "ags_window": self.ags_window,
+        } | {
+            k: getattr(self, k).plain()
+            for k in (
+                "monthly_pay",
+                "legal_minimum",
+                "agreed",
+                "paid_by_company",
+                "paid_by_group",
+                "advanced_by_ags",
+                "paid",
+            )
+        }
+
+
+@attrs.frozen
+class EmploymentView:
+    case: str
+    as_of: date
+    known_at: KnownAt
+    departures: tuple[DepartureStatus, ...]
+    ags_claims: Money  # what the AGS is owed, by subrogation, as of as_of
+
+    def by_kind(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for d in self.departures:
+            out[d.departure] = out.get(d.departure, 0) + 1
+        return dict(sorted(out.items()))
+
+    def totals(self) -> dict[str, Money]:
+        names = (
+            "legal_minimum",
+            "agreed",
+            "paid_by_company",
+            "paid_by_group",
+            "advanced_by_ags",
+            "paid",
+        )
+        return {
+            n: Money(sum(getattr(d, n).cents for d in self.departures)) for n in names
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        known = self.known_at
+        return {
+            "case": self.case,
+            "as_of": self.as_of.isoformat(),
+            "known_at": known.isoformat() if hasattr(known, "isoformat") else known,
+            "by_kind": self.by_kind(),
+            "totals": {k: v.plain() for k, v in self.totals().items()},
+            "ags_claims": self.ags_claims.plain(),
+            "departures": [d.to_dict() for d in self.departures],
+        }
+
+
+def ags_window(
+    index: CaseIndex, left_on: date, position: int, rules: Ruleset
+) -> str | None:
+    """Which AGS window a departure falls in (L3253-8 C. trav.): sums owed at the
+    opening of an RJ or LJ (1°); terminations during the observation period (2° a) or
+    within a month after the plan's adoption (2° b). In sauvegarde only the last two."""
+    opening = index.opening(position)
+    assert opening is not None
+    if left_on < opening.effective_on:
+        return None if opening.procedure is ProcedureKind.SAUVEGARDE else "opening"
+    plan = adoption(index, None, position)
+    if plan is None or left_on < plan.effective_on:
+        return "observation"
+    limit = add_months(plan.effective_on, rules["ags_window_after_plan_months"])
+    return "after_adoption" if left_on <= limit else None
+
+
+def employment(
+    index: CaseIndex,
+    as_of: date,
+    known_at: KnownAt = None,
+    ruleset: Ruleset | None = None,
+) -> EmploymentView:
+    position = index.position(known_at)
+    rules = ruleset_of(index, position, ruleset)
+    facts = [
+        f
+        for f in (
+            index.at(i, position)
+            for i in index.subjects.get("employment", ())
+            + index.subjects.get("ags", ())
+        )
+        if f is not None and f.effective_on <= as_of
+    ]
+    sums: dict[str, dict[str, int]] = {}
+    for f in facts:
+        row = sums.setdefault(getattr(f, "employee", ""), {})
+        if isinstance(f, SeveranceAgreed):
+            row["agreed"] = f.amount.cents  # the latest agreement stands
+        elif isinstance(f, SeverancePaid):
+            key = "company" if f.funding.value == "company" else "group"
+            row[key] = row.get(key, 0) + f.amount.cents
+        elif isinstance(f, AgsAdvanced):
+            row["ags"] = row.get("ags", 0) + f.amount.cents
+    departures = []
+    for f in facts:
+        if not isinstance(f, EmployeeDeparted):
+            continue
+        row = sums.get(f.employee, {})
+        departures.append(
+            DepartureStatus(
+                employee=f.employee,
+                departure=f.departure.value,
+                left_on=f.effective_on,
+                seniority_months=f.seniority_months,
+                monthly_pay=f.monthly_pay,
+                legal_minimum=legal_severance(f.monthly_pay, f.seniority_months, rules),
+                agreed=Money(row.get("agreed", 0)),
+                paid_by_company=Money(row.get("company", 0)),
+                paid_by_group=Money(row.get("group", 0)),
+                advanced_by_ags=Money(row.get("ags", 0)),
+                ags_window=ags_window(index, f.effective_on, position, rules),
+            )
+        )
+    view = balances(index, as_of, position)
+    ags = sum(
+        b.outstanding.cents for b in view.claims if b.creditor_kind is CreditorKind.AGS
+    )
+    return EmploymentView(
+        index.case,
+        as_of,
+        known_at,
+        tuple(sorted(departures, key=lambda d: (d.left_on, d.employee))),
+        Money(ags),
+    )
