@@ -10,19 +10,21 @@ import json
 import sys
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
-from typing import IO
+from typing import IO, Any
 
 from plandebt import journal
 from plandebt.errors import InvalidInputError, PlandebtError
 from plandebt.ledger import Ledger
 from plandebt.money import Money
 from plandebt.projections.balances import Balances, Totals
+from plandebt.projections.employment import EmploymentView
 from plandebt.projections.plan import (
     ClaimSchedule,
     PlanSchedule,
     PlanStatus,
     percent_text,
 )
+from plandebt.projections.support import SupportView
 
 DEFAULT_DB = "plandebt.db"
 
@@ -113,6 +115,15 @@ def build_parser() -> argparse.ArgumentParser:
     status = sub.add_parser("status", help="where the plan stands at a date")
     _view_options(status)
 
+    sup = sub.add_parser(
+        "support",
+        help="group support: commitments, contributions, "
+        "waivers, intercompany balances",
+    )
+    _view_options(sup)
+    emp = sub.add_parser("employment", help="departures, severance, AGS advances")
+    _view_options(emp)
+
     cases = sub.add_parser("cases", help="list the cases in the store")
     cases.add_argument("--json", action="store_true")
     return parser
@@ -133,6 +144,9 @@ def main(argv: Sequence[str] | None = None, out: IO[str] | None = None) -> int:
     try:
         with Ledger.open(args.db) as ledger:
             return _COMMANDS[args.command](ledger, args, out)
+    except BrokenPipeError:  # the reader (e.g. `| head`) stopped reading
+        sys.stderr.close()
+        return 0
     except UsageError as e:
         print(f"plandebt: {e}", file=sys.stderr)
         return 2
@@ -269,7 +283,37 @@ def _status(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
     return 0
 
 
+def _support(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
+    views = [
+        ledger.support(ref, args.as_of, args.known_at)
+        for ref in _cases_for(ledger, args.case)
+    ]
+    if args.json:
+        json.dump([v.to_dict() for v in views], out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    else:
+        for view in views:
+            print_support(view, out)
+    return 0
+
+
+def _employment(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
+    views = [
+        ledger.employment(ref, args.as_of, args.known_at)
+        for ref in _cases_for(ledger, args.case)
+    ]
+    if args.json:
+        json.dump([v.to_dict() for v in views], out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    else:
+        for view in views:
+            print_employment(view, out)
+    return 0
+
+
 _COMMANDS = {
+    "support": _support,
+    "employment": _employment,
     "record": _record,
     "balances": _balances,
     "export": _export,
@@ -338,6 +382,7 @@ def print_balances(view: Balances, out: IO[str]) -> None:
             _m(b.paid),
             _m(b.remitted),
             _m(b.written_off),
+            _m(b.subrogated),
             _m(b.outstanding),
         ]
         for b in view.claims
@@ -354,6 +399,7 @@ def print_balances(view: Balances, out: IO[str]) -> None:
             "paid",
             "remitted",
             "written off",
+            "to AGS",
             "outstanding",
         ],
         rows,
@@ -381,6 +427,7 @@ def _totals_table(title: str, groups: dict[str, Totals], out: IO[str]) -> None:
             _m(t.paid),
             _m(t.remitted),
             _m(t.written_off),
+            _m(t.subrogated),
             _m(t.outstanding),
         ]
         for key, t in groups.items()
@@ -394,6 +441,7 @@ def _totals_table(title: str, groups: dict[str, Totals], out: IO[str]) -> None:
             "paid",
             "remitted",
             "written off",
+            "to AGS",
             "outstanding",
         ],
         rows,
@@ -558,4 +606,162 @@ def print_status(view: PlanStatus, out: IO[str]) -> None:
         out,
         numeric_from=2,
     )
+    print(file=out)
+
+
+def _known_text(known: Any) -> str:
+    if known is None:
+        return "everything recorded"
+    return f"position {known}" if isinstance(known, int) else known.isoformat()
+
+
+def print_support(view: SupportView, out: IO[str]) -> None:
+    print(
+        f"Case {view.case} — group support as of {view.as_of}, as known at "
+        f"{_known_text(view.known_at)}; amounts in EUR",
+        file=out,
+    )
+    print(file=out)
+    rows = [
+        [investor, _m(v["committed"]), _m(v["received"]), _m(v["late"])]
+        for investor, v in view.by_investor().items()
+    ]
+    table(["investor", "committed", "received", "late"], rows, out, numeric_from=1)
+    print(file=out)
+    rows = [
+        [
+            t.investor,
+            t.commitment,
+            str(t.number),
+            str(t.due_on),
+            _m(t.amount),
+            _m(t.received),
+            "suspended" if t.suspended else "LATE" if t.late else "",
+        ]
+        for t in view.tranches
+    ]
+    table(
+        ["investor", "commitment", "tranche", "due on", "amount", "received", "state"],
+        rows,
+        out,
+        numeric_from=4,
+    )
+    print(file=out)
+    rows = [[form, _m(amount)] for form, amount in view.received_by_form.items()]
+    table(["received as", "amount"], rows, out, numeric_from=1)
+    print(file=out)
+    rows = [
+        [
+            w.creditor,
+            w.claim,
+            str(w.waived_on),
+            w.clause,
+            _m(w.amount),
+            _m(w.final),
+            _m(w.contingent),
+            _m(w.revived),
+        ]
+        for w in view.waivers
+    ]
+    table(
+        [
+            "creditor",
+            "claim",
+            "waived on",
+            "clause",
+            "waived",
+            "final",
+            "contingent",
+            "revived",
+        ],
+        rows,
+        out,
+        numeric_from=4,
+    )
+    print(file=out)
+    rows = [
+        [creditor, _m(amount)]
+        for creditor, amount in view.intercompany_outstanding.items()
+    ]
+    table(["group creditor", "outstanding"], rows, out, numeric_from=1)
+    print(file=out)
+
+
+def print_employment(view: EmploymentView, out: IO[str]) -> None:
+    print(
+        f"Case {view.case} — employment as of {view.as_of}, as known at "
+        f"{_known_text(view.known_at)}; amounts in EUR",
+        file=out,
+    )
+    print(
+        "departures: " + ", ".join(f"{n} {k}" for k, n in view.by_kind().items()),
+        file=out,
+    )
+    print(file=out)
+    rows = [
+        [
+            d.employee,
+            d.departure,
+            str(d.left_on),
+            str(d.seniority_months),
+            _m(d.monthly_pay),
+            _m(d.legal_minimum),
+            _m(d.agreed),
+            _m(d.paid_by_company),
+            _m(d.paid_by_group),
+            _m(d.advanced_by_ags),
+            d.ags_window or "outside",
+        ]
+        for d in view.departures
+    ]
+    table(
+        [
+            "employee",
+            "departure",
+            "left on",
+            "seniority (months)",
+            "monthly pay",
+            "legal minimum",
+            "agreed",
+            "paid: company",
+            "paid: group",
+            "AGS advance",
+            "AGS window",
+        ],
+        rows,
+        out,
+        numeric_from=3,
+    )
+    print(file=out)
+    totals = view.totals()
+    table(
+        [
+            "totals",
+            "legal minimum",
+            "agreed",
+            "paid: company",
+            "paid: group",
+            "AGS advance",
+            "paid",
+        ],
+        [
+            [
+                "all departures",
+                *(
+                    _m(totals[k])
+                    for k in (
+                        "legal_minimum",
+                        "agreed",
+                        "paid_by_company",
+                        "paid_by_group",
+                        "advanced_by_ags",
+                        "paid",
+                    )
+                ),
+            ]
+        ],
+        out,
+        numeric_from=1,
+    )
+    print(f"\nowed to the AGS (subrogation): {_m(view.ags_claims)}", file=out)
     print(file=out)

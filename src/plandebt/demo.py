@@ -7,6 +7,7 @@ of the liability between creditors are ILLUSTRATIVE, not the real case's.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from plandebt.events import Fact
@@ -190,7 +191,7 @@ def illustrative_journal() -> list[dict[str, Any]]:
             "reason": "clerical error in the declaration (illustrative)",
         },
     ]
-    lines += _plan_lines()
+    lines += _support_lines() + _plan_lines() + _employment_lines()
     return lines + _payments(lines)
 
 
@@ -247,6 +248,255 @@ def _plan_lines() -> list[dict[str, Any]]:
     ]
 
 
+def _support_lines() -> list[dict[str, Any]]:
+    """The group's support (seed: €6.8M over 3 years from the two main investors,
+    conditional on the plan; intercompany balances of 2020–2021 over 10 years instead
+    of 2; current-account waivers). Tranche dates and amounts are illustrative."""
+    case = CASE
+    lines: list[dict[str, Any]] = [
+        {
+            "kind": "support.committed",
+            "case": case,
+            "id": "commit-SMARTCOOP",
+            "effective_on": "2022-10-25",
+            "commitment": "SMARTCOOP-2022",
+            "investor": "SMARTCOOP",
+            "form": "capital_increase",
+            "condition": "plan_adoption",
+            "tranches": [
+                {"due_on": "2023-04-30", "amount": "1200000.00"},
+                {"due_on": "2024-04-30", "amount": "1100000.00"},
+                {"due_on": "2025-04-30", "amount": "1100000.00"},
+            ],
+        },
+        {
+            "kind": "support.committed",
+            "case": case,
+            "id": "commit-SMARTBE",
+            "effective_on": "2022-10-25",
+            "commitment": "SMARTBE-2022",
+            "investor": "SMARTBE",
+            "form": "current_account_advance",
+            "condition": "plan_adoption",
+            "tranches": [
+                {"due_on": "2023-04-30", "amount": "1400000.00"},
+                {"due_on": "2024-04-30", "amount": "1000000.00"},
+                {"due_on": "2025-04-30", "amount": "1000000.00"},
+            ],
+        },
+        # Waivers: one final, one with a better-fortune clause that later revives in
+        # part.
+        {
+            "kind": "claim.written_off",
+            "case": case,
+            "id": "waiver-SMARTCOOP-2021",
+            "effective_on": "2022-12-15",
+            "claim": "SMARTCOOP-2021",
+            "amount": "100000.00",
+            "clause": "pure",
+        },
+        {
+            "kind": "claim.written_off",
+            "case": case,
+            "id": "waiver-SMARTBE-CC",
+            "effective_on": "2022-12-15",
+            "claim": "SMARTBE-CC",
+            "amount": "150000.00",
+            "clause": "better_fortune",
+            "reference": "Convention d'abandon (illustrative)",
+        },
+        {
+            "kind": "claim.waiver_revived",
+            "case": case,
+            "id": "revive-SMARTBE-CC",
+            "effective_on": "2025-12-31",
+            "claim": "SMARTBE-CC",
+            "waiver": "waiver-SMARTBE-CC",
+            "amount": "50000.00",
+            "condition": "equity back above half of the share capital (illustrative)",
+        },
+    ]
+    for claim in ("SMARTCOOP-2020", "SMARTCOOP-2021"):
+        lines.append(
+            {
+                "kind": "claim.rescheduled",
+                "case": case,
+                "id": f"reschedule-{claim}",
+                "effective_on": "2023-01-15",
+                "claim": claim,
+                "percents": ["10"] * 10,
+                "agreement_ref": "intercos over 10 years instead of 2",
+            }
+        )
+    received = [
+        ("SMARTCOOP-2022", "2023-04-28", "1200000.00", "capital_increase"),
+        ("SMARTCOOP-2022", "2024-04-30", "1100000.00", "capital_increase"),
+        ("SMARTCOOP-2022", "2025-04-30", "1100000.00", "capital_increase"),
+        ("SMARTBE-2022", "2023-04-28", "1400000.00", "current_account_advance"),
+        ("SMARTBE-2022", "2024-05-15", "1000000.00", "current_account_advance"),
+        ("SMARTBE-2022", "2025-04-30", "600000.00", "current_account_advance"),
+    ]
+    for n, (commitment, on, amount, form) in enumerate(received, start=1):
+        if form == "current_account_advance":
+            lines.append(
+                {
+                    "kind": "claim.declared",
+                    "case": case,
+                    "id": f"declare-ADVANCE-{n}",
+                    "effective_on": on,
+                    "claim": f"SMARTBE-ADVANCE-{n}",
+                    "creditor": "SMARTBE",
+                    "amount": amount,
+                    "origin_on": on,
+                    "rank": "new_money",
+                    "declared_by": "debtor_list",
+                }
+            )
+        lines.append(
+            {
+                "kind": "support.received",
+                "case": case,
+                "id": f"received-{n}",
+                "effective_on": on,
+                "commitment": commitment,
+                "amount": amount,
+                "form": form,
+                "claim": f"SMARTBE-ADVANCE-{n}"
+                if form == "current_account_advance"
+                else None,
+            }
+        )
+    return [{k: v for k, v in line.items() if v is not None} for line in lines]
+
+
+def _employment_lines() -> list[dict[str, Any]]:
+    """The job-protection plan (seed: 27 voluntary departures and 2 dismissals, partly
+    funded by the group). Pseudonyms, seniority and pay are illustrative."""
+    from datetime import timedelta
+
+    case = CASE
+    lines: list[dict[str, Any]] = []
+    for n in range(1, 30):
+        employee = f"E{n:02d}"
+        dismissed = n >= 28
+        left = date(2022, 6, 30) + timedelta(days=3 * n)
+        if n == 29:
+            left = date(2023, 4, 14)  # within a month of the plan's adoption
+        seniority = 10 + (n * 37) % 170
+        pay = 2200 + (n * 173) % 2000
+        lines.append(
+            {
+                "kind": "employment.departed",
+                "case": case,
+                "id": f"departure-{employee}",
+                "effective_on": left.isoformat(),
+                "employee": employee,
+                "departure": "economic_dismissal" if dismissed else "voluntary_pse",
+                "seniority_months": seniority,
+                "monthly_pay": f"{pay}.00",
+            }
+        )
+        # The PSE gave more than the legal floor: 1.5 months of pay per year of
+        # seniority, rounded to the euro (illustrative).
+        agreed = max(pay, round(pay * seniority * 3 / 24))
+        lines.append(
+            {
+                "kind": "employment.severance_agreed",
+                "case": case,
+                "id": f"agreed-{employee}",
+                "effective_on": left.isoformat(),
+                "employee": employee,
+                "amount": f"{agreed}.00",
+            }
+        )
+        if not dismissed:
+            half = agreed // 2
+            lines += [
+                {
+                    "kind": "employment.severance_paid",
+                    "case": case,
+                    "id": f"paid-{employee}-company",
+                    "effective_on": left.isoformat(),
+                    "employee": employee,
+                    "amount": f"{agreed - half}.00",
+                    "funding": "company",
+                },
+                {
+                    "kind": "employment.severance_paid",
+                    "case": case,
+                    "id": f"paid-{employee}-group",
+                    "effective_on": left.isoformat(),
+                    "employee": employee,
+                    "amount": f"{half}.00",
+                    "funding": "group_support",
+                },
+            ]
+            continue
+        # A dismissed employee's claim (notice and severance), listed by the
+        # mandataire, advanced by the AGS, which is subrogated (L3253-16).
+        notice = 2 * pay
+        lines += [
+            {
+                "kind": "creditor.registered",
+                "case": case,
+                "id": f"creditor-{employee}",
+                "effective_on": OPENED_ON,
+                "creditor": employee,
+                "name": employee,
+                "creditor_kind": "employee",
+            },
+            {
+                "kind": "claim.declared",
+                "case": case,
+                "id": f"declare-{employee}",
+                "effective_on": left.isoformat(),
+                "claim": f"{employee}-1",
+                "creditor": employee,
+                "amount": f"{notice + agreed}.00",
+                "origin_on": left.isoformat(),
+                "rank": "salary_privileged",
+                "declared_by": "mandataire",
+            },
+            {
+                "kind": "claim.declared",
+                "case": case,
+                "id": f"declare-{employee}-AGS-SP",
+                "effective_on": left.isoformat(),
+                "claim": f"{employee}-1-AGS-SP",
+                "creditor": "AGS",
+                "amount": f"{notice}.00",
+                "origin_on": left.isoformat(),
+                "rank": "ags_superprivileged",
+                "declared_by": "mandataire",
+            },
+            {
+                "kind": "claim.declared",
+                "case": case,
+                "id": f"declare-{employee}-AGS-P",
+                "effective_on": left.isoformat(),
+                "claim": f"{employee}-1-AGS-P",
+                "creditor": "AGS",
+                "amount": f"{agreed}.00",
+                "origin_on": left.isoformat(),
+                "rank": "salary_privileged",
+                "declared_by": "mandataire",
+            },
+            {
+                "kind": "ags.advanced",
+                "case": case,
+                "id": f"ags-{employee}",
+                "effective_on": left.isoformat(),
+                "employee": employee,
+                "employee_claim": f"{employee}-1",
+                "superprivileged": f"{notice}.00",
+                "privileged": f"{agreed}.00",
+                "superprivileged_claim": f"{employee}-1-AGS-SP",
+                "privileged_claim": f"{employee}-1-AGS-P",
+            },
+        ]
+    return lines
+
+
 def _payments(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The debtor's remittances and the supervisor's distributions: at adoption and
     for plan years 1 to 3, the second one 21 days late."""
@@ -258,7 +508,9 @@ def _payments(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
     assert schedule is not None
     late = {"2025-03-20": "2025-04-10"}
     out: list[dict[str, Any]] = []
-    for due_on, amount in schedule.by_date()[:4]:
+    for due_on, amount in schedule.by_date():
+        if due_on > date(2026, 6, 30):
+            break
         paid_on = late.get(due_on.isoformat(), due_on.isoformat())
         out.append(
             {

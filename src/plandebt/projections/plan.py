@@ -205,7 +205,7 @@ def plan_schedule(
     bases: list[tuple[ClaimBalance, Money]] = []
     for claim in index.claims:
         owed = claim_balance(index, claim, None, position)
-        if owed is None or owed.rank in OUTSIDE_PLAN_RANKS or owed.status == "rejected":
+        if owed is None or owed.status == "rejected" or _outside_plan(owed):
             continue
         before = claim_balance(index, claim, adopted_on - timedelta(1), position)
         settled = (
@@ -254,6 +254,14 @@ def plan_schedule(
             )
         )
     return PlanSchedule(index.case, adopted, modifications, tuple(rows))
+
+
+def _outside_plan(claim: ClaimBalance) -> bool:
+    """Useful post-opening claims, and new money lent after the opening, are paid at
+    maturity with their privilege (L622-17), not under the plan."""
+    return claim.rank in OUTSIDE_PLAN_RANKS or (
+        claim.rank is Rank.NEW_MONEY and not claim.frozen
+    )
 
 
 def _agreement(index: CaseIndex, claim: str, position: int) -> ClaimRescheduled | None:
