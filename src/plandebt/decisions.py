@@ -20,7 +20,9 @@ from plandebt.errors import (
     UnknownReferenceError,
 )
 from plandebt.events import (
+    AgsAdvanced,
     Answer,
+    CapitalCommitted,
     CaseConverted,
     CaseOpened,
     ClaimAdmitted,
@@ -29,9 +31,14 @@ from plandebt.events import (
     ClaimForeclosed,
     ClaimRejected,
     ClaimRelieved,
+    ClaimRescheduled,
     ClaimWrittenOff,
     ConsultationAnswered,
+    ContributionForm,
+    ContributionReceived,
+    CreditorKind,
     CreditorRegistered,
+    EmployeeDeparted,
     Fact,
     FactCorrected,
     FactVoided,
@@ -42,8 +49,13 @@ from plandebt.events import (
     PlanCompleted,
     PlanModified,
     PlanResolved,
+    Rank,
     ReliefRequested,
     RemissionGranted,
+    SeveranceAgreed,
+    SeverancePaid,
+    WaiverRevived,
+    WriteOffClause,
 )
 from plandebt.events.base import ENVELOPE
 from plandebt.money import Money
@@ -474,3 +486,170 @@ def _plan_modified(index: CaseIndex, fact: PlanModified) -> None:
 @check(PlanResolved, PlanCompleted)
 def _plan_ended(index: CaseIndex, fact: Fact) -> None:
     _adopted(index, fact)
+
+
+# --- group support ------------------------------------------------------------------------
+
+
+@check(ClaimRescheduled)
+def _rescheduled(index: CaseIndex, fact: ClaimRescheduled) -> None:
+    _claim(index, fact)
+    _percents("percents", fact.percents)
+
+
+@check(WaiverRevived)
+def _revived(index: CaseIndex, fact: WaiverRevived) -> None:
+    _claim(index, fact)
+    waiver = index.at(fact.waiver) if fact.waiver in index.versions else None
+    if not isinstance(waiver, ClaimWrittenOff) or waiver.claim != fact.claim:
+        raise UnknownReferenceError(
+            "waiver", fact.waiver, f"is not a waiver of claim {fact.claim}"
+        )
+    if waiver.clause is not WriteOffClause.BETTER_FORTUNE:
+        raise InvalidInputError(
+            "waiver",
+            fact.waiver,
+            "a pure waiver is final: only a better-fortune clause can revive",
+        )
+    _positive(fact.amount)
+    revived = sum(
+        f.amount.cents
+        for f in index.facts_about(fact.claim)
+        if isinstance(f, WaiverRevived) and f.waiver == fact.waiver
+    )
+    left = waiver.amount.cents - revived
+    if fact.amount.cents > left:
+        raise InvalidInputError(
+            "amount",
+            fact.amount.plain(),
+            f"exceeds the {Money(left).plain()} still waived",
+        )
+
+
+def _commitment(index: CaseIndex, commitment: str) -> CapitalCommitted | None:
+    for fact_id in index.subjects.get("support", ()):
+        fact = index.at(fact_id)
+        if isinstance(fact, CapitalCommitted) and fact.commitment == commitment:
+            return fact
+    return None
+
+
+@check(CapitalCommitted)
+def _committed(index: CaseIndex, fact: CapitalCommitted) -> None:
+    if _commitment(index, fact.commitment) is not None:
+        raise DuplicateError("commitment", fact.commitment, "is already recorded")
+    if not fact.tranches:
+        raise InvalidInputError("tranches", [], "a commitment has at least one tranche")
+    for i, tranche in enumerate(fact.tranches):
+        _positive(tranche.amount, f"tranches[{i}].amount")
+
+
+@check(ContributionReceived)
+def _received(index: CaseIndex, fact: ContributionReceived) -> None:
+    commitment = _commitment(index, fact.commitment)
+    if commitment is None:
+        raise UnknownReferenceError("commitment", fact.commitment, "no such commitment")
+    _positive(fact.amount)
+    if fact.form is not ContributionForm.CURRENT_ACCOUNT_ADVANCE:
+        if fact.claim is not None:
+            raise InvalidInputError(
+                "claim",
+                fact.claim,
+                f"a {fact.form.value} is not a debt: it creates no claim",
+            )
+        return
+    # A current-account advance is new money lent to the company: a post-opening debt
+    # with the new-money privilege (L622-17 III 2°, L626-10), recorded as its claim.
+    declared = index.declaration(fact.claim) if fact.claim else None
+    if declared is None:
+        raise UnknownReferenceError(
+            "claim",
+            fact.claim,
+            "a current-account advance names the new-money claim recorded with it",
+        )
+    if (
+        declared.rank is not Rank.NEW_MONEY
+        or declared.amount != fact.amount
+        or declared.creditor != commitment.investor
+    ):
+        raise InvalidInputError(
+            "claim",
+            fact.claim,
+            f"must be the investor's new-money claim of {fact.amount.plain()}",
+        )
+
+
+# --- employment and the AGS ---------------------------------------------------------------
+
+
+def _departure(index: CaseIndex, employee: str) -> EmployeeDeparted | None:
+    for fact_id in index.subjects.get("employment", ()):
+        fact = index.at(fact_id)
+        if isinstance(fact, EmployeeDeparted) and fact.employee == employee:
+            return fact
+    return None
+
+
+@check(EmployeeDeparted)
+def _departed(index: CaseIndex, fact: EmployeeDeparted) -> None:
+    if _departure(index, fact.employee) is not None:
+        raise DuplicateError("employee", fact.employee, "has already left")
+    if fact.seniority_months < 0:
+        raise InvalidInputError(
+            "seniority_months", fact.seniority_months, "cannot be negative"
+        )
+    if fact.monthly_pay.is_negative:
+        raise InvalidInputError(
+            "monthly_pay", fact.monthly_pay.plain(), "cannot be negative"
+        )
+
+
+@check(SeveranceAgreed, SeverancePaid)
+def _severance(index: CaseIndex, fact: SeveranceAgreed | SeverancePaid) -> None:
+    if _departure(index, fact.employee) is None:
+        raise UnknownReferenceError("employee", fact.employee, "no departure recorded")
+    _positive(fact.amount)
+
+
+@check(AgsAdvanced)
+def _ags(index: CaseIndex, fact: AgsAdvanced) -> None:
+    if index.declaration(fact.employee_claim) is None:
+        raise UnknownReferenceError(
+            "employee_claim", fact.employee_claim, "no such claim is declared"
+        )
+    for field in ("superprivileged", "privileged"):
+        if getattr(fact, field).is_negative:
+            raise InvalidInputError(
+                field, getattr(fact, field).plain(), "cannot be negative"
+            )
+    _positive(fact.amount)
+    owed = claim_balance(index, fact.employee_claim, None, index.head).outstanding
+    if fact.amount > owed:
+        raise InvalidInputError(
+            "superprivileged",
+            fact.amount.plain(),
+            f"the advance exceeds the {owed.plain()} the employee is owed",
+        )
+    # Subrogation (L3253-16): the AGS holds the same amount, at the ranks it paid.
+    for part, claim_field, rank in (
+        ("superprivileged", "superprivileged_claim", Rank.AGS_SUPERPRIVILEGED),
+        ("privileged", "privileged_claim", Rank.SALARY_PRIVILEGED),
+    ):
+        amount: Money = getattr(fact, part)
+        claim = getattr(fact, claim_field)
+        if not amount:
+            continue
+        declared = index.declaration(claim) if claim else None
+        creditor = index.creditor(declared.creditor) if declared else None
+        if (
+            declared is None
+            or declared.rank is not rank
+            or declared.amount != amount
+            or creditor is None
+            or creditor.creditor_kind is not CreditorKind.AGS
+        ):
+            raise InvalidInputError(
+                claim_field,
+                claim,
+                f"must be the AGS's {rank.value} claim of {amount.plain()}",
+            )

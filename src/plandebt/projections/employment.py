@@ -153,8 +153,10 @@ def employment(
         f
         for f in (
             index.at(i, position)
-            for i in index.subjects.get("employment", ())
-            + index.subjects.get("ags", ())
+            for i in [
+                *index.subjects.get("employment", ()),
+                *index.subjects.get("ags", ()),
+            ]
         )
         if f is not None and f.effective_on <= as_of
     ]
