@@ -61,3 +61,15 @@ def test_the_plan_documentation_commands_run(tmp_path, monkeypatch, capsys) -> N
     out = capsys.readouterr().out
     assert "performing" in out and "4 of 10" in out
     assert '"phase": "in_arrears"' in out
+
+
+def test_the_support_and_employment_documentation_commands_run(
+    tmp_path, monkeypatch, capsys
+) -> None:
+    text = (ROOT / "docs" / "support-employment.md").read_text(encoding="utf-8")
+    (block,) = re.findall(r"```sh\n(.*?)```", text, flags=re.S)
+    monkeypatch.chdir(tmp_path)
+    for line in block.strip().splitlines():
+        assert main(line.split()[1:]) == 0, line
+    out = capsys.readouterr().out
+    assert "SMARTCOOP" in out and "27 voluntary_pse" in out
