@@ -43,6 +43,7 @@ from plandebt.events import (
     FactCorrected,
     FactVoided,
     InstalmentRemitted,
+    InterestAccrued,
     PaymentBasis,
     PaymentMade,
     PlanAdopted,
@@ -246,6 +247,16 @@ def _payment(index: CaseIndex, fact: PaymentMade) -> None:
             "authorisation_ref",
             None,
             "a payment authorised by the juge-commissaire names the order (L622-7 II)",
+        )
+
+
+@check(InterestAccrued)
+def _interest(index: CaseIndex, fact: InterestAccrued) -> None:
+    _claim(index, fact)
+    _positive(fact.amount)
+    if fact.period_from and fact.period_from > fact.effective_on:
+        raise InvalidInputError(
+            "period_from", fact.period_from.isoformat(), "a period ends after it starts"
         )
 
 

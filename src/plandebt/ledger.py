@@ -38,6 +38,7 @@ from plandebt.events import (
     Fact,
     FactCorrected,
     FactVoided,
+    InterestAccrued,
     PaymentMade,
     ReliefRequested,
     RemissionGranted,
@@ -427,6 +428,10 @@ class Ledger:
         if "paid_on" in fields:
             fields["effective_on"] = fields.pop("paid_on")
         return self.record(PaymentMade.build(case=case, claim=claim, **fields))
+
+    def accrue_interest(self, case: str, claim: str, **fields: Any) -> Fact:
+        """Interest for a period ending on effective_on. Fields: amount, period_from."""
+        return self.record(InterestAccrued.build(case=case, claim=claim, **fields))
 
     def remit(self, case: str, claim: str, **fields: Any) -> Fact:
         return self.record(RemissionGranted.build(case=case, claim=claim, **fields))

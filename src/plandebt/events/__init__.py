@@ -12,6 +12,8 @@ from plandebt.events.claims import (
     CreditorKind,
     CreditorRegistered,
     DeclaredBy,
+    InterestAccrued,
+    InterestRegime,
     Rank,
     ReliefRequested,
 )
@@ -83,6 +85,8 @@ __all__ = [
     "FactVoided",
     "Funding",
     "InstalmentRemitted",
+    "InterestAccrued",
+    "InterestRegime",
     "PaymentBasis",
     "PaymentMade",
     "PlanAdopted",

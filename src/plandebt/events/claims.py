@@ -39,6 +39,14 @@ class Rank(enum.Enum):
     CONCILIATION = "conciliation"  # conciliation privilege, L611-11
 
 
+class InterestRegime(enum.Enum):
+    """Whether interest runs after the opening judgment (L622-28): it stops, except
+    under loans of a year or more and contracts with payment deferred a year or more."""
+
+    STOPPED_AT_OPENING = "stopped_at_opening"
+    CONTINUES = "continues"
+
+
 class DeclaredBy(enum.Enum):
     CREDITOR = "creditor"
     DEBTOR_LIST = (
@@ -75,6 +83,8 @@ class ClaimDeclared(Fact):
     rank: Rank
     declared_by: DeclaredBy = DeclaredBy.CREDITOR
     description: str | None = None
+    interest_regime: InterestRegime = InterestRegime.STOPPED_AT_OPENING
+    loan_term_months: int | None = None  # for a loan whose interest continues
 
 
 @attrs.frozen(kw_only=True)
@@ -146,3 +156,17 @@ class ClaimRelieved(Fact):
 
     claim: str
     decision_ref: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class InterestAccrued(Fact):
+    """Interest added to a claim for a period ending on `effective_on`. After the
+    opening judgment only loans of a year or more keep bearing interest (L622-28):
+    anything else is recorded as it happened and flagged by the compliance checks."""
+
+    kind = "claim.interest_accrued"
+    identity = ("claim",)
+
+    claim: str
+    amount: Money
+    period_from: date | None = None

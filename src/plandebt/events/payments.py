@@ -72,3 +72,6 @@ class ClaimWrittenOff(Fact):
     amount: Money
     clause: WriteOffClause = WriteOffClause.PURE
     reference: str | None = None
+    # A better-fortune waiver is a contingent liability both companies must disclose
+    # in the notes to their accounts (law primer §6).
+    disclosed: bool = False

@@ -45,6 +45,9 @@ class PlanAdopted(Fact):
     uniform_option: str  # imposed on creditors who refuse (L626-18)
     default_option: str | None = None  # for silent creditors; default: uniform
     first_due: FirstDue = FirstDue.FIRST_ANNIVERSARY
+    # When the judgment names the first due date; the next ones fall on its
+    # anniversaries. Takes precedence over `first_due`.
+    first_due_on: date | None = None
     judgment_ref: str | None = None
 
 

@@ -31,6 +31,7 @@ from plandebt.events import (
     ClaimWrittenOff,
     CreditorKind,
     Fact,
+    InterestAccrued,
     PaymentMade,
     Rank,
     ReliefRequested,
@@ -69,6 +70,7 @@ class ClaimBalance:
     admitted: Money | None  # None while no admission or rejection is known
     paid: Money
     remitted: Money
+    interest: Money  # interest recorded after the claim was declared (L622-28)
     written_off: Money  # waived, net of what revived (better-fortune clauses)
     subrogated: Money  # moved to the AGS by its advances (L3253-16 C. trav.)
     outstanding: Money
@@ -102,6 +104,7 @@ class ClaimBalance:
             "admitted": self.admitted.plain() if self.admitted is not None else None,
             "paid": self.paid.plain(),
             "remitted": self.remitted.plain(),
+            "interest": self.interest.plain(),
             "written_off": self.written_off.plain(),
             "subrogated": self.subrogated.plain(),
             "outstanding": self.outstanding.plain(),
@@ -117,13 +120,14 @@ class Totals:
     owed: Money  # admitted where decided, declared where not
     paid: Money
     remitted: Money
+    interest: Money
     written_off: Money
     subrogated: Money
     outstanding: Money
 
     @classmethod
     def of(cls, balances: Iterable[ClaimBalance]) -> Totals:
-        sums = [0] * 8
+        sums = [0] * 9
         count = 0
         for b in balances:
             count += 1
@@ -134,6 +138,7 @@ class Totals:
                     b.owed,
                     b.paid,
                     b.remitted,
+                    b.interest,
                     b.written_off,
                     b.subrogated,
                     b.outstanding,
@@ -151,6 +156,7 @@ class Totals:
                 "owed",
                 "paid",
                 "remitted",
+                "interest",
                 "written_off",
                 "subrogated",
                 "outstanding",
@@ -245,7 +251,7 @@ def claim_balance(
     assert opening is not None
     creditor = index.creditor(declared.creditor, position)
     valued_on = max(opening.effective_on, declared.origin_on)
-    paid = remitted = written_off = subrogated = 0
+    paid = remitted = written_off = subrogated = interest = 0
     status: Fact | None = None
     admitted: Money | None = None
     rank = declared.rank
@@ -275,6 +281,8 @@ def claim_balance(
             written_off -= fact.amount.cents
         elif kind is AgsAdvanced:
             subrogated += fact.amount.cents
+        elif kind is InterestAccrued:
+            interest += fact.amount.cents
         else:
             continue
         ids.append(fact.id)
@@ -300,8 +308,11 @@ def claim_balance(
         admitted=admitted,
         paid=Money(paid),
         remitted=Money(remitted),
+        interest=Money(interest),
         written_off=Money(written_off),
         subrogated=Money(subrogated),
-        outstanding=Money(owed.cents - paid - remitted - written_off - subrogated),
+        outstanding=Money(
+            owed.cents + interest - paid - remitted - written_off - subrogated
+        ),
         facts=tuple(ids),
     )

@@ -48,7 +48,13 @@ from plandebt.money import Money, round_half_away
 from plandebt.projections.balances import ClaimBalance, claim_balance
 from plandebt.projections.index import CaseIndex, KnownAt
 from plandebt.ruleset import Ruleset, ruleset_for
-from plandebt.schedules import Instalment, lump_sum, percent_schedule, reschedule
+from plandebt.schedules import (
+    FirstDue,
+    Instalment,
+    lump_sum,
+    percent_schedule,
+    reschedule,
+)
 
 #: Claims that cannot be given delays or remissions without consent (L626-20 I):
 #: paid in full when the plan is adopted.
@@ -237,7 +243,7 @@ def plan_schedule(
             treatment = "option"
             option = _option_of(answers.get(owed.creditor), adopted, options)
             instalments = percent_schedule(
-                base, list(options[option].percents), adopted_on, adopted.first_due
+                base, list(options[option].percents), *first_anchor(adopted)
             )
             for modification in modifications:
                 instalments = _modified(instalments, modification)
@@ -254,6 +260,14 @@ def plan_schedule(
             )
         )
     return PlanSchedule(index.case, adopted, modifications, tuple(rows))
+
+
+def first_anchor(adopted: PlanAdopted) -> tuple[date, FirstDue]:
+    """Where the option schedules start: a first due date the judgment names (the
+    next ones on its anniversaries), or the adoption date with its first-due rule."""
+    if adopted.first_due_on is not None:
+        return adopted.first_due_on, FirstDue.AT_ADOPTION
+    return adopted.effective_on, adopted.first_due
 
 
 def _outside_plan(claim: ClaimBalance) -> bool:
