@@ -4,6 +4,13 @@ kept as an event-sourced ledger.
 The public API is what this module exports; everything else is private.
 """
 
+from plandebt.compliance import (
+    RULES,
+    Finding,
+    Report,
+    Severity,
+    check_plan_proposal,
+)
 from plandebt.errors import (
     ConflictError,
     DuplicateError,
@@ -85,6 +92,7 @@ from plandebt.schedules import FirstDue, Instalment
 __version__ = "0.1.0"
 
 __all__ = [
+    "RULES",
     "AgsAdvanced",
     "Answer",
     "Balances",
@@ -118,6 +126,7 @@ __all__ = [
     "Fact",
     "FactCorrected",
     "FactVoided",
+    "Finding",
     "FirstDue",
     "Funding",
     "IdempotencyConflictError",
@@ -144,11 +153,13 @@ __all__ = [
     "ReliefRequested",
     "RemissionBasis",
     "RemissionGranted",
+    "Report",
     "ResolutionReason",
     "Rule",
     "Ruleset",
     "SeveranceAgreed",
     "SeverancePaid",
+    "Severity",
     "StorageError",
     "SupportView",
     "Totals",
@@ -159,6 +170,7 @@ __all__ = [
     "WaiverStatus",
     "WriteOffClause",
     "__version__",
+    "check_plan_proposal",
     "fact_kinds",
     "legal_severance",
     "ruleset_for",

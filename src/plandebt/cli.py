@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from typing import IO, Any
 
 from plandebt import journal
+from plandebt.compliance import Finding, Report, check_plan_proposal, rules_markdown
 from plandebt.errors import InvalidInputError, PlandebtError
 from plandebt.ledger import Ledger
 from plandebt.money import Money
@@ -25,6 +26,7 @@ from plandebt.projections.plan import (
     percent_text,
 )
 from plandebt.projections.support import SupportView
+from plandebt.ruleset import Ruleset, ruleset_for
 
 DEFAULT_DB = "plandebt.db"
 
@@ -123,6 +125,21 @@ def build_parser() -> argparse.ArgumentParser:
     _view_options(sup)
     emp = sub.add_parser("employment", help="departures, severance, AGS advances")
     _view_options(emp)
+
+    chk = sub.add_parser(
+        "check", help="compliance findings at a date (exit 1 on error)"
+    )
+    _view_options(chk)
+    chk.add_argument("--ruleset", help="TOML file overriding ruleset values")
+    chkp = sub.add_parser("check-plan", help="check a draft plan against the law")
+    chkp.add_argument(
+        "proposal",
+        help="JSON file: opened_on, procedure, agricultural, "
+        "plan (the fields of a plan.adopted line)",
+    )
+    chkp.add_argument("--ruleset", help="TOML file overriding ruleset values")
+    chkp.add_argument("--json", action="store_true")
+    sub.add_parser("rules", help="print the rule catalogue (docs/rules.md)")
 
     cases = sub.add_parser("cases", help="list the cases in the store")
     cases.add_argument("--json", action="store_true")
@@ -311,7 +328,69 @@ def _employment(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
     return 0
 
 
+def _ruleset_for_case(ledger: Ledger, ref: str, path: str | None) -> Ruleset | None:
+    if path is None:
+        return None
+    opening = ledger.index(ref).opening()
+    assert opening is not None
+    return ruleset_for(opening.effective_on, path)
+
+
+def _check(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
+    reports = [
+        ledger.check(
+            ref, args.as_of, args.known_at, _ruleset_for_case(ledger, ref, args.ruleset)
+        )
+        for ref in _cases_for(ledger, args.case)
+    ]
+    if args.json:
+        json.dump([r.to_dict() for r in reports], out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    else:
+        for report in reports:
+            print_report(report, out)
+    return 1 if any(r.has_errors for r in reports) else 0
+
+
+def _check_plan(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
+    try:
+        with open(args.proposal, encoding="utf-8") as f:
+            data = json.load(f)
+    except (OSError, json.JSONDecodeError) as e:
+        raise UsageError(f"cannot read {args.proposal}: {e}") from e
+    if not isinstance(data, dict) or not isinstance(data.get("plan"), dict):
+        raise InvalidInputError("plan", None, "the proposal holds a 'plan' object")
+    opened_on = date.fromisoformat(str(data.get("opened_on")))
+    rules = ruleset_for(opened_on, args.ruleset) if args.ruleset else None
+    findings = check_plan_proposal(
+        data["plan"],
+        opened_on=opened_on,
+        procedure=data.get("procedure", "redressement_judiciaire"),
+        agricultural=bool(data.get("agricultural", False)),
+        ruleset=rules,
+    )
+    if args.json:
+        json.dump([f.to_dict() for f in findings], out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    else:
+        _print_findings(findings, out)
+        if not findings:
+            print(
+                "no finding: the draft plan meets every rule on a plan's terms",
+                file=out,
+            )
+    return 1 if any(f.severity.value == "error" for f in findings) else 0
+
+
+def _rules(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
+    out.write(rules_markdown())
+    return 0
+
+
 _COMMANDS = {
+    "check": _check,
+    "check-plan": _check_plan,
+    "rules": _rules,
     "support": _support,
     "employment": _employment,
     "record": _record,
@@ -765,3 +844,40 @@ def print_employment(view: EmploymentView, out: IO[str]) -> None:
     )
     print(f"\nowed to the AGS (subrogation): {_m(view.ags_claims)}", file=out)
     print(file=out)
+
+
+def print_report(report: Report, out: IO[str]) -> None:
+    print(
+        f"Case {report.case} — compliance as of {report.as_of}, as known at "
+        f"{_known_text(report.known_at)}; ruleset {report.ruleset_version}",
+        file=out,
+    )
+    for rule in report.overridden:
+        print(
+            f"  overridden: {rule.key} = {rule.value_text()} ({rule.source}; "
+            f"{rule.article})",
+            file=out,
+        )
+    counts = {k: len(v) for k, v in report.by_severity().items()}
+    print(
+        f"{counts['error']} error(s), {counts['warning']} warning(s), "
+        f"{counts['info']} note(s)",
+        file=out,
+    )
+    print(file=out)
+    _print_findings(list(report.findings), out)
+
+
+def _print_findings(findings: Sequence[Finding], out: IO[str]) -> None:
+    for severity in ("error", "warning", "info"):
+        chosen = [f for f in findings if f.severity.value == severity]
+        if not chosen:
+            continue
+        print(f"{severity.upper()}S", file=out)
+        for f in chosen:
+            where = " ".join(x for x in (f.creditor, f.claim, f.instalment) if x)
+            print(f"  [{f.article}] {f.rule}{' — ' + where if where else ''}", file=out)
+            print(f"    {f.message}", file=out)
+            if f.evidence:
+                print(f"    evidence: {', '.join(f.evidence)}", file=out)
+        print(file=out)

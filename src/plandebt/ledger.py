@@ -17,6 +17,7 @@ from typing import Any
 from eventsourcing.persistence import IntegrityError, PersistenceError
 
 from plandebt import decisions
+from plandebt.compliance import Report, check
 from plandebt.errors import (
     ConflictError,
     InvalidInputError,
@@ -330,6 +331,17 @@ class Ledger:
         """Departures, legal severance floor next to what was agreed, severance paid
         by source, AGS advances and windows, what the AGS is owed."""
         return employment(self.index(case), _as_date(as_of), known_at, ruleset)
+
+    def check(
+        self,
+        case: str,
+        as_of: date,
+        known_at: KnownAt = None,
+        ruleset: Ruleset | None = None,
+    ) -> Report:
+        """Every compliance rule on the case as of `as_of`, as known at `known_at`:
+        the findings with their article, severity and evidence."""
+        return check(self.index(case), _as_date(as_of), known_at, ruleset)
 
     def history(self, case: str, known_at: KnownAt = None) -> list[Fact]:
         """The facts of a case in recording order, as known at `known_at`."""

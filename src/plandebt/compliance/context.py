@@ -1,0 +1,79 @@
+"""What the checks read: the case's views at one (as_of, known_at), computed once
+and shared by every check."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cached_property
+
+from plandebt.events import CaseOpened, Fact, PlanAdopted
+from plandebt.projections.balances import Balances, balances
+from plandebt.projections.employment import EmploymentView, employment
+from plandebt.projections.index import CaseIndex
+from plandebt.projections.plan import (
+    PlanSchedule,
+    PlanStatus,
+    plan_schedule,
+    plan_status,
+)
+from plandebt.projections.support import SupportView, support
+from plandebt.ruleset import Ruleset
+
+
+class CheckContext:
+    def __init__(
+        self, index: CaseIndex, as_of: date, position: int, rules: Ruleset
+    ) -> None:
+        self.index = index
+        self.as_of = as_of
+        self.position = position
+        self.rules = rules
+
+    @cached_property
+    def opening(self) -> CaseOpened:
+        opening = self.index.opening(self.position)
+        assert opening is not None
+        return opening
+
+    @cached_property
+    def facts(self) -> list[Fact]:
+        """Every fact as known, in its latest version, effective by as_of."""
+        out = []
+        for fact in self.index.history(self.position):
+            current = self.index.at(fact.id, self.position)
+            if (
+                current is not None
+                and current.kind not in ("fact.corrected", "fact.voided")
+                and current.effective_on <= self.as_of
+            ):
+                out.append(current)
+        return out
+
+    @cached_property
+    def balances(self) -> Balances:
+        return balances(self.index, self.as_of, self.position)
+
+    @cached_property
+    def schedule(self) -> PlanSchedule | None:
+        return plan_schedule(self.index, self.as_of, self.position, self.rules)
+
+    @cached_property
+    def status(self) -> PlanStatus:
+        return plan_status(self.index, self.as_of, self.position, self.rules)
+
+    @cached_property
+    def support(self) -> SupportView:
+        return support(self.index, self.as_of, self.position)
+
+    @cached_property
+    def employment(self) -> EmploymentView:
+        return employment(self.index, self.as_of, self.position, self.rules)
+
+    @property
+    def adopted(self) -> PlanAdopted | None:
+        return self.schedule.adopted if self.schedule else None
+
+    def confidence(self, *keys: str) -> str:
+        """The weakest confidence of the ruleset values a rule uses (U < S < T)."""
+        levels = [self.rules.rule(k).confidence for k in keys] or ["S"]
+        return min(levels, key="UST".index)

@@ -1,0 +1,47 @@
+"""What a compliance check reports."""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+import attrs
+
+
+class Severity(enum.Enum):
+    ERROR = "error"  # the plan or a payment breaks the rule
+    WARNING = "warning"  # a breach a court may overlook, or one to look into
+    INFO = "info"  # something a reader should know; not a breach
+
+    @property
+    def order(self) -> int:
+        return {"error": 0, "warning": 1, "info": 2}[self.value]
+
+
+@attrs.frozen
+class Finding:
+    """One breach or remark, with the article, what it concerns, and the ids of the
+    facts that caused it."""
+
+    rule: str
+    article: str
+    severity: Severity
+    message: str
+    evidence: tuple[str, ...] = ()
+    creditor: str | None = None
+    claim: str | None = None
+    instalment: str | None = None  # a due date, or "year k" of an option
+    confidence: str = "S"  # of the legal values the rule uses: T, S or U
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "article": self.article,
+            "severity": self.severity.value,
+            "message": self.message,
+            "creditor": self.creditor,
+            "claim": self.claim,
+            "instalment": self.instalment,
+            "evidence": list(self.evidence),
+            "confidence": self.confidence,
+        }

@@ -1,0 +1,170 @@
+"""Running every rule on a case, and on a plan proposal before it is recorded."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+import attrs
+
+from plandebt.compliance.context import CheckContext
+from plandebt.compliance.findings import Finding, Severity
+from plandebt.compliance.rules import RULES, plan_rule_findings
+from plandebt.events import CaseOpened, PlanAdopted
+from plandebt.projections.index import CaseIndex, KnownAt
+from plandebt.ruleset import Rule, Ruleset, ruleset_for
+
+
+@attrs.frozen
+class Report:
+    case: str
+    as_of: date
+    known_at: KnownAt
+    ruleset_version: str
+    overridden: tuple[Rule, ...]
+    findings: tuple[Finding, ...]
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.ERROR]
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.errors)
+
+    def by_severity(self) -> dict[str, list[Finding]]:
+        out: dict[str, list[Finding]] = {s.value: [] for s in Severity}
+        for f in self.findings:
+            out[f.severity.value].append(f)
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        known = self.known_at
+        return {
+            "case": self.case,
+            "as_of": self.as_of.isoformat(),
+            "known_at": known.isoformat() if isinstance(known, datetime) else known,
+            "ruleset": self.ruleset_version,
+            "overridden": [
+                {
+                    "key": r.key,
+                    "value": r.value_text(),
+                    "source": r.source,
+                    "article": r.article,
+                }
+                for r in self.overridden
+            ],
+            "errors": len(self.errors),
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+
+def check(
+    index: CaseIndex,
+    as_of: date,
+    known_at: KnownAt = None,
+    ruleset: Ruleset | None = None,
+) -> Report:
+    """Every rule, on the case as of `as_of`, as known at `known_at`. The ruleset is
+    the one in force for the opening date unless one is given."""
+    position = index.position(known_at)
+    opening = index.opening(position)
+    if opening is None:
+        findings: list[Finding] = []
+        rules = ruleset or ruleset_for(as_of)
+    else:
+        rules = ruleset or ruleset_for(opening.effective_on)
+        ctx = CheckContext(index, as_of, position, rules)
+        findings = [f for r in RULES for f in r.check(ctx)]
+    findings.sort(
+        key=lambda f: (f.severity.order, f.rule, f.claim or "", f.instalment or "")
+    )
+    return Report(
+        index.case,
+        as_of,
+        known_at,
+        rules.version,
+        tuple(rules.overridden()),
+        tuple(findings),
+    )
+
+
+def check_plan_proposal(
+    proposal: Mapping[str, Any],
+    *,
+    opened_on: date,
+    procedure: str = "redressement_judiciaire",
+    agricultural: bool = False,
+    ruleset: Ruleset | None = None,
+) -> list[Finding]:
+    """The rules on a plan's terms (duration, imposed delays: first payment, minimum
+    annuities, length, sum), run on a draft before it is recorded. `proposal` has the
+    fields of a plan.adopted journal line (adopted_on or effective_on, duration_years,
+    supervisor, options, uniform_option...)."""
+    fields = dict(proposal)
+    fields.pop("kind", None)
+    if "adopted_on" in fields:
+        fields["effective_on"] = fields.pop("adopted_on")
+    fields.setdefault("supervisor", "(proposal)")
+    fields.setdefault("case", "(proposal)")
+    fields.setdefault("id", "proposal")
+    plan = PlanAdopted.build(**fields)
+    opening = CaseOpened.build(
+        case=plan.case,
+        id="opening",
+        effective_on=opened_on,
+        procedure=procedure,
+        court="(proposal)",
+        debtor="(proposal)",
+        agricultural=agricultural,
+    )
+    rules = ruleset or ruleset_for(opened_on)
+    findings = plan_rule_findings(plan, (), opening, rules)
+    return sorted(
+        findings, key=lambda f: (f.severity.order, f.rule, f.instalment or "")
+    )
+
+
+def rules_markdown() -> str:
+    """The rule catalogue (docs/rules.md), generated from the rules' own lines."""
+    from plandebt.ruleset import POST_REFORM, PRE_REFORM, ruleset_version
+
+    versions = {v: ruleset_version(v) for v in (PRE_REFORM, POST_REFORM)}
+    lines = [
+        "# Compliance rules",
+        "",
+        "Generated from `src/plandebt/compliance/rules.py` by `plandebt rules`; a test",
+        "fails when this file is stale. Each finding carries the rule id, the article,",
+        "a severity, a message, what it concerns and the ids of the facts behind it.",
+        "Confidence is the weakest tag of the ruleset values the rule reads (T: article",
+        "read; S: secondary source; U: unverified) — see docs/ruleset.md.",
+        "",
+        "| rule | article | what it checks | parameters (pre-2021 / 2021 ruleset) | "
+        "confidence |",
+        "|---|---|---|---|---|",
+    ]
+    for r in RULES:
+        params = []
+        confidences = []
+        for key in r.parameters:
+            values = []
+            for rules in versions.values():
+                values.append(rules.rule(key).value_text() if key in rules else "—")
+                if key in rules:
+                    confidences.append(rules.rule(key).confidence)
+            shown = values[0] if values[0] == values[1] else " / ".join(values)
+            params.append(f"`{key}` = {shown}")
+        confidence = min(confidences, key="UST".index) if confidences else "S"
+        lines.append(
+            f"| `{r.id}` | {r.article} | {r.summary} | "
+            f"{'; '.join(params) or '—'} | {confidence} |"
+        )
+    lines += [
+        "",
+        "Run them: `plandebt check --as-of DATE [--known-at …] [--ruleset FILE] "
+        "[--json]` (exit 1 when there is an error), `Ledger.check(case, as_of, "
+        "known_at)` in Python, and `plandebt check-plan PROPOSAL.json` on a draft plan.",
+        "",
+    ]
+    return "\n".join(lines)

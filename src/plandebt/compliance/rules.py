@@ -1,0 +1,736 @@
+"""The compliance rules: small pure functions over the views of a case at one
+(as_of, known_at), each returning findings with the article, in the shape of
+Beancount's validation list. A new rule is one function with its `@rule` line; the
+catalogue in docs/rules.md is generated from these lines (`plandebt rules`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date, timedelta
+from decimal import Decimal
+
+import attrs
+
+from plandebt.calendar import add_months, anniversary
+from plandebt.compliance.context import CheckContext
+from plandebt.compliance.findings import Finding, Severity
+from plandebt.events import (
+    AgsAdvanced,
+    CaseOpened,
+    ClaimDeclared,
+    ClaimRelieved,
+    ClaimWrittenOff,
+    InstalmentRemitted,
+    InterestAccrued,
+    InterestRegime,
+    PaymentBasis,
+    PaymentMade,
+    PlanAdopted,
+    PlanModified,
+    ProcedureKind,
+    ReliefRequested,
+    WriteOffClause,
+)
+from plandebt.money import Money
+from plandebt.projections.plan import first_anchor
+from plandebt.ruleset import Ruleset
+from plandebt.schedules import FirstDue
+
+Check = Callable[[CheckContext], list[Finding]]
+
+
+@attrs.frozen
+class RuleInfo:
+    id: str
+    article: str
+    summary: str
+    parameters: tuple[str, ...]
+    check: Check
+
+
+RULES: list[RuleInfo] = []
+
+
+def rule(
+    rule_id: str, article: str, summary: str, parameters: Iterable[str] = ()
+) -> Callable[[Check], Check]:
+    def register(check: Check) -> Check:
+        RULES.append(RuleInfo(rule_id, article, summary, tuple(parameters), check))
+        return check
+
+    return register
+
+
+def _finding(
+    ctx: CheckContext,
+    rule_id: str,
+    severity: Severity,
+    message: str,
+    evidence: Iterable[str | None],
+    **where: str | None,
+) -> Finding:
+    info = next(r for r in RULES if r.id == rule_id)
+    return Finding(
+        rule=rule_id,
+        article=info.article,
+        severity=severity,
+        message=message,
+        evidence=tuple(e for e in evidence if e),
+        confidence=ctx.confidence(*info.parameters),
+        **where,
+    )
+
+
+def _iso(day: date) -> str:
+    return day.isoformat()
+
+
+# --- the opening judgment and the freeze ---------------------------------------------------
+
+_LAWFUL_AFTER_OPENING = {
+    PaymentBasis.CONNECTED_SETOFF,
+    PaymentBasis.JC_AUTHORISATION,
+    PaymentBasis.ALIMENTARY,
+    PaymentBasis.PLAN_DIVIDEND,
+}
+
+
+@rule(
+    "L622-7.payment-without-basis",
+    "C. com. L622-7",
+    "A claim that arose before the opening judgment is paid after it without a "
+    "lawful basis (plan dividend after adoption, connected set-off, juge-commissaire "
+    "authorisation, alimentary claim).",
+)
+def payment_without_basis(ctx: CheckContext) -> list[Finding]:
+    out = []
+    opened_on = ctx.opening.effective_on
+    adopted = ctx.adopted
+    for fact in ctx.facts:
+        if not isinstance(fact, PaymentMade) or fact.effective_on < opened_on:
+            continue
+        declared = ctx.index.declaration(fact.claim, ctx.position)
+        if declared is None or declared.origin_on >= opened_on:
+            continue  # post-opening claims are paid at maturity (L622-17)
+        reason = None
+        if fact.basis not in _LAWFUL_AFTER_OPENING:
+            reason = f"on the basis '{fact.basis.value}'"
+        elif fact.basis is PaymentBasis.PLAN_DIVIDEND and (
+            adopted is None or fact.effective_on < adopted.effective_on
+        ):
+            reason = "as a plan dividend before any plan was adopted"
+        if reason:
+            out.append(
+                _finding(
+                    ctx,
+                    "L622-7.payment-without-basis",
+                    Severity.ERROR,
+                    f"Claim {fact.claim}, which arose on {_iso(declared.origin_on)} before "
+                    f"the opening judgment of {_iso(opened_on)}, was paid "
+                    f"{fact.amount.french()} on {_iso(fact.effective_on)} {reason}: the "
+                    "payment is forbidden and may be annulled (L622-7 III).",
+                    (fact.id, declared.id),
+                    creditor=declared.creditor,
+                    claim=fact.claim,
+                )
+            )
+    return out
+
+
+@rule(
+    "R622-24.late-declaration",
+    "C. com. L622-24, R622-24",
+    "A claim is declared after the deadline: 2 months from the BODACC publication, "
+    "2 more for creditors abroad. The claim is foreclosed unless relieved (L622-26).",
+    ("declaration_deadline_months", "declaration_extension_months_abroad"),
+)
+def late_declaration(ctx: CheckContext) -> list[Finding]:
+    bodacc = ctx.opening.bodacc_published_on
+    claims = [
+        f
+        for f in ctx.facts
+        if isinstance(f, ClaimDeclared)
+        and f.origin_on < ctx.opening.effective_on
+        and f.declared_by.value == "creditor"
+    ]
+    if bodacc is None:
+        if not claims:
+            return []
+        return [
+            _finding(
+                ctx,
+                "R622-24.late-declaration",
+                Severity.INFO,
+                "The BODACC publication date of the opening judgment is not "
+                "recorded: declaration deadlines cannot be checked.",
+                (ctx.opening.id,),
+            )
+        ]
+    relieved = {f.claim for f in ctx.facts if isinstance(f, ClaimRelieved)}
+    out = []
+    for claim in claims:
+        creditor = ctx.index.creditor(claim.creditor, ctx.position)
+        months = ctx.rules["declaration_deadline_months"]
+        if creditor is not None and creditor.abroad:
+            months += ctx.rules["declaration_extension_months_abroad"]
+        deadline = add_months(bodacc, months)
+        if claim.effective_on > deadline and claim.claim not in relieved:
+            out.append(
+                _finding(
+                    ctx,
+                    "R622-24.late-declaration",
+                    Severity.WARNING,
+                    f"Claim {claim.claim} was declared on {_iso(claim.effective_on)}, "
+                    f"{(claim.effective_on - deadline).days} days after the deadline of "
+                    f"{_iso(deadline)} ({months} months from the BODACC publication): it is "
+                    "barred from distributions unless relief is granted (L622-26).",
+                    (claim.id, ctx.opening.id),
+                    creditor=claim.creditor,
+                    claim=claim.claim,
+                )
+            )
+    return out
+
+
+@rule(
+    "L622-26.late-relief-request",
+    "C. com. L622-26",
+    "Relief from foreclosure is requested more than 6 months after the BODACC "
+    "publication.",
+    ("relief_request_max_months",),
+)
+def late_relief_request(ctx: CheckContext) -> list[Finding]:
+    bodacc = ctx.opening.bodacc_published_on
+    if bodacc is None:
+        return []
+    limit = add_months(bodacc, ctx.rules["relief_request_max_months"])
+    return [
+        _finding(
+            ctx,
+            "L622-26.late-relief-request",
+            Severity.ERROR,
+            f"Relief for claim {f.claim} was requested on {_iso(f.effective_on)}, after "
+            f"the limit of {_iso(limit)}; only a creditor who could not have known of its "
+            "claim may still ask (L622-26 al. 3).",
+            (f.id, ctx.opening.id),
+            claim=f.claim,
+        )
+        for f in ctx.facts
+        if isinstance(f, ReliefRequested) and f.effective_on > limit
+    ]
+
+
+@rule(
+    "L621-3.observation-too-long",
+    "C. com. L621-3, L631-7, R621-9",
+    "The observation period lasts longer than the procedure allows (sauvegarde: 12 "
+    "months if opened on or after 1 October 2021, else 18; redressement: 18).",
+    ("observation_max_months_rj", "observation_max_months_sauvegarde"),
+)
+def observation_too_long(ctx: CheckContext) -> list[Finding]:
+    adopted = ctx.adopted
+    end = adopted.effective_on if adopted else ctx.as_of
+    in_force = [
+        f for f in ctx.index.procedure_facts(ctx.position) if f.effective_on <= end
+    ]
+    procedure = in_force[-1].procedure
+    if procedure is ProcedureKind.LIQUIDATION_JUDICIAIRE:
+        return []
+    key = (
+        "observation_max_months_sauvegarde"
+        if procedure is ProcedureKind.SAUVEGARDE
+        else "observation_max_months_rj"
+    )
+    limit = add_months(ctx.opening.effective_on, ctx.rules[key])
+    if end <= limit:
+        return []
+    what = (
+        f"ended with the plan's adoption on {_iso(end)}"
+        if adopted
+        else f"is still running on {_iso(end)}"
+    )
+    return [
+        _finding(
+            ctx,
+            "L621-3.observation-too-long",
+            Severity.ERROR,
+            f"The observation period opened on {_iso(ctx.opening.effective_on)} "
+            f"{what}, beyond the {ctx.rules[key]} months a "
+            f"{procedure.value.replace('_', ' ')} allows (limit "
+            f"{_iso(limit)}).",
+            (ctx.opening.id, adopted.id if adopted else None),
+        )
+    ]
+
+
+# --- the plan as adopted (also run on proposals) ---------------------------------------------
+
+
+def plan_rule_findings(
+    adopted: PlanAdopted,
+    modifications: Iterable[PlanModified],
+    opening: CaseOpened,
+    rules: Ruleset,
+    ctx: CheckContext | None = None,
+) -> list[Finding]:
+    """The rules on the plan's terms: duration, the imposed delays' first payment,
+    minimum annuities, length and sum. Pure: usable on a proposal."""
+    shim = ctx or _ProposalContext(rules)
+    out: list[Finding] = []
+    max_years = rules["plan_max_years"]
+    if opening.agricultural:
+        max_years = rules["plan_max_years_agricultural_natural_person"]
+    for fact, duration in [(adopted, adopted.duration_years)] + [
+        (m, m.duration_years) for m in modifications
+    ]:
+        if duration > max_years:
+            what = (
+                "adopted"
+                if fact is adopted
+                else "modified on " + _iso(fact.effective_on)
+            )
+            out.append(
+                _finding(
+                    shim,
+                    "L626-12.plan-too-long",
+                    Severity.ERROR,
+                    f"The plan {what} lasts {duration} years, more than the {max_years} the "
+                    "law allows, counted from the original adoption (L626-12, L626-26).",
+                    (fact.id,),
+                )
+            )
+    uniform = next(
+        (o for o in adopted.options if o.option == adopted.uniform_option), None
+    )
+    if uniform is None:
+        return out
+    percents = [Decimal(p) for p in uniform.percents]
+    anchor, first_due = first_anchor(adopted)
+    offset = 0 if first_due is FirstDue.FIRST_ANNIVERSARY else -1
+    due = [anniversary(anchor, k + offset) for k in range(1, len(percents) + 1)]
+    first_paid = next((k for k, p in enumerate(percents) if p > 0), None)
+    limit = anniversary(adopted.effective_on, rules["first_payment_max_years"])
+    if first_paid is not None and due[first_paid] > limit:
+        out.append(
+            _finding(
+                shim,
+                "L626-18.first-payment-late",
+                Severity.ERROR,
+                f"Under the imposed delays ('{uniform.option}') the first payment falls on "
+                f"{_iso(due[first_paid])}, later than one year after the adoption "
+                f"({_iso(limit)}).",
+                (adopted.id,),
+                instalment=f"year {first_paid + 1}",
+            )
+        )
+    exempt = opening.agricultural and rules["agricultural_exempt_from_min_annuities"]
+    if not exempt:
+        for k, p in enumerate(percents, start=1):
+            minimum = from_year = None
+            if k >= rules["min_annuity_step_up_year"]:
+                minimum = rules["min_annuity_step_up_percent"]
+                from_year = rules["min_annuity_step_up_year"]
+            elif k >= rules["min_annuity_start_year"]:
+                minimum = rules["min_annuity_percent"]
+                from_year = rules["min_annuity_start_year"]
+            if minimum is not None and p < minimum:
+                out.append(
+                    _finding(
+                        shim,
+                        "L626-18.annuity-below-minimum",
+                        Severity.ERROR,
+                        f"Under the imposed delays ('{uniform.option}') annuity {k} is "
+                        f"{p} % of each admitted claim, below the {minimum} % minimum "
+                        f"from year {from_year}.",
+                        (adopted.id,),
+                        instalment=f"year {k}",
+                    )
+                )
+    end = anniversary(adopted.effective_on, adopted.duration_years)
+    if due and due[-1] > end:
+        out.append(
+            _finding(
+                shim,
+                "L626-18.delays-beyond-duration",
+                Severity.ERROR,
+                f"The imposed delays run until {_iso(due[-1])}, beyond the plan's "
+                f"{adopted.duration_years} years (ending {_iso(end)}).",
+                (adopted.id,),
+                instalment=f"year {len(percents)}",
+            )
+        )
+    if sum(percents) != 100:
+        out.append(
+            _finding(
+                shim,
+                "L626-18.imposed-sum",
+                Severity.ERROR,
+                f"The imposed delays ('{uniform.option}') repay {sum(percents)} % of each "
+                "admitted claim: the court cannot impose a remission, so the instalments "
+                "must add up to the admitted amount less the remissions the creditor "
+                "accepted.",
+                (adopted.id,),
+            )
+        )
+    return out
+
+
+class _ProposalContext:
+    """What `_finding` needs when no case is loaded (a proposal)."""
+
+    def __init__(self, rules: Ruleset) -> None:
+        self.rules = rules
+
+    def confidence(self, *keys: str) -> str:
+        levels = [self.rules.rule(k).confidence for k in keys] or ["S"]
+        return min(levels, key="UST".index)
+
+
+@rule(
+    "L626-12.plan-too-long",
+    "C. com. L626-12, L626-26",
+    "The plan (or a modification of it) lasts longer than the legal maximum: 10 "
+    "years, 15 for a farming natural person.",
+    ("plan_max_years", "plan_max_years_agricultural_natural_person"),
+)
+def plan_too_long(ctx: CheckContext) -> list[Finding]:
+    return [f for f in _plan_terms(ctx) if f.rule == "L626-12.plan-too-long"]
+
+
+@rule(
+    "L626-18.first-payment-late",
+    "C. com. L626-18 al. 4",
+    "Under the court-imposed uniform delays, the first payment falls later than one "
+    "year after the adoption.",
+    ("first_payment_max_years",),
+)
+def first_payment_late(ctx: CheckContext) -> list[Finding]:
+    return [f for f in _plan_terms(ctx) if f.rule == "L626-18.first-payment-late"]
+
+
+@rule(
+    "L626-18.annuity-below-minimum",
+    "C. com. L626-18 al. 4",
+    "Under the imposed delays, an annuity from the third year is below 5 % of each "
+    "admitted claim, or (proceedings opened on or after 1 October 2021) from the "
+    "sixth year below 10 %.",
+    (
+        "min_annuity_start_year",
+        "min_annuity_percent",
+        "min_annuity_step_up_year",
+        "min_annuity_step_up_percent",
+        "agricultural_exempt_from_min_annuities",
+    ),
+)
+def annuity_below_minimum(ctx: CheckContext) -> list[Finding]:
+    return [f for f in _plan_terms(ctx) if f.rule == "L626-18.annuity-below-minimum"]
+
+
+@rule(
+    "L626-18.delays-beyond-duration",
+    "C. com. L626-18 al. 6",
+    "The imposed delays run beyond the plan's duration.",
+)
+def delays_beyond_duration(ctx: CheckContext) -> list[Finding]:
+    return [f for f in _plan_terms(ctx) if f.rule == "L626-18.delays-beyond-duration"]
+
+
+@rule(
+    "L626-18.imposed-sum",
+    "C. com. L626-18 al. 1, L626-19",
+    "The instalments of the imposed delays do not add up to the admitted amount less "
+    "the remissions accepted: a court cannot impose a remission.",
+)
+def imposed_sum(ctx: CheckContext) -> list[Finding]:
+    return [f for f in _plan_terms(ctx) if f.rule == "L626-18.imposed-sum"]
+
+
+def _plan_terms(ctx: CheckContext) -> list[Finding]:
+    cached = getattr(ctx, "_plan_terms", None)
+    if cached is None:
+        schedule = ctx.schedule
+        cached = (
+            []
+            if schedule is None
+            else plan_rule_findings(
+                schedule.adopted, schedule.modifications, ctx.opening, ctx.rules, ctx
+            )
+        )
+        ctx._plan_terms = cached  # type: ignore[attr-defined]
+    return cached
+
+
+# --- claims the plan must pay at once ----------------------------------------------------------
+
+
+def _paid_at_adoption(
+    ctx: CheckContext, treatment: str, rule_id: str, what: str
+) -> list[Finding]:
+    schedule = ctx.schedule
+    if schedule is None:
+        return []
+    deadline = schedule.adopted.effective_on + timedelta(
+        ctx.rules["plan_default_grace_days"]
+    )
+    if ctx.as_of <= deadline:
+        return []
+    out = []
+    for c in schedule.claims:
+        if c.treatment != treatment or c.provisional:
+            continue
+        paid = [
+            f
+            for f in ctx.index.facts_about(c.claim, ctx.position)
+            if isinstance(f, PaymentMade)
+            and f.basis is PaymentBasis.PLAN_DIVIDEND
+            and f.effective_on <= deadline
+        ]
+        got = sum(f.amount.cents for f in paid)
+        if got < c.scheduled.cents:
+            out.append(
+                _finding(
+                    ctx,
+                    rule_id,
+                    Severity.ERROR,
+                    f"Claim {c.claim} ({what}) must be paid in full at the plan's adoption; "
+                    f"{Money(got).french()} of {c.scheduled.french()} was paid by "
+                    f"{_iso(deadline)}.",
+                    (schedule.adopted.id, *(f.id for f in paid)),
+                    creditor=c.creditor,
+                    claim=c.claim,
+                )
+            )
+    return out
+
+
+@rule(
+    "L626-20-I.not-paid-at-adoption",
+    "C. com. L626-20 I",
+    "A claim that cannot receive delays or remissions without consent (superprivileged "
+    "wages, AGS superprivileged advances, conciliation and new money) is not paid in "
+    "full at the plan's adoption (within the grace period).",
+    ("plan_default_grace_days",),
+)
+def no_delay_not_paid(ctx: CheckContext) -> list[Finding]:
+    return _paid_at_adoption(
+        ctx, "no_delay", "L626-20-I.not-paid-at-adoption", "it cannot receive delays"
+    )
+
+
+@rule(
+    "L626-20-II.small-claim-not-paid",
+    "C. com. L626-20 II, R626-34",
+    "A small claim (at most the decree amount, within 5 % of the estimated "
+    "liabilities, holders above 0.5 % excluded) is not paid in full at the plan's "
+    "adoption.",
+    (
+        "small_claim_max",
+        "small_claims_total_cap_percent",
+        "small_claims_holder_exclusion_percent",
+        "plan_default_grace_days",
+    ),
+)
+def small_claim_not_paid(ctx: CheckContext) -> list[Finding]:
+    return _paid_at_adoption(
+        ctx, "small_claim", "L626-20-II.small-claim-not-paid", "a small claim"
+    )
+
+
+# --- carrying out the plan ---------------------------------------------------------------------
+
+
+@rule(
+    "L626-21.instalment-late",
+    "C. com. L626-21, L626-27",
+    "An instalment is not remitted to the plan supervisor by its due date (warning); "
+    "past the grace period it is an error: grounds for resolution.",
+    ("plan_default_grace_days",),
+)
+def instalment_late(ctx: CheckContext) -> list[Finding]:
+    schedule = ctx.schedule
+    if schedule is None:
+        return []
+    remittances = sorted(
+        (f for f in ctx.facts if isinstance(f, InstalmentRemitted)),
+        key=lambda f: (f.effective_on, f.seq),
+    )
+    grace = ctx.rules["plan_default_grace_days"]
+    out = []
+    due_total = 0
+    for due_on, amount in schedule.by_date():
+        if due_on > ctx.as_of:
+            break
+        due_total += amount.cents
+        if not amount:
+            continue
+        running, paid_by = 0, None
+        for f in remittances:
+            running += f.amount.cents
+            if running >= due_total:
+                paid_by = f
+                break
+        if paid_by is not None and paid_by.effective_on <= due_on:
+            continue
+        if paid_by is not None:
+            days = (paid_by.effective_on - due_on).days
+            text = f"was remitted {days} days late, on {_iso(paid_by.effective_on)}"
+        else:
+            days = (ctx.as_of - due_on).days + 1
+            text = f"is still unpaid, {days} days after its due date"
+        severity = Severity.ERROR if days > grace else Severity.WARNING
+        note = (
+            " — past the grace period: grounds for resolution (L626-27)"
+            if days > grace
+            else ""
+        )
+        out.append(
+            _finding(
+                ctx,
+                "L626-21.instalment-late",
+                severity,
+                f"The instalment due on {_iso(due_on)} ({amount.french()}) {text}{note}.",
+                (schedule.adopted.id, paid_by.id if paid_by else None),
+                instalment=_iso(due_on),
+            )
+        )
+    return out
+
+
+@rule(
+    "L622-28.interest-after-opening",
+    "C. com. L622-28",
+    "Interest is recorded on a claim whose interest stopped at the opening judgment, "
+    "or on a loan of less than a year.",
+    ("interest_continuation_min_term_months",),
+)
+def interest_after_opening(ctx: CheckContext) -> list[Finding]:
+    out = []
+    minimum = ctx.rules["interest_continuation_min_term_months"]
+    for f in ctx.facts:
+        if not isinstance(f, InterestAccrued):
+            continue
+        declared = ctx.index.declaration(f.claim, ctx.position)
+        if declared is None:
+            continue
+        if declared.interest_regime is InterestRegime.STOPPED_AT_OPENING:
+            reason = "whose interest stopped at the opening judgment"
+        elif (declared.loan_term_months or 0) < minimum:
+            reason = (
+                f"a loan of {declared.loan_term_months or 0} months: only loans of "
+                f"{minimum} months or more keep bearing interest"
+            )
+        else:
+            continue
+        out.append(
+            _finding(
+                ctx,
+                "L622-28.interest-after-opening",
+                Severity.ERROR,
+                f"Interest of {f.amount.french()} was recorded on claim {f.claim}, {reason}.",
+                (f.id, declared.id),
+                creditor=declared.creditor,
+                claim=f.claim,
+            )
+        )
+    return out
+
+
+# --- employment and group support -----------------------------------------------------------
+
+
+@rule(
+    "L3253-8.ags-outside-window",
+    "C. trav. L3253-8",
+    "The AGS advanced sums for a departure outside its windows (the opening of an RJ "
+    "or LJ, the observation period, one month after the plan's adoption).",
+    ("ags_window_after_plan_months",),
+)
+def ags_outside_window(ctx: CheckContext) -> list[Finding]:
+    windows = {d.employee: d for d in ctx.employment.departures}
+    out = []
+    for f in ctx.facts:
+        if not isinstance(f, AgsAdvanced):
+            continue
+        departure = windows.get(f.employee)
+        if departure is None:
+            out.append(
+                _finding(
+                    ctx,
+                    "L3253-8.ags-outside-window",
+                    Severity.INFO,
+                    f"The AGS advance to {f.employee} names no recorded departure: whether "
+                    "it falls in an AGS window cannot be checked.",
+                    (f.id,),
+                    claim=f.employee_claim,
+                )
+            )
+        elif departure.ags_window is None:
+            out.append(
+                _finding(
+                    ctx,
+                    "L3253-8.ags-outside-window",
+                    Severity.ERROR,
+                    f"The AGS advanced {f.amount.french()} to {f.employee}, who left on "
+                    f"{_iso(departure.left_on)}, outside the AGS windows.",
+                    (f.id,),
+                    claim=f.employee_claim,
+                )
+            )
+    return out
+
+
+@rule(
+    "L626-3.tranche-late",
+    "C. com. L626-3, L626-10",
+    "An investor's committed tranche is not received by its due date.",
+)
+def tranche_late(ctx: CheckContext) -> list[Finding]:
+    commitments = {
+        getattr(f, "commitment", None): f
+        for f in ctx.facts
+        if f.kind == "support.committed"
+    }
+    return [
+        _finding(
+            ctx,
+            "L626-3.tranche-late",
+            Severity.WARNING,
+            f"Tranche {t.number} of {t.investor}'s commitment {t.commitment}, due on "
+            f"{_iso(t.due_on)} ({t.amount.french()}), has received "
+            f"{t.received.french()}.",
+            (commitments[t.commitment].id,) if t.commitment in commitments else (),
+            creditor=t.investor,
+            instalment=_iso(t.due_on),
+        )
+        for t in ctx.support.tranches
+        if t.late
+    ]
+
+
+@rule(
+    "disclosure.better-fortune-waiver",
+    "annexe des comptes (law primer §6)",
+    "A waiver with a better-fortune clause is not disclosed as a contingent liability "
+    "in the notes to the accounts.",
+)
+def undisclosed_waiver(ctx: CheckContext) -> list[Finding]:
+    waivers = {w.waiver: w for w in ctx.support.waivers}
+    return [
+        _finding(
+            ctx,
+            "disclosure.better-fortune-waiver",
+            Severity.WARNING,
+            f"The waiver of {f.amount.french()} on claim {f.claim} carries a better-fortune "
+            f"clause: {waivers[f.id].contingent.french()} may revive and must be disclosed "
+            "as an off-balance-sheet commitment by both companies.",
+            (f.id,),
+            claim=f.claim,
+        )
+        for f in ctx.facts
+        if isinstance(f, ClaimWrittenOff)
+        and f.clause is WriteOffClause.BETTER_FORTUNE
+        and not f.disclosed
+        and f.id in waivers
+        and waivers[f.id].contingent
+    ]
