@@ -12,6 +12,7 @@ common years and on 29 February again in leap years, instead of drifting to
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 from typing import Any
 
@@ -36,6 +37,7 @@ def _check_int(field: str, value: Any) -> int:
     return value
 
 
+@functools.lru_cache(maxsize=65536, typed=True)
 def anniversary(start: date, years: int) -> date:
     """The date `years` years after `start` (before it if `years` is negative).
 

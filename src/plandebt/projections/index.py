@@ -45,6 +45,9 @@ class CaseIndex:
         self.subjects: dict[str, list[str]] = {}  # other subjects (plan, investor...)
         self.client_refs: dict[str, str] = {}
         self._undo: list[tuple[Any, ...]] | None = None
+        # Derived views keyed by the log position they were computed at: what was
+        # known at a position never changes, so they stay true until a rollback.
+        self.cache: dict[Any, Any] = {}
 
     # --- positions --------------------------------------------------------------------
 
@@ -173,8 +176,18 @@ class CaseIndex:
     def commit(self) -> None:
         self._undo = None
 
+    def remember(self, key: Any, compute: Any) -> Any:
+        """A derived view, computed once per key (which must include the position)."""
+        if key in self.cache:
+            return self.cache[key]
+        if len(self.cache) >= 256:
+            self.cache.clear()
+        value = self.cache[key] = compute()
+        return value
+
     def rollback(self) -> None:
         assert self._undo is not None
+        self.cache.clear()
         for action in reversed(self._undo):
             if action[0] == "pop":
                 action[1].pop()

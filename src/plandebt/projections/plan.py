@@ -82,10 +82,19 @@ class ClaimSchedule:
     provisional: bool  # no decision yet: dividends reserved (L626-21)
     declared_on: date
     instalments: tuple[Instalment, ...]
+    # Derived once at construction: the queries read them many times.
+    scheduled: Money = attrs.field(init=False)
+    dues: tuple[date, ...] = attrs.field(init=False)  # when the debtor owes each
 
-    @property
-    def scheduled(self) -> Money:
-        return Money(sum(i.amount.cents for i in self.instalments))
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(
+            self, "scheduled", Money(sum(i.amount.cents for i in self.instalments))
+        )
+        object.__setattr__(
+            self,
+            "dues",
+            tuple(max(i.due_on, self.declared_on) for i in self.instalments),
+        )
 
     @property
     def option_remission(self) -> Money:
@@ -123,6 +132,7 @@ class PlanSchedule:
     adopted: PlanAdopted
     modifications: tuple[PlanModified, ...]
     claims: tuple[ClaimSchedule, ...]
+    dates: tuple[tuple[date, Money], ...] = attrs.field(init=False, eq=False)
 
     @property
     def total(self) -> Money:
@@ -130,11 +140,15 @@ class PlanSchedule:
 
     def by_date(self) -> list[tuple[date, Money]]:
         """The debtor's instalments: every claim's instalments due on each date."""
+        return list(self.dates)
+
+    def __attrs_post_init__(self) -> None:
         sums: dict[date, int] = {}
         for c in self.claims:
-            for i in c.instalments:
-                sums[c.due_on(i)] = sums.get(c.due_on(i), 0) + i.amount.cents
-        return [(d, Money(v)) for d, v in sorted(sums.items())]
+            for i, due in zip(c.instalments, c.dues, strict=True):
+                sums[due] = sums.get(due, 0) + i.amount.cents
+        dates = tuple((d, Money(v)) for d, v in sorted(sums.items()))
+        object.__setattr__(self, "dates", dates)
 
     def by_year(self) -> list[tuple[int, Money]]:
         """Totals per plan year (year 0: what is due at adoption)."""
@@ -194,6 +208,20 @@ def plan_schedule(
     """Every claim's instalments under the plan adopted by `as_of`, with the
     modifications decided by then, as known at `known_at`. None before adoption."""
     position = index.position(known_at)
+    signature = tuple(
+        (f.id, f.seq)
+        for f in _visible(index, "plan", as_of, position)
+        if isinstance(f, PlanAdopted | ConsultationAnswered | PlanModified)
+    )
+    return index.remember(
+        ("schedule", position, signature, ruleset),
+        lambda: _plan_schedule(index, as_of, position, ruleset),
+    )
+
+
+def _plan_schedule(
+    index: CaseIndex, as_of: date | None, position: int, ruleset: Ruleset | None
+) -> PlanSchedule | None:
     adopted = adoption(index, as_of, position)
     if adopted is None:
         return None
@@ -594,13 +622,17 @@ def _positions(
     rows: dict[str, list[int]] = {}
     options: dict[str, set[str]] = {}
     for c in schedule.claims:
-        due = sum(i.amount.cents for i in c.instalments if c.due_on(i) <= as_of)
+        due = sum(
+            i.amount.cents
+            for i, on in zip(c.instalments, c.dues, strict=True)
+            if on <= as_of
+        )
         got = _received(distributions[c.claim], as_of)
         reserved = max(0, due - got) if c.provisional else 0
         behind = 0 if c.provisional else max(0, due - got)
         contingent = acquired = 0
         if c.option_remission.is_positive:
-            last = max(c.due_on(i) for i in c.instalments)
+            last = max(c.dues)
             # L626-19: acquired once the last instalment is paid on its date. What
             # the creditor received by that date is what counts.
             if (
