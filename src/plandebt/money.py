@@ -53,6 +53,15 @@ class Money:
     # --- construction -------------------------------------------------------------
 
     @classmethod
+    def _of(cls, cents: int, currency: str = DEFAULT_CURRENCY) -> Money:
+        """Builds Money from values already known to be valid (an int computed from
+        Money, a currency taken from one), skipping the validators on hot paths."""
+        money = object.__new__(cls)
+        object.__setattr__(money, "cents", cents)
+        object.__setattr__(money, "currency", currency)
+        return money
+
+    @classmethod
     def zero(cls, currency: str = DEFAULT_CURRENCY) -> Money:
         return cls(0, currency)
 
@@ -90,7 +99,7 @@ class Money:
         if len(decimals) > 2:
             raise InvalidInputError(field, text, "has more than two decimals")
         cents = int(units) * 100 + int((decimals + "00")[:2])
-        return cls(-cents if sign == "-" else cents, currency)
+        return cls._of(-cents if sign == "-" else cents, currency)
 
     @classmethod
     def coerce(
@@ -135,16 +144,16 @@ class Money:
         return other
 
     def __add__(self, other: Money) -> Money:
-        return Money(self.cents + self._same(other).cents, self.currency)
+        return Money._of(self.cents + self._same(other).cents, self.currency)
 
     def __sub__(self, other: Money) -> Money:
-        return Money(self.cents - self._same(other).cents, self.currency)
+        return Money._of(self.cents - self._same(other).cents, self.currency)
 
     def __neg__(self) -> Money:
-        return Money(-self.cents, self.currency)
+        return Money._of(-self.cents, self.currency)
 
     def __abs__(self) -> Money:
-        return Money(abs(self.cents), self.currency)
+        return Money._of(abs(self.cents), self.currency)
 
     def __mul__(self, factor: int) -> Money:
         if type(factor) is not int:
@@ -225,7 +234,7 @@ class Money:
             # round(cents × cum% / 100) on integers: the same value as with
             # Fractions, without building one per instalment.
             current = _divide_half_away(self.cents * numerator, denominator * 100)
-            parts.append(Money(current - previous, self.currency))
+            parts.append(Money._of(current - previous, self.currency))
             previous = current
         return parts
 
