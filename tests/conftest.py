@@ -16,13 +16,32 @@ from hypothesis import HealthCheck, settings
 
 from plandebt import Ledger
 
+# Profiles (docs/testing.md): "default" is quick, for the README's test command;
+# "ci" is thorough and selected by .ci/run; "nightly" is for long runs by hand:
+#   PLANDEBT_HYPOTHESIS_PROFILE=nightly python -m pytest
+_QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large]
 settings.register_profile(
-    "default", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    "default",
+    deadline=None,
+    max_examples=40,
+    suppress_health_check=_QUIET,
+    print_blob=True,
 )
 settings.register_profile(
-    "ci", deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow]
+    "ci",
+    deadline=None,
+    max_examples=150,
+    suppress_health_check=_QUIET,
+    print_blob=True,
 )
-settings.load_profile("ci" if os.environ.get("CI") else "default")
+settings.register_profile(
+    "nightly",
+    deadline=None,
+    max_examples=2000,
+    suppress_health_check=_QUIET,
+    print_blob=True,
+)
+settings.load_profile(os.environ.get("PLANDEBT_HYPOTHESIS_PROFILE", "default"))
 
 PG_DSN = os.environ.get(
     "PLANDEBT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from hypothesis import strategies as st
 
+from plandebt.calendar import anniversary
 from plandebt.decisions import decide
 from plandebt.errors import InvalidInputError
 from plandebt.events import (
@@ -341,3 +343,105 @@ def plan_histories(draw: st.DrawFn, case: str = "CASE-1") -> list[Fact]:
             )
         )
     return accepted
+
+
+def procedures() -> st.SearchStrategy[tuple[ProcedureKind, date]]:
+    """A procedure kind and an opening date, on both sides of the 2021 reform."""
+    return st.tuples(
+        st.sampled_from(
+            [ProcedureKind.SAUVEGARDE, ProcedureKind.REDRESSEMENT_JUDICIAIRE]
+        ),
+        dates(date(2016, 1, 1), date(2026, 12, 31)),
+    )
+
+
+#: The ways `plan_proposals(broken=...)` can break a draft plan, each the id of the
+#: one compliance rule that then fails.
+PROPOSAL_BREAKS = (
+    "L626-12.plan-too-long",
+    "L626-18.first-payment-late",
+    "L626-18.annuity-below-minimum",
+    "L626-18.delays-beyond-duration",
+    "L626-18.imposed-sum",
+)
+
+
+@st.composite
+def plan_proposals(
+    draw: st.DrawFn, broken: str | None = None
+) -> tuple[dict[str, Any], date]:
+    """A draft plan (the fields of a plan.adopted line) and the opening date it is
+    judged under: lawful under the ruleset in force for that date, or, with
+    `broken=<rule id>` (one of PROPOSAL_BREAKS), breaking exactly that rule."""
+    from plandebt.ruleset import ruleset_for
+
+    _kind, opened_on = draw(procedures())
+    rules = ruleset_for(opened_on)
+    adopted_on = opened_on + timedelta(days=draw(st.integers(60, 500)))
+    duration = draw(
+        st.integers(rules["min_annuity_step_up_year"], rules["plan_max_years"])
+    )
+    years = draw(st.integers(rules["min_annuity_step_up_year"], duration))
+    # Lawful imposed delays: at least the minimum from each threshold year, the first
+    # payment in year one, the rest spread so the total is exactly 100.
+    floor = []
+    for k in range(1, years + 1):
+        if k >= rules["min_annuity_step_up_year"]:
+            floor.append(Decimal(rules["min_annuity_step_up_percent"]))
+        elif k >= rules["min_annuity_start_year"]:
+            floor.append(Decimal(rules["min_annuity_percent"]))
+        else:
+            floor.append(Decimal(0))
+    floor[0] = max(floor[0], Decimal(1))
+    percents = list(floor)
+    spare = Decimal(100) - sum(percents)
+    weights = draw(st.lists(st.integers(0, 5), min_size=years, max_size=years))
+    if not any(weights):
+        weights[-1] = 1
+    shares = Money(int(spare * 100)).split(weights)
+    percents = [
+        p + Decimal(s.cents) / 100 for p, s in zip(percents, shares, strict=True)
+    ]
+    plan: dict[str, Any] = {
+        "adopted_on": adopted_on.isoformat(),
+        "duration_years": duration,
+        "uniform_option": "uniform",
+        "options": [{"option": "uniform", "percents": [str(p) for p in percents]}],
+    }
+    if broken == "L626-12.plan-too-long":
+        plan["duration_years"] = rules["plan_max_years"] + draw(st.integers(1, 5))
+    elif broken == "L626-18.first-payment-late":
+        plan["first_due_on"] = (
+            anniversary(adopted_on, 1) + timedelta(days=draw(st.integers(1, 90)))
+        ).isoformat()
+        plan["duration_years"] = max(duration, years + 1)
+        if plan["duration_years"] > rules["plan_max_years"]:
+            plan["duration_years"] = rules["plan_max_years"]
+            percents = percents[:-1]
+            percents[-1] += Decimal(100) - sum(percents)
+            plan["options"][0]["percents"] = [str(p) for p in percents]
+    elif broken == "L626-18.annuity-below-minimum":
+        k = draw(st.integers(rules["min_annuity_start_year"], years))
+        minimum = Decimal(
+            rules["min_annuity_step_up_percent"]
+            if k >= rules["min_annuity_step_up_year"]
+            else rules["min_annuity_percent"]
+        )
+        short = Decimal(draw(st.integers(1, int(minimum * 100)))) / 100
+        moved = percents[k - 1] - minimum + short
+        percents[k - 1] = percents[k - 1] - moved
+        percents[0] += moved  # keep the total at 100: only the minimum is broken
+        plan["options"][0]["percents"] = [str(p) for p in percents]
+    elif broken == "L626-18.delays-beyond-duration":
+        plan["duration_years"] = years - 1
+    elif broken == "L626-18.imposed-sum":
+        percents[0] = percents[0] + Decimal(draw(st.integers(1, 300))) / 100
+        plan["options"][0]["percents"] = [str(p) for p in percents]
+    elif broken is not None:
+        raise ValueError(f"unknown break {broken!r}; one of {PROPOSAL_BREAKS}")
+    return plan, opened_on
+
+
+def journals(**kwargs: Any) -> st.SearchStrategy[list[dict[str, Any]]]:
+    """A case history as journal lines (what `plandebt record` reads)."""
+    return case_histories(**kwargs).map(lambda facts: [f.to_dict() for f in facts])

@@ -1,0 +1,59 @@
+"""The strategies users import: what they generate is what they promise."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from plandebt import Ledger, check_plan_proposal
+from plandebt.strategies import (
+    PROPOSAL_BREAKS,
+    case_histories,
+    journals,
+    plan_histories,
+    plan_proposals,
+    procedures,
+)
+
+
+@given(case_histories())
+def test_every_generated_history_is_accepted_by_the_ledger(facts) -> None:
+    ledger = Ledger.open("memory")
+    assert len(ledger.record_all(facts)) == len(facts)
+
+
+@settings(max_examples=30)
+@given(plan_histories())
+def test_every_generated_plan_history_is_accepted_by_the_ledger(facts) -> None:
+    ledger = Ledger.open("memory")
+    ledger.record_all(facts)
+    assert ledger.schedule("CASE-1") is not None
+
+
+@given(journals())
+def test_generated_journals_import(lines) -> None:
+    assert Ledger.open("memory").import_journal(lines)
+
+
+@given(plan_proposals())
+def test_a_lawful_proposal_has_no_finding(pair) -> None:
+    plan, opened_on = pair
+    assert check_plan_proposal(plan, opened_on=opened_on) == []
+
+
+@given(
+    st.sampled_from(PROPOSAL_BREAKS).flatmap(
+        lambda rule: st.tuples(st.just(rule), plan_proposals(broken=rule))
+    )
+)
+def test_a_proposal_broken_in_one_named_way_yields_exactly_that_finding(case) -> None:
+    rule, (plan, opened_on) = case
+    findings = check_plan_proposal(plan, opened_on=opened_on)
+    assert {f.rule for f in findings} == {rule}
+
+
+@given(procedures())
+def test_procedures_straddle_the_2021_reform(pair) -> None:
+    kind, opened_on = pair
+    assert kind.value in ("sauvegarde", "redressement_judiciaire")
+    assert opened_on.year >= 2016
