@@ -75,3 +75,9 @@ def test_the_support_and_employment_documentation_commands_run(
         assert main(line.split()[1:]) == 0, line
     out = capsys.readouterr().out
     assert "SMARTCOOP" in out and "27 voluntary_pse" in out
+
+
+def test_the_testing_documentation_examples_run() -> None:
+    text = (ROOT / "docs" / "testing.md").read_text(encoding="utf-8")
+    (example,) = re.findall(r"```python\n(.*?)```", text, flags=re.S)
+    exec(compile(example, "docs/testing.md", "exec"), {})
