@@ -502,3 +502,30 @@ def test_a_history_that_respects_every_rule_has_no_error_and_a_missed_payment_ha
     assert [(f.rule, f.instalment) for f in errors] == [
         ("L626-21.instalment-late", dates[3][0].isoformat())
     ]
+
+
+def test_check_reads_overrides_from_a_toml_file_and_says_so(tmp_path, capsys) -> None:
+    db = str(tmp_path / "demo.db")
+    assert main(["--db", db, "demo"]) == 0
+    rules = tmp_path / "rules.toml"
+    rules.write_text("[overrides]\nplan_default_grace_days = 10\n", encoding="utf-8")
+    capsys.readouterr()
+    assert (
+        main(
+            [
+                "--db",
+                db,
+                "check",
+                "--as-of",
+                "2026-06-30",
+                "--ruleset",
+                str(rules),
+                "--json",
+            ]
+        )
+        == 1
+    )
+    (report,) = json.loads(capsys.readouterr().out)
+    assert [r["key"] for r in report["overridden"]] == ["plan_default_grace_days"]
+    late = [f for f in report["findings"] if f["rule"] == "L626-21.instalment-late"]
+    assert [f["severity"] for f in late] == ["error"]  # 21 days late > 10 days' grace

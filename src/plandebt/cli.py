@@ -122,9 +122,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="group support: commitments, contributions, "
         "waivers, intercompany balances",
     )
-    _view_options(sup)
+    _view_options(sup, as_of_required=False)
     emp = sub.add_parser("employment", help="departures, severance, AGS advances")
-    _view_options(emp)
+    _view_options(emp, as_of_required=False)
 
     chk = sub.add_parser(
         "check", help="compliance findings at a date (exit 1 on error)"
@@ -146,8 +146,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _view_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--as-of", type=_date, required=True, help="the date viewed")
+def _view_options(parser: argparse.ArgumentParser, as_of_required: bool = True) -> None:
+    if as_of_required:
+        parser.add_argument(
+            "--as-of", type=_date, required=True, help="the date viewed"
+        )
+    else:
+        parser.add_argument(
+            "--as-of",
+            type=_date,
+            default=date.today(),
+            help="the date viewed (default: today)",
+        )
     parser.add_argument(
         "--known-at", type=_known_at, help="as known at this datetime (or log position)"
     )
