@@ -72,6 +72,10 @@ class LedgerMachine(RuleBasedStateMachine):
         self.adopted = False
         self.order = 0
         self.decided_on: dict[str, date] = {}
+        self.waivers: dict[str, tuple[str, int]] = {}  # id -> (claim, still waived)
+        self.committed = False
+        self.departures = 0
+        self.ended = False
 
     def journal(self) -> str:
         return "\n".join(json.dumps(line) for line in self.ledger.export(CASE))
@@ -208,6 +212,71 @@ class LedgerMachine(RuleBasedStateMachine):
         self.model.paid[claim] -= cents
         self.model.unlawful_payments.discard(fact_id)
 
+    @rule(claim=claims, share=st.integers(1, 100), better_fortune=st.booleans())
+    def waive(self, claim, share, better_fortune) -> None:
+        owed = self.model.outstanding(claim)
+        amount = Money(owed * share // 100)
+        if amount.cents <= 0:
+            return
+        fact = self.ledger.write_off(
+            CASE,
+            claim,
+            amount=amount,
+            effective_on=date(2023, 2, 1),
+            clause="better_fortune" if better_fortune else "pure",
+        )
+        self.model.reduced[claim] = self.model.reduced.get(claim, 0) + amount.cents
+        if better_fortune:
+            self.waivers[fact.id] = (claim, amount.cents)
+
+    @precondition(lambda self: self.waivers)
+    @rule(data=st.data(), share=st.integers(1, 150))
+    def revive(self, data, share) -> None:
+        waiver = data.draw(st.sampled_from(sorted(self.waivers)))
+        claim, left = self.waivers[waiver]
+        amount = Money(max(1, left * share // 100))
+        try:
+            self.ledger.revive_waiver(
+                CASE, waiver, amount=amount, revived_on=date(2025, 1, 1)
+            )
+        except InvalidInputError:
+            assert amount.cents > left  # never more than what is still waived
+            return
+        assert amount.cents <= left
+        self.waivers[waiver] = (claim, left - amount.cents)
+        self.model.reduced[claim] -= amount.cents
+
+    @rule(amount=money(1, 10**8))
+    def capital_received(self, amount) -> None:
+        if not self.committed:
+            self.ledger.commit_support(
+                CASE,
+                "K",
+                investor="GROUP",
+                committed_on=OPENED,
+                tranches=[{"due_on": "2023-06-30", "amount": "1000000.00"}],
+            )
+            self.committed = True
+        self.ledger.receive_contribution(
+            CASE,
+            "K",
+            amount=amount,
+            form="capital_increase",
+            received_on=date(2023, 6, 1),
+        )
+
+    @rule(months=st.integers(0, 400), days=st.integers(0, 900))
+    def departure(self, months, days) -> None:
+        self.departures += 1
+        self.ledger.record_departure(
+            CASE,
+            f"D{self.departures}",
+            departure="voluntary_pse",
+            left_on=OPENED + timedelta(days),
+            seniority_months=months,
+            monthly_pay="2500",
+        )
+
     # --- the plan -----------------------------------------------------------------------
 
     @precondition(lambda self: not self.adopted and self.model.declared)
@@ -239,6 +308,29 @@ class LedgerMachine(RuleBasedStateMachine):
             CASE, amount=amount, paid_on=ADOPTED + timedelta(days)
         )
         self.model.remitted += amount.cents
+
+    @precondition(lambda self: self.adopted and not self.ended)
+    @rule(
+        percents=st.lists(st.integers(0, 50), min_size=1, max_size=5).filter(
+            lambda ps: sum(ps) <= 100
+        ),
+        days=st.integers(1, 2000),
+    )
+    def modify_plan(self, percents, days) -> None:
+        self.ledger.modify_plan(
+            CASE,
+            decided_on=ADOPTED + timedelta(days),
+            percents=[str(p) for p in percents],
+            duration_years=10,
+        )
+
+    @precondition(lambda self: self.adopted and not self.ended)
+    @rule(days=st.integers(1, 3000))
+    def resolve_plan(self, days) -> None:
+        self.ledger.resolve_plan(
+            CASE, decided_on=ADOPTED + timedelta(days), reason="non_performance"
+        )
+        self.ended = True
 
     # --- the AGS ------------------------------------------------------------------------
 
@@ -293,6 +385,9 @@ class LedgerMachine(RuleBasedStateMachine):
     def plan_status_and_findings_equal_the_model(self) -> None:
         status = self.ledger.plan_status(CASE, FAR)
         assert status.remitted.cents == (self.model.remitted if self.adopted else 0)
+        if self.ended:
+            assert status.phase == "resolved"
+            assert all(not p.contingent_remission for p in status.creditors)
         assert status.arrears.cents == max(0, status.due.cents - status.remitted.cents)
         found = {
             e

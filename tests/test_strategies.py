@@ -13,6 +13,7 @@ from plandebt.strategies import (
     plan_histories,
     plan_proposals,
     procedures,
+    support_and_employment_histories,
 )
 
 
@@ -57,3 +58,32 @@ def test_procedures_straddle_the_2021_reform(pair) -> None:
     kind, opened_on = pair
     assert kind.value in ("sauvegarde", "redressement_judiciaire")
     assert opened_on.year >= 2016
+
+
+@settings(max_examples=30)
+@given(support_and_employment_histories())
+def test_money_is_conserved_through_waivers_revivals_and_subrogations(facts) -> None:
+    from datetime import date
+
+    from plandebt import AgsAdvanced, ClaimWrittenOff, WaiverRevived
+
+    ledger = Ledger.open("memory")
+    ledger.record_all(facts)
+    view = ledger.balances("CASE-1", date(2100, 1, 1))
+    for b in view.claims:
+        assert b.owed + b.interest == (
+            b.paid + b.remitted + b.written_off + b.subrogated + b.outstanding
+        )
+    advances = [f for f in facts if isinstance(f, AgsAdvanced)]
+    assert view.total.subrogated.cents == sum(f.amount.cents for f in advances)
+    ags = sum(
+        b.declared.cents
+        for b in view.claims
+        if b.creditor == "AGS" and b.claim.endswith(("-AGS-SP", "-AGS-P"))
+    )
+    assert ags == sum(f.amount.cents for f in advances)  # moved, not created
+    waived = {f.id: f.amount.cents for f in facts if isinstance(f, ClaimWrittenOff)}
+    for f in facts:
+        if isinstance(f, WaiverRevived):
+            waived[f.waiver] -= f.amount.cents
+    assert all(left >= 0 for left in waived.values())

@@ -24,17 +24,24 @@ from plandebt.calendar import anniversary
 from plandebt.decisions import decide
 from plandebt.errors import InvalidInputError
 from plandebt.events import (
+    AgsAdvanced,
     Answer,
+    CapitalCommitted,
     CaseOpened,
     ClaimAdmitted,
     ClaimContested,
     ClaimDeclared,
     ClaimRejected,
     ClaimWrittenOff,
+    Condition,
     ConsultationAnswered,
+    ContributionForm,
+    ContributionReceived,
     CreditorKind,
     CreditorRegistered,
     DeclaredBy,
+    DepartureKind,
+    EmployeeDeparted,
     Fact,
     FactCorrected,
     FactVoided,
@@ -48,6 +55,9 @@ from plandebt.events import (
     Rank,
     RemissionBasis,
     RemissionGranted,
+    Tranche,
+    WaiverRevived,
+    WriteOffClause,
 )
 from plandebt.money import Money
 from plandebt.projections.index import CaseIndex
@@ -445,3 +455,218 @@ def plan_proposals(
 def journals(**kwargs: Any) -> st.SearchStrategy[list[dict[str, Any]]]:
     """A case history as journal lines (what `plandebt record` reads)."""
     return case_histories(**kwargs).map(lambda facts: [f.to_dict() for f in facts])
+
+
+@st.composite
+def support_and_employment_histories(
+    draw: st.DrawFn, case: str = "CASE-1"
+) -> list[Fact]:
+    """A case with a plan, then the group's support (commitments, contributions in
+    capital or current-account advances, waivers that may revive) and employment
+    (departures, severance, AGS advances by subrogation) — each fact kept only if the
+    ledger's validation accepts it."""
+    facts = draw(plan_histories(case=case))
+    index = CaseIndex(case)
+    clock = datetime(2030, 1, 1, tzinfo=UTC)
+    for fact in facts:
+        index.add(fact.stamped(index.head + 1, clock))
+    accepted = list(facts)
+
+    def offer(*batch: Fact) -> bool:
+        # A batch is all or nothing, as in the ledger.
+        index.begin()
+        try:
+            for fact in batch:
+                decide(index, fact)
+                index.add(fact.stamped(index.head + 1, clock))
+        except InvalidInputError:
+            index.rollback()
+            return False
+        index.commit()
+        accepted.extend(batch)
+        return True
+
+    opening = index.opening()
+    assert opening is not None
+    opened_on = opening.effective_on
+    n = len(accepted)
+    tranches = tuple(
+        Tranche(
+            due_on=opened_on + timedelta(days=draw(st.integers(30, 2000))),
+            amount=draw(money(1, 10**8)),
+        )
+        for _ in range(draw(st.integers(1, 3)))
+    )
+    form = draw(st.sampled_from(list(ContributionForm)))
+    if "GROUP" not in index.creditors:
+        offer(
+            CreditorRegistered(
+                case=case,
+                id=f"s{n}",
+                effective_on=opened_on,
+                creditor="GROUP",
+                name="Group",
+                creditor_kind=CreditorKind.GROUP_COMPANY,
+            )
+        )
+    offer(
+        CapitalCommitted(
+            case=case,
+            id=f"s{len(accepted)}",
+            effective_on=opened_on,
+            commitment="K",
+            investor="GROUP",
+            tranches=tranches,
+            form=form,
+            condition=draw(st.sampled_from(list(Condition))),
+        )
+    )
+    for _ in range(draw(st.integers(0, 3))):
+        when = opened_on + timedelta(days=draw(st.integers(0, 2000)))
+        amount = draw(money(1, 10**8))
+        fid = f"s{len(accepted)}"
+        if form is ContributionForm.CURRENT_ACCOUNT_ADVANCE:
+            offer(
+                ClaimDeclared(
+                    case=case,
+                    id=f"{fid}d",
+                    effective_on=when,
+                    claim=f"ADV-{fid}",
+                    creditor="GROUP",
+                    amount=amount,
+                    origin_on=when,
+                    rank=Rank.NEW_MONEY,
+                    declared_by=DeclaredBy.DEBTOR_LIST,
+                ),
+                ContributionReceived(
+                    case=case,
+                    id=fid,
+                    effective_on=when,
+                    commitment="K",
+                    amount=amount,
+                    form=form,
+                    claim=f"ADV-{fid}",
+                ),
+            )
+        else:
+            offer(
+                ContributionReceived(
+                    case=case,
+                    id=fid,
+                    effective_on=when,
+                    commitment="K",
+                    amount=amount,
+                    form=form,
+                )
+            )
+    claims = [c for c in index.claims if index.declaration(c) is not None]
+    for _ in range(draw(st.integers(0, 3))):
+        claim = draw(st.sampled_from(claims))
+        fid = f"s{len(accepted)}"
+        waiver = ClaimWrittenOff(
+            case=case,
+            id=fid,
+            effective_on=opened_on + timedelta(days=draw(st.integers(0, 800))),
+            claim=claim,
+            amount=draw(money(1, 10**7)),
+            clause=draw(st.sampled_from(list(WriteOffClause))),
+            disclosed=draw(st.booleans()),
+        )
+        if offer(waiver) and draw(st.booleans()):
+            offer(
+                WaiverRevived(
+                    case=case,
+                    id=f"{fid}r",
+                    effective_on=waiver.effective_on
+                    + timedelta(days=draw(st.integers(0, 900))),
+                    claim=claim,
+                    waiver=fid,
+                    amount=draw(money(1, waiver.amount.cents)),
+                )
+            )
+    if "AGS" not in index.creditors:
+        offer(
+            CreditorRegistered(
+                case=case,
+                id=f"s{len(accepted)}",
+                effective_on=opened_on,
+                creditor="AGS",
+                name="AGS",
+                creditor_kind=CreditorKind.AGS,
+            )
+        )
+    for e in range(draw(st.integers(0, 3))):
+        employee = f"EMP{e}"
+        left = opened_on + timedelta(days=draw(st.integers(-30, 900)))
+        fid = f"s{len(accepted)}"
+        offer(
+            EmployeeDeparted(
+                case=case,
+                id=fid,
+                effective_on=max(left, opened_on),
+                employee=employee,
+                departure=draw(st.sampled_from(list(DepartureKind))),
+                seniority_months=draw(st.integers(0, 480)),
+                monthly_pay=draw(money(150000, 900000)),
+            )
+        )
+        owed = draw(money(2, 10**7))
+        if not offer(
+            CreditorRegistered(
+                case=case,
+                id=f"{fid}c",
+                effective_on=opened_on,
+                creditor=employee,
+                name=employee,
+                creditor_kind=CreditorKind.EMPLOYEE,
+            ),
+            ClaimDeclared(
+                case=case,
+                id=f"{fid}d",
+                effective_on=max(left, opened_on),
+                claim=f"{employee}-1",
+                creditor=employee,
+                amount=owed,
+                origin_on=max(left, opened_on),
+                rank=Rank.SALARY_PRIVILEGED,
+                declared_by=DeclaredBy.MANDATAIRE,
+            ),
+        ):
+            continue
+        advanced = draw(money(1, owed.cents))
+        superprivileged = Money(advanced.cents // 2)
+        privileged = advanced - superprivileged
+        batch: list[Fact] = []
+        for part, suffix, rank in (
+            (superprivileged, "SP", Rank.AGS_SUPERPRIVILEGED),
+            (privileged, "P", Rank.SALARY_PRIVILEGED),
+        ):
+            if part:
+                batch.append(
+                    ClaimDeclared(
+                        case=case,
+                        id=f"{fid}{suffix}",
+                        effective_on=max(left, opened_on),
+                        claim=f"{employee}-1-AGS-{suffix}",
+                        creditor="AGS",
+                        amount=part,
+                        origin_on=max(left, opened_on),
+                        rank=rank,
+                        declared_by=DeclaredBy.MANDATAIRE,
+                    )
+                )
+        batch.append(
+            AgsAdvanced(
+                case=case,
+                id=f"{fid}a",
+                effective_on=max(left, opened_on),
+                employee=employee,
+                employee_claim=f"{employee}-1",
+                superprivileged=superprivileged,
+                privileged=privileged,
+                superprivileged_claim=f"{employee}-1-AGS-SP",
+                privileged_claim=f"{employee}-1-AGS-P",
+            )
+        )
+        offer(*batch)
+    return accepted
