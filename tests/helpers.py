@@ -46,3 +46,30 @@ def open_basic_case(ledger: Ledger, case: str = CASE) -> None:
 def snapshot(ledger: Ledger) -> list[dict]:
     """Everything the store holds, as its export (ids, positions, times included)."""
     return list(ledger.export())
+
+
+def write_payments_in_a_process(target: str, claim: str, count: int) -> int:
+    """Run in another process: records `count` payments on `claim`, retrying on
+    conflicts; returns how many conflicts it met. Each payment has a client reference,
+    so a retry after an ambiguous failure cannot record it twice."""
+    from plandebt import ConflictError, PaymentMade
+
+    ledger = Ledger.open(target)
+    conflicts = 0
+    for i in range(count):
+        fact = PaymentMade.build(
+            case=CASE,
+            claim=claim,
+            amount="1.00",
+            effective_on="2023-01-01",
+            basis="plan_dividend",
+            client_ref=f"{claim}-{i}",
+        )
+        while True:
+            try:
+                ledger.record(fact)
+                break
+            except ConflictError:
+                conflicts += 1
+    ledger.close()
+    return conflicts

@@ -141,6 +141,20 @@ def build_parser() -> argparse.ArgumentParser:
     chkp.add_argument("--json", action="store_true")
     sub.add_parser("rules", help="print the rule catalogue (docs/rules.md)")
 
+    port = sub.add_parser(
+        "portfolio",
+        help="every case at a date, and what each creditor is owed across cases",
+    )
+    port.add_argument("--as-of", type=_date, required=True)
+    port.add_argument("--known-at", type=_known_at)
+    port.add_argument(
+        "--by",
+        choices=["creditor", "name", "kind"],
+        default="creditor",
+        help="match creditors across cases by id (default), name or kind",
+    )
+    port.add_argument("--json", action="store_true")
+
     cases = sub.add_parser("cases", help="list the cases in the store")
     cases.add_argument("--json", action="store_true")
     return parser
@@ -397,7 +411,70 @@ def _rules(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
     return 0
 
 
+def _portfolio(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
+    if isinstance(args.known_at, int):
+        raise UsageError("--known-at across cases takes a datetime, not a position")
+    view = ledger.portfolio(args.as_of, args.known_at)
+    if args.json:
+        json.dump(view.to_dict(args.by), out, indent=2, ensure_ascii=False)
+        out.write("\n")
+        return 0
+    print(
+        f"Portfolio as of {view.as_of}, as known at {_known_text(view.known_at)}: "
+        f"{len(view.statuses)} case(s); amounts in EUR",
+        file=out,
+    )
+    print(file=out)
+    rows = [
+        [
+            s.case,
+            s.phase,
+            str(s.plan_year),
+            _m(s.total_scheduled),
+            _m(s.remitted),
+            _m(s.arrears),
+            str(s.days_late),
+        ]
+        for s in view.statuses
+    ]
+    table(
+        [
+            "case",
+            "phase",
+            "plan year",
+            "plan total",
+            "remitted",
+            "arrears",
+            "days late",
+        ],
+        rows,
+        out,
+        numeric_from=2,
+    )
+    print(file=out)
+    rows = [
+        [
+            c.key,
+            str(len(c.cases)),
+            str(c.totals.claims),
+            _m(c.totals.owed),
+            _m(c.totals.paid),
+            _m(c.totals.outstanding),
+        ]
+        for c in view.creditors(args.by)
+    ]
+    table(
+        [args.by, "cases", "claims", "owed", "paid", "outstanding"],
+        rows,
+        out,
+        numeric_from=1,
+    )
+    print(file=out)
+    return 0
+
+
 _COMMANDS = {
+    "portfolio": _portfolio,
     "check": _check,
     "check-plan": _check_plan,
     "rules": _rules,

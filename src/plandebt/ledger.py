@@ -74,6 +74,7 @@ from plandebt.projections.plan import (
     plan_schedule,
     plan_status,
 )
+from plandebt.projections.portfolio import Portfolio, portfolio
 from plandebt.projections.support import SupportView, support
 from plandebt.ruleset import Ruleset
 from plandebt.storage import STARTED_TOPIC, CaseStream, LedgerApplication, environment
@@ -352,6 +353,25 @@ class Ledger:
         """Every compliance rule on the case as of `as_of`, as known at `known_at`:
         the findings with their article, severity and evidence."""
         return check(self.index(case), _as_date(as_of), known_at, ruleset)
+
+    def portfolio(self, as_of: date, known_at: datetime | None = None) -> Portfolio:
+        """Every case of the store at `as_of`, as known at `known_at` (a datetime: a
+        log position means nothing across cases): each plan's status and every
+        creditor's balance, to add up across cases."""
+        if known_at is not None and not isinstance(known_at, datetime):
+            raise InvalidInputError(
+                "known_at",
+                known_at,
+                "across cases, give a datetime (positions belong to one case)",
+            )
+        day = _as_date(as_of)
+        refs = self.cases()
+        return portfolio(
+            [self.plan_status(ref, day, known_at) for ref in refs],
+            [self.balances(ref, day, known_at) for ref in refs],
+            day,
+            known_at,
+        )
 
     def history(self, case: str, known_at: KnownAt = None) -> list[Fact]:
         """The facts of a case in recording order, as known at `known_at`."""

@@ -148,6 +148,8 @@ def employment(
     ruleset: Ruleset | None = None,
 ) -> EmploymentView:
     position = index.position(known_at)
+    if index.opening(position) is None:
+        return EmploymentView(index.case, as_of, known_at, (), Money(0))
     rules = ruleset_of(index, position, ruleset)
     facts = [
         f

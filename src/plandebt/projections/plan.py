@@ -495,6 +495,30 @@ def plan_status(
     ruleset: Ruleset | None = None,
 ) -> PlanStatus:
     position = index.position(known_at)
+    opening = index.opening(position)
+    if opening is None or opening.effective_on > as_of:
+        # Not opened yet (as of that date, or as known then): no phase to speak of.
+        zero = Money(0)
+        return PlanStatus(
+            index.case,
+            as_of,
+            known_at,
+            "not_opened",
+            None,
+            0,
+            None,
+            zero,
+            zero,
+            zero,
+            zero,
+            zero,
+            zero,
+            None,
+            0,
+            None,
+            zero,
+            (),
+        )
     rules = ruleset_of(index, position, ruleset)
     liquidation = any(
         isinstance(f, CaseConverted)

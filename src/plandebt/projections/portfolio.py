@@ -1,0 +1,96 @@
+"""A portfolio: every case of a store at one date (a mandataire's office, a
+court-side compliance service). Each case answers from its own index; the portfolio
+adds them up, e.g. what URSSAF or the AGS is owed across every case."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+import attrs
+
+from plandebt.money import Money
+from plandebt.projections.balances import Balances, ClaimBalance, Totals
+from plandebt.projections.plan import PlanStatus
+
+#: How creditors of different cases are matched: by their id in the case (choose
+#: stable ids such as "URSSAF" or "AGS"), by name, or by kind.
+GROUPINGS = ("creditor", "name", "kind")
+
+
+@attrs.frozen
+class CreditorAcrossCases:
+    key: str
+    cases: tuple[str, ...]
+    totals: Totals
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "cases": list(self.cases)} | self.totals.to_dict()
+
+
+@attrs.frozen
+class Portfolio:
+    as_of: date
+    known_at: datetime | None
+    statuses: tuple[PlanStatus, ...]
+    balances: tuple[Balances, ...]
+
+    def by_phase(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for s in self.statuses:
+            out[s.phase] = out.get(s.phase, 0) + 1
+        return dict(sorted(out.items()))
+
+    def creditors(self, by: str = "creditor") -> list[CreditorAcrossCases]:
+        """What each creditor is owed across every case."""
+        if by not in GROUPINGS:
+            from plandebt.errors import InvalidInputError
+
+            raise InvalidInputError("by", by, "must be one of " + ", ".join(GROUPINGS))
+        groups: dict[str, list[tuple[str, ClaimBalance]]] = {}
+        for view in self.balances:
+            for b in view.claims:
+                key = {
+                    "creditor": b.creditor,
+                    "name": b.creditor_name,
+                    "kind": b.creditor_kind.value,
+                }[by]
+                groups.setdefault(key, []).append((view.case, b))
+        return [
+            CreditorAcrossCases(
+                key,
+                tuple(sorted({c for c, _b in rows})),
+                Totals.of(b for _c, b in rows),
+            )
+            for key, rows in sorted(groups.items())
+        ]
+
+    @property
+    def total(self) -> Totals:
+        return Totals.of(b for view in self.balances for b in view.claims)
+
+    @property
+    def arrears(self) -> Money:
+        return Money(sum(s.arrears.cents for s in self.statuses))
+
+    def to_dict(self, by: str = "creditor") -> dict[str, Any]:
+        return {
+            "as_of": self.as_of.isoformat(),
+            "known_at": self.known_at.isoformat() if self.known_at else None,
+            "cases": len(self.statuses),
+            "by_phase": self.by_phase(),
+            "arrears": self.arrears.plain(),
+            "total": self.total.to_dict(),
+            "statuses": [s.to_dict() for s in self.statuses],
+            "creditors": [c.to_dict() for c in self.creditors(by)],
+        }
+
+
+def portfolio(
+    statuses: Iterable[PlanStatus],
+    views: Iterable[Balances],
+    as_of: date,
+    known_at: datetime | None,
+) -> Portfolio:
+    return Portfolio(as_of, known_at, tuple(statuses), tuple(views))
