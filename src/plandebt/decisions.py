@@ -105,7 +105,11 @@ def decide(index: CaseIndex, fact: Fact) -> None:
         opening = index.opening()
         if opening is None:
             raise UnknownReferenceError("case", fact.case, "no such case is opened")
-        if fact.effective_on < opening.effective_on:
+        # A creditor is a party, not an event of the case: it may be known from any
+        # date. Every other fact happens from the opening judgment on.
+        if fact.effective_on < opening.effective_on and not isinstance(
+            fact, CreditorRegistered
+        ):
             raise InvalidInputError(
                 "effective_on",
                 fact.effective_on.isoformat(),
@@ -113,9 +117,34 @@ def decide(index: CaseIndex, fact: Fact) -> None:
             )
     if fact.id in index.versions:
         raise DuplicateError("id", fact.id, "a fact with this id is already recorded")
+    _euros(fact)
     checker = _CHECKS.get(type(fact))
     if checker is not None:
         checker(index, fact)
+
+
+def _euros(fact: Fact) -> None:
+    """A French proceeding keeps its books in euros: an amount in another currency
+    would be added to euros by the views, so it is refused at the door."""
+    for attribute in type(fact).__attrs_attrs__:  # type: ignore[attr-defined]
+        _euro_amounts(attribute.name, getattr(fact, attribute.name))
+
+
+def _euro_amounts(field: str, value: object) -> None:
+    if isinstance(value, Money):
+        if value.currency != "EUR":
+            raise InvalidInputError(
+                field,
+                str(value),
+                "amounts are in euros (EUR): a "
+                "French proceeding keeps its books in euros",
+            )
+    elif isinstance(value, tuple):
+        for i, item in enumerate(value):
+            _euro_amounts(f"{field}[{i}]", item)
+    elif hasattr(type(value), "__attrs_attrs__"):
+        for attribute in type(value).__attrs_attrs__:  # type: ignore[attr-defined]
+            _euro_amounts(f"{field}.{attribute.name}", getattr(value, attribute.name))
 
 
 # --- the case -----------------------------------------------------------------------
@@ -305,7 +334,9 @@ def _correction(index: CaseIndex, fact: FactCorrected) -> None:
     if not fact.changes:
         raise InvalidInputError("changes", fact.changes, "names no field to change")
     for key in fact.changes:
-        if key in ENVELOPE or key in target.identity:
+        # The business date may be corrected (a wrong judgment or value date); the
+        # recording position, the id and what the fact is about may not.
+        if (key in ENVELOPE and key != "effective_on") or key in target.identity:
             raise InvalidInputError(
                 f"changes.{key}",
                 fact.changes[key],
@@ -330,7 +361,26 @@ def _correction(index: CaseIndex, fact: FactCorrected) -> None:
         _declared(index, replacement, replacing=True)
         _still_consistent(index, target.claim, replacement.amount)
     elif isinstance(replacement, CaseOpened):
-        _opened(index, replacement)
+        try:
+            _opened(index, replacement)
+        except InvalidInputError as e:
+            raise InvalidInputError(f"changes.{e.field}", e.value, e.reason) from e
+        for other in index.log:
+            current = index.at(other.id)
+            if (
+                current is not None
+                and current is not target
+                and not isinstance(
+                    current, CreditorRegistered | FactCorrected | FactVoided
+                )
+                and current.effective_on < replacement.effective_on
+            ):
+                raise InvalidInputError(
+                    "changes.effective_on",
+                    replacement.effective_on.isoformat(),
+                    f"fact {current.id} ({current.kind}) is dated "
+                    f"{current.effective_on.isoformat()}, before the new opening date",
+                )
     elif isinstance(replacement, RemissionGranted | ClaimWrittenOff):
         _reduction(index, replacement, replaced=target.amount)
     elif type(replacement) in _CHECKS and not isinstance(
