@@ -73,6 +73,7 @@ from plandebt.events import (
 )
 from plandebt.ledger import Ledger
 from plandebt.money import Money
+from plandebt.movements import MovementsView
 from plandebt.projections.balances import Balances, ClaimBalance, Totals
 from plandebt.projections.employment import (
     DepartureStatus,
@@ -85,6 +86,7 @@ from plandebt.projections.plan import (
     PlanSchedule,
     PlanStatus,
 )
+from plandebt.projections.portfolio import CreditorAcrossCases, Portfolio
 from plandebt.projections.support import SupportView, TrancheStatus, WaiverStatus
 from plandebt.ruleset import Rule, Ruleset, ruleset_for
 from plandebt.schedules import FirstDue, Instalment
@@ -114,6 +116,7 @@ __all__ = [
     "ConsultationAnswered",
     "ContributionForm",
     "ContributionReceived",
+    "CreditorAcrossCases",
     "CreditorKind",
     "CreditorPosition",
     "CreditorRegistered",
@@ -138,6 +141,7 @@ __all__ = [
     "JournalError",
     "Ledger",
     "Money",
+    "MovementsView",
     "PaymentBasis",
     "PaymentMade",
     "PlanAdopted",
@@ -148,6 +152,7 @@ __all__ = [
     "PlanSchedule",
     "PlanStatus",
     "PlandebtError",
+    "Portfolio",
     "ProcedureKind",
     "Rank",
     "ReliefRequested",

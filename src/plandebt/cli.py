@@ -155,6 +155,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     port.add_argument("--json", action="store_true")
 
+    mov = sub.add_parser(
+        "movements",
+        help="bring the SQL view of money movements up "
+        "to date and show what each creditor is owed across cases",
+    )
+    mov.add_argument("target", help="SQLite file or postgresql:// URL of the view")
+    mov.add_argument("--as-of", type=_date, default=date.today())
+    mov.add_argument("--json", action="store_true")
+
     cases = sub.add_parser("cases", help="list the cases in the store")
     cases.add_argument("--json", action="store_true")
     return parser
@@ -473,7 +482,43 @@ def _portfolio(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
     return 0
 
 
+def _movements(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
+    from plandebt.movements import BUCKETS, MovementsView
+
+    view = MovementsView(args.target)
+    try:
+        applied = view.catch_up(ledger)
+        sums = view.creditor_sums(args.as_of)
+        position = view.position()
+    finally:
+        view.close()
+    if args.json:
+        json.dump(
+            {
+                "applied": applied,
+                "position": position,
+                "as_of": args.as_of.isoformat(),
+                "creditors": {
+                    c: {b: Money(v).plain() for b, v in row.items()}
+                    for c, row in sums.items()
+                },
+            },
+            out,
+            indent=2,
+        )
+        out.write("\n")
+        return 0
+    print(f"applied {applied} facts; the view is at notification {position}", file=out)
+    rows = [
+        [creditor, *(_m(Money(row[b])) for b in BUCKETS)]
+        for creditor, row in sorted(sums.items())
+    ]
+    table(["creditor", *BUCKETS], rows, out, numeric_from=1)
+    return 0
+
+
 _COMMANDS = {
+    "movements": _movements,
     "portfolio": _portfolio,
     "check": _check,
     "check-plan": _check_plan,
