@@ -120,3 +120,18 @@ def test_status_and_schedule_as_json(db, capsys) -> None:
     (schedule,) = json.loads(capsys.readouterr().out)
     assert [c["option"] for c in schedule["claims"]] == ["fast"]
     assert main(["--db", db, "schedule", "--creditor", "NOBODY"]) == 2
+
+
+def test_rebuild_and_record_show_progress_on_standard_error(
+    db, tmp_path, capsys
+) -> None:
+    assert main(["--db", db, "rebuild", "--progress"]) == 0
+    captured = capsys.readouterr()
+    assert "read " in captured.out and "facts of 1 case(s)" in captured.out
+    assert "reading [" in captured.err
+    backup = tmp_path / "b.jsonl"
+    assert main(["--db", db, "export", "-o", str(backup)]) == 0
+    assert (
+        main(["--db", str(tmp_path / "r.db"), "record", "--progress", str(backup)]) == 0
+    )
+    assert "checking [##############################]" in capsys.readouterr().err

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import IO, Any
 
@@ -89,6 +89,15 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="keep the recording times of an export (a restore)",
     )
+    rec.add_argument(
+        "--progress",
+        action="store_true",
+        help="show a progress bar (default when standard error is a terminal)",
+    )
+    reb = sub.add_parser(
+        "rebuild", help="read the whole store again into fresh projections, timed"
+    )
+    reb.add_argument("--progress", action="store_true")
 
     bal = sub.add_parser("balances", help="creditor balances at a date")
     _view_options(bal)
@@ -217,7 +226,11 @@ def _record(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
                 lines = f.read().splitlines()
         except OSError as e:
             raise UsageError(f"cannot read {args.journal}: {e.strerror}") from e
-    facts = ledger.import_journal(lines, restore=args.restore)
+    bar = _progress_bar("checking") if args.progress or sys.stderr.isatty() else None
+    facts = ledger.import_journal(lines, restore=args.restore, progress=bar)
+    if bar is not None:
+        bar(len(facts), len(facts))
+        print(file=sys.stderr)
     cases = sorted({f.case for f in facts})
     print(
         f"recorded {len(facts)} facts in {len(cases)} case(s): {', '.join(cases)}",
@@ -517,7 +530,42 @@ def _movements(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
     return 0
 
 
+def _progress_bar(label: str) -> Callable[[int, int], None]:
+    """A one-line progress bar on standard error."""
+
+    def show(done: int, total: int) -> None:
+        width = 30
+        filled = width * done // total if total else width
+        print(
+            f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,}",
+            end="",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    return show
+
+
+def _rebuild(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
+    import time
+
+    bar = _progress_bar("reading") if args.progress or sys.stderr.isatty() else None
+    started = time.perf_counter()
+    count = ledger.rebuild(progress=bar)
+    seconds = time.perf_counter() - started
+    if bar is not None:
+        print(file=sys.stderr)
+    rate = f", {count / seconds:,.0f} facts/s" if seconds > 0 else ""
+    print(
+        f"read {count:,} facts of {len(ledger.cases())} case(s) in {seconds:.2f} s"
+        f"{rate}",
+        file=out,
+    )
+    return 0
+
+
 _COMMANDS = {
+    "rebuild": _rebuild,
     "movements": _movements,
     "portfolio": _portfolio,
     "check": _check,

@@ -80,6 +80,7 @@ from plandebt.ruleset import Ruleset
 from plandebt.storage import STARTED_TOPIC, CaseStream, LedgerApplication, environment
 
 Clock = Callable[[], datetime]
+Progress = Callable[[int, int], None]  # (done, total)
 
 
 def utc_now() -> datetime:
@@ -136,17 +137,26 @@ class Ledger:
         writes nothing."""
         return self.record_all([fact], restore=restore)[0]
 
-    def record_all(self, facts: Iterable[Fact], *, restore: bool = False) -> list[Fact]:
+    def record_all(
+        self,
+        facts: Iterable[Fact],
+        *,
+        restore: bool = False,
+        progress: Progress | None = None,
+    ) -> list[Fact]:
         """Records facts atomically: all of them, or (on any refusal) none.
 
         With `restore=True`, facts keep the `recorded_at` they carry (a restore from
-        an export), which must not go back in time within a case."""
+        an export), which must not go back in time within a case. `progress(done,
+        total)` is called as the facts are checked (for long imports)."""
         facts = list(facts)
         touched: dict[str, _Case] = {}
         results: list[Fact] = []
         now = self.clock()
         try:
             for position, fact in enumerate(facts):
+                if progress is not None and position % 1000 == 0:
+                    progress(position, len(facts))
                 if not isinstance(fact, Fact):
                     raise InvalidInputError("fact", fact, "is not a plandebt fact")
                 case = touched.get(fact.case)
@@ -256,10 +266,11 @@ class Ledger:
                 refs.append(data.case)
             start = page[-1].id + 1
 
-    def rebuild(self) -> int:
+    def rebuild(self, progress: Progress | None = None) -> int:
         """Forgets every loaded case and reads the whole store again, in log order, in
         one pass (what a full rebuild of every projection costs). Returns the number
-        of facts read."""
+        of facts read. `progress(done, total)` is called after each page."""
+        total = self.app.recorder.max_notification_id() or 0 if progress else 0
         self._cases.clear()
         by_stream: dict[Any, _Case] = {}
         count = 0
@@ -292,6 +303,8 @@ class Ledger:
                 case.index.add(Fact.from_dict(fact_data))
                 count += 1
             start = page[-1].id + 1
+            if progress is not None:
+                progress(page[-1].id, total)
 
     # --- queries -----------------------------------------------------------------------
 
@@ -388,7 +401,11 @@ class Ledger:
                 yield fact.to_dict()
 
     def import_journal(
-        self, lines: Iterable[str | dict[str, Any]], *, restore: bool = False
+        self,
+        lines: Iterable[str | dict[str, Any]],
+        *,
+        restore: bool = False,
+        progress: Progress | None = None,
     ) -> list[Fact]:
         """Records a journal (JSON Lines text lines, or dicts) atomically. A bad line
         is refused with its 1-based line number and nothing from the journal is
@@ -398,7 +415,9 @@ class Ledger:
 
         facts = parse_lines(lines, keep_recording=restore)
         try:
-            return self.record_all([f for _n, f in facts], restore=restore)
+            return self.record_all(
+                [f for _n, f in facts], restore=restore, progress=progress
+            )
         except InvalidInputError as e:
             position = getattr(e, "position", None)
             if position is None or isinstance(e, JournalError):
