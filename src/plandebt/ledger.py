@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
+from eventsourcing.domain import Snapshot
 from eventsourcing.persistence import IntegrityError, PersistenceError
 
 from plandebt import decisions
@@ -93,6 +94,7 @@ class _Case:
     def __init__(self, stream: CaseStream | None, index: CaseIndex) -> None:
         self.stream = stream
         self.index = index
+        self.snapshot_at = 0  # the position of the case's latest snapshot
 
 
 class Ledger:
@@ -101,24 +103,34 @@ class Ledger:
     >>> ledger = Ledger.open("memory")          # or "plandebt.db", "postgresql://..."
     """
 
-    def __init__(self, app: LedgerApplication, clock: Clock = utc_now) -> None:
+    def __init__(
+        self,
+        app: LedgerApplication,
+        clock: Clock = utc_now,
+        snapshot_interval: int = 1000,
+    ) -> None:
         self.app = app
         self.clock = clock
+        self.snapshot_interval = snapshot_interval
         self._cases: dict[str, _Case] = {}
 
     @classmethod
     def open(
-        cls, target: str | os.PathLike[str] | None = None, clock: Clock = utc_now
+        cls,
+        target: str | os.PathLike[str] | None = None,
+        clock: Clock = utc_now,
+        snapshot_interval: int = 1000,
     ) -> Ledger:
         """Opens a store: "memory", a SQLite file path, or a PostgreSQL URL
         ("postgresql://user@host:5432/dbname?schema=name"). With no target, reads the
-        PLANDEBT_DB environment variable, else uses memory."""
+        PLANDEBT_DB environment variable, else uses memory. A case is snapshotted
+        every `snapshot_interval` facts (0: never)."""
         env = environment(target)
         try:
             app = LedgerApplication(env=env)
         except (PersistenceError, OSError) as e:
             raise StorageError(f"cannot open the store {target!r}: {e}") from e
-        return cls(app, clock)
+        return cls(app, clock, snapshot_interval)
 
     def close(self) -> None:
         self.app.close()
@@ -187,7 +199,60 @@ class Ledger:
             raise
         for case in touched.values():
             case.index.commit()
+            if self.snapshot_interval and (
+                case.index.head - case.snapshot_at >= self.snapshot_interval
+            ):
+                self.snapshot(case.index.case)
         return results
+
+    # --- snapshots ----------------------------------------------------------------------
+
+    def snapshot(self, case: str) -> int:
+        """Stores a snapshot of the case: every fact up to now, so that a later load
+        reads one document and the events after it instead of the whole stream.
+        Taken every `snapshot_interval` facts (1,000 by default) as cases grow.
+        Returns the position it covers. A snapshot holds the facts with their
+        positions and versions, so "as known at K" answers stay the same."""
+        loaded = self._load(case, fresh=True)
+        assert loaded.stream is not None
+        taken = Snapshot.take(loaded.stream)
+        state = dict(taken.state)
+        state["facts"] = [f.to_dict() for f in loaded.index.log]
+        assert self.app.snapshots is not None
+        self.app.snapshots.put(
+            [
+                Snapshot(
+                    originator_id=taken.originator_id,
+                    originator_version=taken.originator_version,
+                    timestamp=taken.timestamp,
+                    topic=taken.topic,
+                    state=state,
+                )
+            ]
+        )
+        loaded.snapshot_at = loaded.index.head
+        return loaded.index.head
+
+    def _from_snapshot(self, ref: str, case: _Case) -> None:
+        assert self.app.snapshots is not None
+        found = list(
+            self.app.snapshots.get(CaseStream.create_id(ref), desc=True, limit=1)
+        )
+        if not found:
+            return
+        snap = found[0]
+        state = dict(snap.state)
+        facts = state.pop("facts")
+        case.stream = Snapshot(
+            originator_id=snap.originator_id,
+            originator_version=snap.originator_version,
+            timestamp=snap.timestamp,
+            topic=snap.topic,
+            state=state,
+        ).mutate(None)
+        for data in facts:
+            case.index.add(Fact.from_dict(data))
+        case.snapshot_at = case.index.head
 
     def _stage(self, case: _Case, fact: Fact, now: datetime, restore: bool) -> Fact:
         index = case.index
@@ -232,6 +297,7 @@ class Ledger:
         if case is None:
             case = _Case(None, CaseIndex(ref))
             self._cases[ref] = case
+            self._from_snapshot(ref, case)
             fresh = True
         if fresh:
             stream_id = CaseStream.create_id(ref)

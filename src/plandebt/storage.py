@@ -47,6 +47,8 @@ class CaseStream(Aggregate):
 
 class LedgerApplication(Application[uuid.UUID]):
     name = "plandebt"
+    # Snapshots of long case streams (Ledger.snapshot): a snapshot store is made.
+    is_snapshotting_enabled = True
 
 
 STARTED_TOPIC = "plandebt.storage:CaseStream.Started"
