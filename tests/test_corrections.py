@@ -72,3 +72,47 @@ def test_an_amount_in_another_currency_is_refused() -> None:
         )
     assert e.value.field == "tranches[0].amount"
     assert snapshot(ledger) == before
+
+
+def test_a_fact_others_rest_on_cannot_be_voided() -> None:
+    ledger = Ledger.open("memory")
+    open_basic_case(ledger)
+    waiver = ledger.write_off(
+        CASE, "C1", amount="100", clause="better_fortune", effective_on=date(2023, 1, 1)
+    )
+    ledger.revive_waiver(CASE, waiver.id, amount="40", revived_on=date(2024, 1, 1))
+    ledger.register_creditor(CASE, "E1", name="E1", creditor_kind="employee")
+    ledger.declare_claim(
+        CASE,
+        "E1-1",
+        creditor="E1",
+        amount="1000",
+        origin_on=date(2022, 4, 1),
+        rank="salary_privileged",
+        declared_on=date(2022, 4, 2),
+        declared_by="mandataire",
+    )
+    ledger.record_departure(
+        CASE,
+        "E1",
+        departure="economic_dismissal",
+        left_on=date(2022, 4, 1),
+        seniority_months=20,
+        monthly_pay="2000",
+    )
+    ledger.advance_ags(
+        CASE,
+        "E1",
+        "E1-1",
+        superprivileged="600",
+        privileged="400",
+        paid_on=date(2022, 4, 15),
+    )
+    ags_claim = ledger.index(CASE).declaration("E1-1-AGS-SP")
+    departure = next(f for f in ledger.history(CASE) if f.kind == "employment.departed")
+    before = snapshot(ledger)
+    for fact_id in (waiver.id, ags_claim.id, departure.id):
+        with pytest.raises(InvalidInputError) as e:
+            ledger.void(CASE, fact_id)
+        assert e.value.field == "voids" and "rests on it" in e.value.reason
+    assert snapshot(ledger) == before

@@ -249,17 +249,7 @@ def _cases_for(ledger: Ledger, case: str | None) -> list[str]:
 
 
 def _balances(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
-    views = [
-        ledger.balances(ref, args.as_of, args.known_at)
-        for ref in _cases_for(ledger, args.case)
-    ]
-    if args.json:
-        json.dump([v.to_dict() for v in views], out, indent=2, ensure_ascii=False)
-        out.write("\n")
-    else:
-        for view in views:
-            print_balances(view, out)
-    return 0
+    return _show(ledger.balances, print_balances, ledger, args, out)
 
 
 def _export(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
@@ -332,46 +322,37 @@ def _schedule(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
     return 0
 
 
-def _status(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
+def _show(
+    query: Callable[..., Any],
+    printer: Callable[[Any, IO[str]], None],
+    ledger: Ledger,
+    args: argparse.Namespace,
+    out: IO[str],
+) -> int:
+    """A view of every case asked for, as of --as-of, as known at --known-at: a table
+    for people or --json for machines."""
     views = [
-        ledger.plan_status(ref, args.as_of, args.known_at)
-        for ref in _cases_for(ledger, args.case)
+        query(ref, args.as_of, args.known_at) for ref in _cases_for(ledger, args.case)
     ]
     if args.json:
         json.dump([v.to_dict() for v in views], out, indent=2, ensure_ascii=False)
         out.write("\n")
     else:
         for view in views:
-            print_status(view, out)
+            printer(view, out)
     return 0
+
+
+def _status(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
+    return _show(ledger.plan_status, print_status, ledger, args, out)
 
 
 def _support(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
-    views = [
-        ledger.support(ref, args.as_of, args.known_at)
-        for ref in _cases_for(ledger, args.case)
-    ]
-    if args.json:
-        json.dump([v.to_dict() for v in views], out, indent=2, ensure_ascii=False)
-        out.write("\n")
-    else:
-        for view in views:
-            print_support(view, out)
-    return 0
+    return _show(ledger.support, print_support, ledger, args, out)
 
 
 def _employment(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
-    views = [
-        ledger.employment(ref, args.as_of, args.known_at)
-        for ref in _cases_for(ledger, args.case)
-    ]
-    if args.json:
-        json.dump([v.to_dict() for v in views], out, indent=2, ensure_ascii=False)
-        out.write("\n")
-    else:
-        for view in views:
-            print_employment(view, out)
-    return 0
+    return _show(ledger.employment, print_employment, ledger, args, out)
 
 
 def _ruleset_for_case(ledger: Ledger, ref: str, path: str | None) -> Ruleset | None:
@@ -640,6 +621,7 @@ def print_balances(view: Balances, out: IO[str]) -> None:
             _m(b.admitted),
             _m(b.paid),
             _m(b.remitted),
+            _m(b.interest),
             _m(b.written_off),
             _m(b.subrogated),
             _m(b.outstanding),
@@ -657,6 +639,7 @@ def print_balances(view: Balances, out: IO[str]) -> None:
             "admitted",
             "paid",
             "remitted",
+            "interest",
             "written off",
             "to AGS",
             "outstanding",
@@ -685,6 +668,7 @@ def _totals_table(title: str, groups: dict[str, Totals], out: IO[str]) -> None:
             _m(t.admitted),
             _m(t.paid),
             _m(t.remitted),
+            _m(t.interest),
             _m(t.written_off),
             _m(t.subrogated),
             _m(t.outstanding),
@@ -699,6 +683,7 @@ def _totals_table(title: str, groups: dict[str, Totals], out: IO[str]) -> None:
             "admitted",
             "paid",
             "remitted",
+            "interest",
             "written off",
             "to AGS",
             "outstanding",
@@ -708,10 +693,6 @@ def _totals_table(title: str, groups: dict[str, Totals], out: IO[str]) -> None:
         numeric_from=1,
     )
     print(file=out)
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
 
 
 def print_schedule(
@@ -1061,3 +1042,7 @@ def _print_findings(findings: Sequence[Finding], out: IO[str]) -> None:
             if f.evidence:
                 print(f"    evidence: {', '.join(f.evidence)}", file=out)
         print(file=out)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -425,14 +425,57 @@ def _void(index: CaseIndex, fact: FactVoided) -> None:
                     fact.voids,
                     f"creditor has live claim {claim}: void its claims first",
                 )
+    for other in _dependants(index, target):
+        raise InvalidInputError(
+            "voids",
+            fact.voids,
+            f"live fact {other.id} ({other.kind}) rests on it: void that first",
+        )
+
+
+def _dependants(index: CaseIndex, target: Fact) -> list[Fact]:
+    """The live facts that would point at nothing if `target` were voided: what is
+    recorded about a claim, the AGS advance and the contribution that name a claim, the
+    revivals of a waiver, the contributions under a commitment, the severance and AGS
+    advances of a departed employee."""
+    live = [
+        f
+        for f in (index.at(i) for i in index.versions)
+        if f is not None
+        and f.id != target.id
+        and not isinstance(f, FactCorrected | FactVoided)
+    ]
     if isinstance(target, ClaimDeclared):
-        for other in index.facts_about(target.claim):
-            if other.id != target.id:
-                raise InvalidInputError(
-                    "voids",
-                    fact.voids,
-                    f"claim has live fact {other.id} ({other.kind}): void it first",
-                )
+        claim = target.claim
+        return [
+            f
+            for f in live
+            if claim
+            in (
+                getattr(f, "claim", None),
+                getattr(f, "employee_claim", None),
+                getattr(f, "superprivileged_claim", None),
+                getattr(f, "privileged_claim", None),
+            )
+        ]
+    if isinstance(target, ClaimWrittenOff):
+        return [
+            f for f in live if isinstance(f, WaiverRevived) and f.waiver == target.id
+        ]
+    if isinstance(target, CapitalCommitted):
+        return [
+            f
+            for f in live
+            if isinstance(f, ContributionReceived) and f.commitment == target.commitment
+        ]
+    if isinstance(target, EmployeeDeparted):
+        return [
+            f
+            for f in live
+            if isinstance(f, SeveranceAgreed | SeverancePaid | AgsAdvanced)
+            and f.employee == target.employee
+        ]
+    return []
 
 
 # --- the plan ---------------------------------------------------------------------------

@@ -245,7 +245,8 @@ def _plan_schedule(
         settled = (
             (before.paid + before.remitted + before.written_off) if before else Money(0)
         )
-        base = owed.owed - settled
+        # What the AGS advanced is owed to the AGS now, on claims of its own.
+        base = owed.owed - settled - owed.subrogated
         if base.is_positive:
             bases.append((owed, base))
     small = _small_claims(bases, rules)
