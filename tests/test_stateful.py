@@ -5,6 +5,8 @@ reference model kept here (docs/testing.md lists them)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 
 from hypothesis import note, settings
@@ -79,6 +81,16 @@ class LedgerMachine(RuleBasedStateMachine):
 
     def journal(self) -> str:
         return "\n".join(json.dumps(line) for line in self.ledger.export(CASE))
+
+    @contextmanager
+    def reproducible(self) -> Iterator[None]:
+        """On a failure, prints the journal of the history so far: `plandebt record`
+        replays it."""
+        try:
+            yield
+        except AssertionError:
+            note("journal of the failing history:\n" + self.journal())
+            raise
 
     @initialize()
     def open_case(self) -> None:
@@ -368,7 +380,7 @@ class LedgerMachine(RuleBasedStateMachine):
     @invariant()
     def balances_equal_the_model(self) -> None:
         view = self.ledger.balances(CASE, FAR)
-        try:
+        with self.reproducible():
             assert {b.claim for b in view.claims} == set(self.model.declared)
             for b in view.claims:
                 assert b.owed.cents == self.model.owed(b.claim), b.claim
@@ -377,12 +389,13 @@ class LedgerMachine(RuleBasedStateMachine):
                 assert b.owed + b.interest == (
                     b.paid + b.remitted + b.written_off + b.subrogated + b.outstanding
                 )
-        except AssertionError:
-            note(self.journal())
-            raise
 
     @invariant()
     def plan_status_and_findings_equal_the_model(self) -> None:
+        with self.reproducible():
+            self._plan_status_and_findings()
+
+    def _plan_status_and_findings(self) -> None:
         status = self.ledger.plan_status(CASE, FAR)
         assert status.remitted.cents == (self.model.remitted if self.adopted else 0)
         if self.ended:
@@ -400,6 +413,10 @@ class LedgerMachine(RuleBasedStateMachine):
 
     @invariant()
     def earlier_views_do_not_change(self) -> None:
+        with self.reproducible():
+            self._earlier_views()
+
+    def _earlier_views(self) -> None:
         position = len(self.ledger.history(CASE))
         for earlier, view in self.snapshots:
             assert self.ledger.balances(CASE, FAR, known_at=earlier) == view
