@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime
 from typing import Any
@@ -126,10 +127,19 @@ class Ledger:
         PLANDEBT_DB environment variable, else uses memory. A case is snapshotted
         every `snapshot_interval` facts (0: never)."""
         env = environment(target)
-        try:
-            app = LedgerApplication(env=env)
-        except (PersistenceError, OSError) as e:
-            raise StorageError(f"cannot open the store {target!r}: {e}") from e
+        # Opening creates the tables if missing. Two processes opening one PostgreSQL
+        # store at once can collide on that DDL ("tuple concurrently updated"): the
+        # statements are idempotent, so trying again is safe.
+        for attempt in range(5):
+            try:
+                app = LedgerApplication(env=env)
+                break
+            except PersistenceError as e:
+                if attempt == 4 or "concurrently" not in str(e):
+                    raise StorageError(f"cannot open the store {target!r}: {e}") from e
+                time.sleep(0.05 * (attempt + 1))
+            except OSError as e:
+                raise StorageError(f"cannot open the store {target!r}: {e}") from e
         return cls(app, clock, snapshot_interval)
 
     def close(self) -> None:
