@@ -82,29 +82,47 @@ class Fact:
             )
         if cls is not Fact and not issubclass(fact_class, cls):
             raise InvalidInputError("kind", kind, f"is not a {cls.__name__}")
-        return fact_class.build(**{k: v for k, v in data.items() if k != "kind"})
+        return fact_class._decode(data)
 
     @classmethod
     def build(cls: type[F], **values: Any) -> F:
         """Constructs a fact from Python or JSON values, each coerced to its field's
         type (Money from "1 234,56", a date from "2022-03-01", an enum from its
         value...), refusing unknown fields and missing required ones."""
-        decoders = _decoders(cls)
+        if "kind" in values:
+            raise InvalidInputError(
+                "kind", values["kind"], f"unknown field for {cls.kind}"
+            )
+        return cls._decode(values)
+
+    @classmethod
+    def _decode(cls: type[F], values: Mapping[str, Any]) -> F:
+        decoders, required = _decoders(cls), _required(cls)
         kwargs: dict[str, Any] = {}
         for name, value in values.items():
-            if name not in decoders:
+            decode = decoders.get(name)
+            if decode is None:
+                if name == "kind":
+                    continue
                 raise InvalidInputError(name, value, f"unknown field for {cls.kind}")
-            decode, _required = decoders[name]
-            kwargs[name] = None if value is None else decode(value, name)
-        for name, (_decode, required) in decoders.items():
-            if required and kwargs.get(name) is None:
-                raise InvalidInputError(
-                    name, values.get(name), f"is required for {cls.kind}"
-                )
+            if value is not None:
+                kwargs[name] = decode(value, name)
+        if not required.issubset(kwargs):
+            name = min(required - kwargs.keys())
+            raise InvalidInputError(
+                name, values.get(name), f"is required for {cls.kind}"
+            )
         return cls(**kwargs)
 
     def stamped(self: F, seq: int, recorded_at: datetime) -> F:
-        return attrs.evolve(self, seq=seq, recorded_at=recorded_at)
+        """This fact with its recording position and time (a copy: facts are
+        immutable; copying the slots skips re-validating every field)."""
+        copy = object.__new__(type(self))
+        for attribute in type(self).__attrs_attrs__:  # type: ignore[attr-defined]
+            object.__setattr__(copy, attribute.name, getattr(self, attribute.name))
+        object.__setattr__(copy, "seq", seq)
+        object.__setattr__(copy, "recorded_at", recorded_at)
+        return copy
 
     def payload(self) -> dict[str, Any]:
         """The journal form without the recording position (what a client sent)."""
@@ -316,7 +334,8 @@ def _record_codec(record_class: type) -> _Codec:
 
 
 _ENCODERS: dict[type, list[tuple[str, Callable[[Any], Any]]]] = {}
-_DECODERS: dict[type, dict[str, tuple[Callable[[Any, str], Any], bool]]] = {}
+_DECODERS: dict[type, dict[str, Callable[[Any, str], Any]]] = {}
+_REQUIRED: dict[type, frozenset[str]] = {}
 
 
 def _fields_in_journal_order(cls: type[Fact]) -> list[attrs.Attribute]:
@@ -335,11 +354,19 @@ def _encoders(cls: type[Fact]) -> list[tuple[str, Callable[[Any], Any]]]:
     return _ENCODERS[cls]
 
 
-def _decoders(cls: type[Fact]) -> dict[str, tuple[Callable[[Any, str], Any], bool]]:
-    if cls not in _DECODERS:
+def _decoders(cls: type[Fact]) -> dict[str, Callable[[Any, str], Any]]:
+    decoders = _DECODERS.get(cls)
+    if decoders is None:
         hints = typing.get_type_hints(cls)
-        _DECODERS[cls] = {
-            f.name: (_codec_for(hints[f.name])[1], f.default is attrs.NOTHING)
-            for f in _fields_in_journal_order(cls)
+        decoders = _DECODERS[cls] = {
+            f.name: _codec_for(hints[f.name])[1] for f in _fields_in_journal_order(cls)
         }
-    return _DECODERS[cls]
+        _REQUIRED[cls] = frozenset(
+            f.name for f in attrs.fields(cls) if f.default is attrs.NOTHING
+        )
+    return decoders
+
+
+def _required(cls: type[Fact]) -> frozenset[str]:
+    _decoders(cls)
+    return _REQUIRED[cls]

@@ -17,13 +17,21 @@ from typing import Any
 
 from plandebt.errors import InvalidInputError
 from plandebt.events import (
+    CapitalCommitted,
     CaseConverted,
     CaseOpened,
     ClaimDeclared,
+    ContributionReceived,
     CreditorRegistered,
+    EmployeeDeparted,
     Fact,
     FactCorrected,
     FactVoided,
+    InstalmentRemitted,
+    PaymentMade,
+    PlanAdopted,
+    SeveranceAgreed,
+    SeverancePaid,
 )
 
 KnownAt = datetime | int | None
@@ -48,6 +56,10 @@ class CaseIndex:
         # Derived views keyed by the log position they were computed at: what was
         # known at a position never changes, so they stay true until a rollback.
         self.cache: dict[Any, Any] = {}
+        # Positions of the facts that can change the plan's schedules (see
+        # `schedule_mark`), and the ids of plan adoptions.
+        self.schedule_marks: list[int] = []
+        self.adoptions: list[str] = []
 
     # --- positions --------------------------------------------------------------------
 
@@ -133,6 +145,10 @@ class CaseIndex:
     def add(self, fact: Fact) -> None:
         """Indexes one stamped fact (its seq is the next position)."""
         assert fact.seq == self.head + 1 and fact.recorded_at is not None
+        if self._changes_schedules(fact):
+            self._append(self.schedule_marks, fact.seq)
+        if isinstance(fact, PlanAdopted):
+            self._append(self.adoptions, fact.id)
         self._append(self.log, fact)
         self._append(self._recorded, fact.recorded_at)
         if fact.client_ref is not None:
@@ -175,6 +191,33 @@ class CaseIndex:
 
     def commit(self) -> None:
         self._undo = None
+
+    def schedule_mark(self, position: int) -> int:
+        """The last position up to `position` that recorded a fact able to change the
+        plan's schedules: the schedules known at `position` are those known there."""
+        i = bisect.bisect_right(self.schedule_marks, position)
+        return self.schedule_marks[i - 1] if i else 0
+
+    def _changes_schedules(self, fact: Fact) -> bool:
+        # Schedules rest on the plan's terms, the creditors' answers and each claim's
+        # worth at adoption (payments before it, decisions, subrogation...). What
+        # the debtor remits, what is paid from the adoption on, and the employment and
+        # support facts that create no claim cannot change them.
+        if isinstance(
+            fact,
+            InstalmentRemitted
+            | EmployeeDeparted
+            | SeveranceAgreed
+            | SeverancePaid
+            | CapitalCommitted,
+        ):
+            return False
+        if isinstance(fact, ContributionReceived):
+            return fact.claim is not None
+        if isinstance(fact, PaymentMade) and self.adoptions:
+            adopted = self.at(self.adoptions[0])
+            return adopted is None or fact.effective_on < adopted.effective_on
+        return True
 
     def remember(self, key: Any, compute: Any) -> Any:
         """A derived view, computed once per key (which must include the position)."""

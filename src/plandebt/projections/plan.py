@@ -214,7 +214,7 @@ def plan_schedule(
         if isinstance(f, PlanAdopted | ConsultationAnswered | PlanModified)
     )
     return index.remember(
-        ("schedule", position, signature, ruleset),
+        ("schedule", index.schedule_mark(position), signature, ruleset),
         lambda: _plan_schedule(index, as_of, position, ruleset),
     )
 
