@@ -145,7 +145,7 @@ class Totals:
                 )
             ):
                 sums[i] += m.cents
-        return cls(count, *(Money(c) for c in sums))
+        return cls(count, *(Money._of(c) for c in sums))
 
     def to_dict(self) -> dict[str, Any]:
         return {"claims": self.claims} | {
@@ -290,7 +290,7 @@ def claim_balance(
         admitted = status.amount or declared.amount
         rank = status.rank or rank
     elif isinstance(status, ClaimRejected):
-        admitted = Money(0)
+        admitted = Money._of(0)
     owed = declared.amount if admitted is None else admitted
     return ClaimBalance(
         claim=claim,
@@ -306,12 +306,12 @@ def claim_balance(
         decision_ref=getattr(status, "decision_ref", None),
         declared=declared.amount,
         admitted=admitted,
-        paid=Money(paid),
-        remitted=Money(remitted),
-        interest=Money(interest),
-        written_off=Money(written_off),
-        subrogated=Money(subrogated),
-        outstanding=Money(
+        paid=Money._of(paid),
+        remitted=Money._of(remitted),
+        interest=Money._of(interest),
+        written_off=Money._of(written_off),
+        subrogated=Money._of(subrogated),
+        outstanding=Money._of(
             owed.cents + interest - paid - remitted - written_off - subrogated
         ),
         facts=tuple(ids),
