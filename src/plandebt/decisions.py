@@ -9,9 +9,13 @@ the compliance checks report them. Every check here reads the case as currently 
 
 from __future__ import annotations
 
+import functools
+import typing
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+
+import attrs
 
 from plandebt.errors import (
     DuplicateError,
@@ -126,8 +130,24 @@ def decide(index: CaseIndex, fact: Fact) -> None:
 def _euros(fact: Fact) -> None:
     """A French proceeding keeps its books in euros: an amount in another currency
     would be added to euros by the views, so it is refused at the door."""
-    for attribute in type(fact).__attrs_attrs__:  # type: ignore[attr-defined]
-        _euro_amounts(attribute.name, getattr(fact, attribute.name))
+    for name in _money_fields(type(fact)):
+        _euro_amounts(name, getattr(fact, name))
+
+
+@functools.cache
+def _money_fields(cls: type) -> tuple[str, ...]:
+    """The fields of a fact class that hold Money, directly or nested."""
+    hints = typing.get_type_hints(cls)
+    return tuple(a.name for a in attrs.fields(cls) if _holds_money(hints[a.name]))
+
+
+def _holds_money(tp: object) -> bool:
+    if tp is Money:
+        return True
+    if isinstance(tp, type) and attrs.has(tp):
+        hints = typing.get_type_hints(tp)
+        return any(_holds_money(hints[a.name]) for a in attrs.fields(tp))
+    return any(_holds_money(arg) for arg in typing.get_args(tp))
 
 
 def _euro_amounts(field: str, value: object) -> None:
@@ -136,14 +156,13 @@ def _euro_amounts(field: str, value: object) -> None:
             raise InvalidInputError(
                 field,
                 str(value),
-                "amounts are in euros (EUR): a "
-                "French proceeding keeps its books in euros",
+                "amounts are in euros (EUR): a French proceeding keeps its books in euros",
             )
     elif isinstance(value, tuple):
         for i, item in enumerate(value):
             _euro_amounts(f"{field}[{i}]", item)
-    elif hasattr(type(value), "__attrs_attrs__"):
-        for attribute in type(value).__attrs_attrs__:  # type: ignore[attr-defined]
+    elif attrs.has(type(value)):
+        for attribute in attrs.fields(type(value)):
             _euro_amounts(f"{field}.{attribute.name}", getattr(value, attribute.name))
 
 
