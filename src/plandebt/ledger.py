@@ -263,7 +263,7 @@ class Ledger:
             state=state,
         ).mutate(None)
         for data in facts:
-            case.index.add(Fact.from_dict(data))
+            case.index.add(Fact.from_stored(data))
         case.snapshot_at = case.index.head
 
     def _stage(self, case: _Case, fact: Fact, now: datetime, restore: bool) -> Fact:
@@ -323,7 +323,7 @@ class Ledger:
             case.stream = domain_event.mutate(case.stream)
             fact_data = getattr(domain_event, "fact", None)
             if fact_data is not None:
-                case.index.add(Fact.from_dict(fact_data))
+                case.index.add(Fact.from_stored(fact_data))
 
     def index(self, case: str) -> CaseIndex:
         """The case's index, brought up to date with the store."""
@@ -391,7 +391,7 @@ class Ledger:
                 # The stream only needs its version for the next save: setting it is
                 # what mutate() would do, without re-running the event's method.
                 case.stream.version = notification.originator_version
-                case.index.add(Fact.from_dict(fact_data))
+                case.index.add(Fact.from_stored(fact_data))
                 count += 1
             start = page[-1].id + 1
             if progress is not None:
