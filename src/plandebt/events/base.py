@@ -105,6 +105,8 @@ class Fact:
         for name, value in data.items():
             if value is None or name == "kind":
                 continue
+            if name not in converters:  # not a field any more: say so, typed
+                return Fact.from_dict(data)
             convert = converters[name]
             kwargs[name] = value if convert is None else convert(value)
         return fact_class(**kwargs)

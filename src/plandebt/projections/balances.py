@@ -25,6 +25,7 @@ from plandebt.events import (
     AgsAdvanced,
     ClaimAdmitted,
     ClaimContested,
+    ClaimDeclared,
     ClaimForeclosed,
     ClaimRejected,
     ClaimRelieved,
@@ -217,6 +218,53 @@ def _group(claims: Iterable[ClaimBalance], key: Any) -> dict[str, Totals]:
     return {k: Totals.of(v) for k, v in sorted(groups.items())}
 
 
+_STATUS_BUCKET = 0
+#: Which column each money fact adds to, and with which sign.
+_BUCKET = {
+    PaymentMade: (1, 1),
+    RemissionGranted: (2, 1),
+    ClaimWrittenOff: (3, 1),
+    WaiverRevived: (3, -1),
+    AgsAdvanced: (4, 1),
+    InterestAccrued: (5, 1),
+}
+
+
+def _rows(
+    facts: Iterable[Fact], declared: ClaimDeclared, valued_on: date
+) -> list[tuple[int, date, date, int, int, Fact]]:
+    rows = []
+    for fact in facts:
+        if fact is declared:
+            continue
+        kind = type(fact)
+        if kind in _STATUS:
+            applies_from = valued_on if kind in _VALUATIONS else fact.effective_on
+            rows.append(
+                (
+                    _STATUS_BUCKET,
+                    applies_from,
+                    fact.effective_on,
+                    fact.seq or 0,
+                    0,
+                    fact,
+                )
+            )
+        elif kind in _BUCKET:
+            bucket, sign = _BUCKET[kind]
+            rows.append(
+                (
+                    bucket,
+                    fact.effective_on,
+                    fact.effective_on,
+                    fact.seq or 0,
+                    sign * fact.amount.cents,
+                    fact,
+                )
+            )  # type: ignore[attr-defined]
+    return rows
+
+
 def balances(index: CaseIndex, as_of: date, known_at: KnownAt = None) -> Balances:
     """Every claim's balance in the case, as of `as_of`, as known at `known_at`."""
     position = index.position(known_at)
@@ -251,41 +299,36 @@ def claim_balance(
     assert opening is not None
     creditor = index.creditor(declared.creditor, position)
     valued_on = max(opening.effective_on, declared.origin_on)
-    paid = remitted = written_off = subrogated = interest = 0
+    # One tuple per fact about the claim: (bucket, applies from, date, seq, cents,
+    # fact); at the head of the log they are prepared once per change of the claim.
+    if position >= index.head:
+        key = (len(index.claims[claim]), index.claim_touch.get(claim, 0), valued_on)
+        cached = index.claim_rows.get(claim)
+        if cached is None or cached[0] != key:
+            cached = (
+                key,
+                _rows(index.facts_about(claim, position), declared, valued_on),
+            )
+            index.claim_rows[claim] = cached
+        rows = cached[1]
+    else:
+        rows = _rows(index.facts_about(claim, position), declared, valued_on)
+    sums = [0, 0, 0, 0, 0, 0, 0]  # by bucket: see _BUCKET
     status: Fact | None = None
+    status_key = None
     admitted: Money | None = None
     rank = declared.rank
     ids = [declared.id]
-    for fact in index.facts_about(claim, position):
-        if fact is declared:
+    for bucket, applies_from, effective_on, seq, cents, fact in rows:
+        if as_of is not None and applies_from > as_of:
             continue
-        kind = type(fact)
-        if kind in _STATUS:
-            applies_from = valued_on if kind in _VALUATIONS else fact.effective_on
-            if as_of is not None and applies_from > as_of:
-                continue
-            if status is None or (fact.effective_on, fact.seq) >= (
-                status.effective_on,
-                status.seq,
-            ):
-                status = fact
-        elif as_of is not None and fact.effective_on > as_of:
-            continue
-        elif kind is PaymentMade:
-            paid += fact.amount.cents
-        elif kind is RemissionGranted:
-            remitted += fact.amount.cents
-        elif kind is ClaimWrittenOff:
-            written_off += fact.amount.cents
-        elif kind is WaiverRevived:
-            written_off -= fact.amount.cents
-        elif kind is AgsAdvanced:
-            subrogated += fact.amount.cents
-        elif kind is InterestAccrued:
-            interest += fact.amount.cents
+        if bucket == _STATUS_BUCKET:
+            if status_key is None or (effective_on, seq) >= status_key:
+                status, status_key = fact, (effective_on, seq)
         else:
-            continue
+            sums[bucket] += cents
         ids.append(fact.id)
+    paid, remitted, written_off, subrogated, interest = sums[1:6]
     if isinstance(status, ClaimAdmitted):
         admitted = status.amount or declared.amount
         rank = status.rank or rank

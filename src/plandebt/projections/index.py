@@ -59,6 +59,10 @@ class CaseIndex:
         # Positions of the facts that can change the plan's schedules (see
         # `schedule_mark`), and the ids of plan adoptions.
         self.schedule_marks: list[int] = []
+        # Each claim's facts prepared for the balances at the head of the log, and a
+        # counter of the corrections and voids that changed one of them.
+        self.claim_rows: dict[str, Any] = {}
+        self.claim_touch: dict[str, int] = {}
         self.adoptions: list[str] = []
 
     # --- positions --------------------------------------------------------------------
@@ -153,6 +157,12 @@ class CaseIndex:
         self._append(self._recorded, fact.recorded_at)
         if fact.client_ref is not None:
             self._set(self.client_refs, fact.client_ref, fact.id)
+        if isinstance(fact, FactCorrected | FactVoided):
+            changed = self.at(
+                fact.corrects if isinstance(fact, FactCorrected) else fact.voids
+            )
+            for claim in claims_of(changed) if changed is not None else ():
+                self._set(self.claim_touch, claim, self.claim_touch.get(claim, 0) + 1)
         if isinstance(fact, FactCorrected):
             target = self.versions[fact.corrects][-1][1]
             assert target is not None
@@ -231,6 +241,7 @@ class CaseIndex:
     def rollback(self) -> None:
         assert self._undo is not None
         self.cache.clear()
+        self.claim_rows.clear()
         for action in reversed(self._undo):
             if action[0] == "pop":
                 action[1].pop()
