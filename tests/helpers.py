@@ -48,13 +48,12 @@ def snapshot(ledger: Ledger) -> list[dict]:
     return list(ledger.export())
 
 
-def write_payments_in_a_process(target: str, claim: str, count: int) -> int:
-    """Run in another process: records `count` payments on `claim`, retrying on
-    conflicts; returns how many conflicts it met. Each payment has a client reference,
-    so a retry after an ambiguous failure cannot record it twice."""
+def record_payments_retrying(ledger: Ledger, claim: str, count: int) -> int:
+    """Records `count` payments on `claim`, retrying on conflicts; returns how many
+    conflicts it met. Each payment has a client reference, so a retry after an
+    ambiguous failure cannot record it twice."""
     from plandebt import ConflictError, PaymentMade
 
-    ledger = Ledger.open(target)
     conflicts = 0
     for i in range(count):
         fact = PaymentMade.build(
@@ -71,5 +70,13 @@ def write_payments_in_a_process(target: str, claim: str, count: int) -> int:
                 break
             except ConflictError:
                 conflicts += 1
-    ledger.close()
     return conflicts
+
+
+def write_payments_in_a_process(target: str, claim: str, count: int) -> int:
+    """Run in another process: record_payments_retrying on its own ledger."""
+    ledger = Ledger.open(target)
+    try:
+        return record_payments_retrying(ledger, claim, count)
+    finally:
+        ledger.close()

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from unittest import mock
 
 import pytest
-from tests.helpers import CASE, open_basic_case, snapshot
+from tests.helpers import CASE, open_basic_case, record_payments_retrying, snapshot
 
 from plandebt import (
     ConflictError,
@@ -113,21 +113,7 @@ def test_concurrent_writers_lose_no_event(store) -> None:
     per_writer = 15
 
     def work(ledger: Ledger, claim: str) -> None:
-        for i in range(per_writer):
-            fact = PaymentMade.build(
-                case=CASE,
-                claim=claim,
-                amount="1.00",
-                effective_on="2023-01-01",
-                basis="plan_dividend",
-                client_ref=f"{claim}-{i}",
-            )
-            while True:
-                try:
-                    ledger.record(fact)
-                    break
-                except ConflictError:
-                    continue
+        record_payments_retrying(ledger, claim, per_writer)
 
     threads = [
         threading.Thread(target=work, args=(w, c))

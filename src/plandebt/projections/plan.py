@@ -489,6 +489,31 @@ def percent_text(value: Fraction) -> str:
     return f"{hundredths // 100}.{hundredths % 100:02d}"
 
 
+def _without_plan(case: str, as_of: date, known_at: KnownAt, phase: str) -> PlanStatus:
+    """The status of a case with no plan (yet, or as known then)."""
+    zero = Money(0)
+    return PlanStatus(
+        case,
+        as_of,
+        known_at,
+        phase,
+        None,
+        0,
+        None,
+        zero,
+        zero,
+        zero,
+        zero,
+        zero,
+        zero,
+        None,
+        0,
+        None,
+        zero,
+        (),
+    )
+
+
 def plan_status(
     index: CaseIndex,
     as_of: date,
@@ -499,27 +524,7 @@ def plan_status(
     opening = index.opening(position)
     if opening is None or opening.effective_on > as_of:
         # Not opened yet (as of that date, or as known then): no phase to speak of.
-        zero = Money(0)
-        return PlanStatus(
-            index.case,
-            as_of,
-            known_at,
-            "not_opened",
-            None,
-            0,
-            None,
-            zero,
-            zero,
-            zero,
-            zero,
-            zero,
-            zero,
-            None,
-            0,
-            None,
-            zero,
-            (),
-        )
+        return _without_plan(index.case, as_of, known_at, "not_opened")
     rules = ruleset_of(index, position, ruleset)
     liquidation = any(
         isinstance(f, CaseConverted)
@@ -528,28 +533,9 @@ def plan_status(
         for f in index.procedure_facts(position)
     )
     schedule = plan_schedule(index, as_of, position, rules)
-    zero = Money(0)
     if schedule is None:
-        return PlanStatus(
-            index.case,
-            as_of,
-            known_at,
-            "liquidation" if liquidation else "observation",
-            None,
-            0,
-            None,
-            zero,
-            zero,
-            zero,
-            zero,
-            zero,
-            zero,
-            None,
-            0,
-            None,
-            zero,
-            (),
-        )
+        phase = "liquidation" if liquidation else "observation"
+        return _without_plan(index.case, as_of, known_at, phase)
     adopted = schedule.adopted
     plan_facts = _visible(index, "plan", as_of, position)
     remitted = sum(
