@@ -592,14 +592,7 @@ def table(
 
 
 def print_balances(view: Balances, out: IO[str]) -> None:
-    known = view.known_at
-    known_text = (
-        "everything recorded"
-        if known is None
-        else f"position {known}"
-        if isinstance(known, int)
-        else known.isoformat()
-    )
+    known_text = _known_text(view.known_at)
     print(
         f"Case {view.case} — {view.procedure or 'not opened'} opened {view.opened_on}",
         file=out,
@@ -771,14 +764,7 @@ def print_schedule(
 
 
 def print_status(view: PlanStatus, out: IO[str]) -> None:
-    known = view.known_at
-    known_text = (
-        "everything recorded"
-        if known is None
-        else f"position {known}"
-        if isinstance(known, int)
-        else known.isoformat()
-    )
+    known_text = _known_text(view.known_at)
     print(
         f"Case {view.case} — plan status as of {view.as_of}, as known at {known_text}",
         file=out,

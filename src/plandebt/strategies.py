@@ -90,6 +90,34 @@ def dates(
     return st.dates(min_value, max_value)
 
 
+class _Draft:
+    """A history being drawn: candidate facts are offered to the ledger's own
+    validation and kept when it accepts them (a batch all or nothing, as in the
+    ledger), so that every history drawn can be recorded as it is."""
+
+    _CLOCK = datetime(2030, 1, 1, tzinfo=UTC)
+
+    def __init__(self, case: str, facts: list[Fact] | None = None) -> None:
+        self.index = CaseIndex(case)
+        self.accepted: list[Fact] = []
+        for fact in facts or ():
+            self.index.add(fact.stamped(self.index.head + 1, self._CLOCK))
+            self.accepted.append(fact)
+
+    def offer(self, *batch: Fact) -> bool:
+        self.index.begin()
+        try:
+            for fact in batch:
+                decide(self.index, fact)
+                self.index.add(fact.stamped(self.index.head + 1, self._CLOCK))
+        except InvalidInputError:
+            self.index.rollback()
+            return False
+        self.index.commit()
+        self.accepted.extend(batch)
+        return True
+
+
 _OPERATIONS = [
     "admit",
     "admit_part",
@@ -115,18 +143,8 @@ def case_histories(
     max_operations: int = 30,
 ) -> list[Fact]:
     """A valid history of one case, in recording order (facts not yet stamped)."""
-    index = CaseIndex(case)
-    accepted: list[Fact] = []
-    clock = datetime(2030, 1, 1, tzinfo=UTC)
-
-    def offer(fact: Fact) -> bool:
-        try:
-            decide(index, fact)
-        except InvalidInputError:
-            return False
-        index.add(fact.stamped(index.head + 1, clock))
-        accepted.append(fact)
-        return True
+    draft = _Draft(case)
+    index, accepted, offer = draft.index, draft.accepted, draft.offer
 
     opened = draw(dates(date(2015, 1, 1), date(2025, 12, 31)))
     n = len(accepted)
@@ -269,20 +287,8 @@ def plan_histories(draw: st.DrawFn, case: str = "CASE-1") -> list[Fact]:
     creditors' answers, remittances, dividends and perhaps a modification — each
     fact kept only if the ledger's validation accepts it."""
     facts = draw(case_histories(case=case, max_operations=10))
-    index = CaseIndex(case)
-    clock = datetime(2030, 1, 1, tzinfo=UTC)
-    for fact in facts:
-        index.add(fact.stamped(index.head + 1, clock))
-    accepted = list(facts)
-
-    def offer(fact: Fact) -> bool:
-        try:
-            decide(index, fact)
-        except InvalidInputError:
-            return False
-        index.add(fact.stamped(index.head + 1, clock))
-        accepted.append(fact)
-        return True
+    draft = _Draft(case, facts)
+    index, accepted, offer = draft.index, draft.accepted, draft.offer
 
     opening = index.opening()
     assert opening is not None
@@ -466,25 +472,8 @@ def support_and_employment_histories(
     (departures, severance, AGS advances by subrogation) — each fact kept only if the
     ledger's validation accepts it."""
     facts = draw(plan_histories(case=case))
-    index = CaseIndex(case)
-    clock = datetime(2030, 1, 1, tzinfo=UTC)
-    for fact in facts:
-        index.add(fact.stamped(index.head + 1, clock))
-    accepted = list(facts)
-
-    def offer(*batch: Fact) -> bool:
-        # A batch is all or nothing, as in the ledger.
-        index.begin()
-        try:
-            for fact in batch:
-                decide(index, fact)
-                index.add(fact.stamped(index.head + 1, clock))
-        except InvalidInputError:
-            index.rollback()
-            return False
-        index.commit()
-        accepted.extend(batch)
-        return True
+    draft = _Draft(case, facts)
+    index, accepted, offer = draft.index, draft.accepted, draft.offer
 
     opening = index.opening()
     assert opening is not None
