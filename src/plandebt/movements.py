@@ -62,12 +62,27 @@ _SCHEMA = [
 ]
 
 
+class _Batch:
+    """The rows a page of the log adds, written together."""
+
+    def __init__(self) -> None:
+        self.claims: list[tuple[Any, ...]] = []
+        self.movements: list[tuple[Any, ...]] = []
+        self.payloads: list[tuple[Any, ...]] = []
+
+    def clear(self) -> None:
+        self.claims.clear()
+        self.movements.clear()
+        self.payloads.clear()
+
+
 class MovementsView:
     """The money-movements table of a store, in a SQLite file or a PostgreSQL
     schema ("postgresql://user@host/db?schema=name")."""
 
     def __init__(self, target: str) -> None:
         self.target = target
+        self._creditors: dict[tuple[str, str], str] = {}  # (case, claim) -> creditor
         self._pg = target.startswith(("postgresql://", "postgres://"))
         try:
             if self._pg:
@@ -143,12 +158,14 @@ class MovementsView:
             if not page:
                 break
             with self._transaction() as cur:
+                batch = _Batch()
                 for notification in page:
                     if notification.topic == STARTED_TOPIC:
                         continue
                     data = mapper.to_domain_event(notification).fact
-                    self._apply(cur, Fact.from_dict(data))
+                    self._apply(cur, Fact.from_stored(data), batch)
                     applied += 1
+                self._flush(cur, batch)
                 self._track(cur, page[-1].id)
             pages += 1
         return applied
@@ -162,17 +179,14 @@ class MovementsView:
             ("movements", position),
         )
 
-    def _apply(self, cur: Any, fact: Fact) -> None:
+    def _apply(self, cur: Any, fact: Fact, batch: _Batch) -> None:
         stamp = (fact.case, fact.seq, fact.recorded_at.isoformat())  # type: ignore[union-attr]
         if fact.kind == "claim.declared":
-            cur.execute(
-                self._sql(
-                    "INSERT INTO plandebt_claims (case_ref, claim, "
-                    "creditor) VALUES (?, ?, ?)"
-                ),
-                (fact.case, fact.claim, fact.creditor),
-            )  # type: ignore[attr-defined]
+            batch.claims.append((fact.case, fact.claim, fact.creditor))  # type: ignore[attr-defined]
+            self._creditors[(fact.case, fact.claim)] = fact.creditor  # type: ignore[attr-defined]
         if fact.kind in ("fact.corrected", "fact.voided"):
+            # A correction reads what was written before it: write the page so far.
+            self._flush(cur, batch)
             target = fact.corrects if fact.kind == "fact.corrected" else fact.voids  # type: ignore[attr-defined]
             self._reverse(cur, target, stamp)
             if fact.kind == "fact.corrected":
@@ -183,7 +197,8 @@ class MovementsView:
                 row = cur.fetchone()
                 if row is not None and row[0] is not None:
                     data = json.loads(row[0]) | fact.changes  # type: ignore[attr-defined]
-                    self._insert(cur, Fact.from_dict(data), stamp)
+                    self._insert(cur, Fact.from_dict(data), stamp, batch)
+                    self._flush(cur, batch)
             else:
                 cur.execute(
                     self._sql(
@@ -193,45 +208,66 @@ class MovementsView:
                 )
             return
         if fact.kind in _FEEDS:
-            self._insert(cur, fact, stamp)
+            self._insert(cur, fact, stamp, batch)
 
-    def _insert(self, cur: Any, fact: Fact, stamp: tuple[str, int, str]) -> None:
+    def _creditor(self, cur: Any, case: str, claim: str) -> str:
+        creditor = self._creditors.get((case, claim))
+        if creditor is None:
+            cur.execute(
+                self._sql(
+                    "SELECT creditor FROM plandebt_claims WHERE case_ref = ? AND claim = ?"
+                ),
+                (case, claim),
+            )
+            row = cur.fetchone()
+            creditor = self._creditors[(case, claim)] = row[0] if row else ""
+        return creditor
+
+    def _insert(
+        self, cur: Any, fact: Fact, stamp: tuple[str, int, str], batch: _Batch
+    ) -> None:
         bucket, claim_field, sign = _FEEDS[fact.kind]
         claim = getattr(fact, claim_field)
-        cur.execute(
-            self._sql(
-                "SELECT creditor FROM plandebt_claims WHERE case_ref = ? AND claim = ?"
-            ),
-            (fact.case, claim),
-        )
-        row = cur.fetchone()
-        creditor = row[0] if row else ""
-        cur.execute(
-            self._sql(
-                "INSERT INTO plandebt_movements (case_ref, seq, recorded_at, fact_id, "
-                "claim, creditor, bucket, effective_on, cents) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            ),
+        batch.movements.append(
             (
                 *stamp,
                 fact.id,
                 claim,
-                creditor,
+                self._creditor(cur, fact.case, claim),
                 bucket,
                 fact.effective_on.isoformat(),
                 sign * fact.amount.cents,
-            ),
+            )
         )  # type: ignore[attr-defined]
-        cur.execute(
-            self._sql("DELETE FROM plandebt_facts WHERE fact_id = ?"), (fact.id,)
-        )
-        cur.execute(
-            self._sql(
-                "INSERT INTO plandebt_facts (fact_id, case_ref, payload) "
-                "VALUES (?, ?, ?)"
-            ),
-            (fact.id, fact.case, json.dumps(fact.to_dict())),
-        )
+        batch.payloads.append((fact.id, fact.case, json.dumps(fact.to_dict())))
+
+    def _flush(self, cur: Any, batch: _Batch) -> None:
+        """Writes what a page has gathered, a statement per table."""
+        if batch.claims:
+            cur.executemany(
+                self._sql(
+                    "INSERT INTO plandebt_claims (case_ref, claim, creditor) VALUES (?, ?, ?)"
+                ),
+                batch.claims,
+            )
+        if batch.movements:
+            cur.executemany(
+                self._sql(
+                    "INSERT INTO plandebt_movements (case_ref, seq, recorded_at, fact_id, "
+                    "claim, creditor, bucket, effective_on, cents) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                ),
+                batch.movements,
+            )
+        if batch.payloads:
+            cur.executemany(
+                self._sql(
+                    "INSERT INTO plandebt_facts (fact_id, case_ref, payload) VALUES (?, ?, ?) "
+                    "ON CONFLICT (fact_id) DO UPDATE SET payload = excluded.payload"
+                ),
+                batch.payloads,
+            )
+        batch.clear()
 
     def _reverse(self, cur: Any, fact_id: str, stamp: tuple[str, int, str]) -> None:
         cur.execute(
