@@ -1261,12 +1261,12 @@ def next_steps(runs: list[dict[str, Any]]) -> list[str]:
         )
         steps.append(
             f"Rebuild (target ≥ 100k ev/s and within 3x of the floor): {slow}."
-            f"{shares} Facts read back from the store were validated when written: "
-            "a trusted decode path (one compiled constructor per fact class, no "
-            "per-field checks) and reading the rows directly, as the floor does, "
-            "would attack the two biggest shares; `gc.freeze()` or a paused "
-            "collector during the load would remove the collections over the "
-            "growing heap."
+            f"{shares} Already done: stored facts are converted without "
+            "re-validation (`Fact.from_stored`), the cyclic collector is paused "
+            "during the load and what was read is frozen (`gc.freeze()`). Next: one "
+            "compiled constructor per fact class, decoding facts lazily on first "
+            "use, and reading the rows directly as the floor does instead of "
+            "through eventsourcing's row objects."
         )
     known = where(
         lambda f: f.get("q3d_p50", 0) > 50,
@@ -1304,12 +1304,13 @@ def next_steps(runs: list[dict[str, Any]]) -> list[str]:
     )
     if catch:
         steps.append(
-            f"`MovementsView.catch_up`: {catch}. It issues three to four statements "
-            "per fact (the claim's creditor looked up, a DELETE and an INSERT into "
-            "`plandebt_facts`, the movement INSERT) and decodes every event through "
-            "the eventsourcing mapper; batching a page's rows with `executemany` "
-            "and caching claim → creditor would close most of the gap (one round "
-            "trip per statement is what hurts on PostgreSQL)."
+            f"`MovementsView.catch_up`: {catch}. A page's rows are already written "
+            "with one `executemany` per table and each claim's creditor is "
+            "remembered; what remains is decoding every event through the "
+            "eventsourcing mapper and keeping the latest payload of every money "
+            "fact (needed to reverse a later correction): reading the stored JSON "
+            "directly, as the rebuild does, and keeping payloads only for facts "
+            "that are corrected later (a second pass) are the next steps."
         )
     ingest = where(
         lambda f: f.get("ingest_ratio", 0) > 2,
