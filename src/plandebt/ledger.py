@@ -469,10 +469,11 @@ class Ledger:
                 "across cases, give a datetime (positions belong to one case)",
             )
         day = _as_date(as_of)
-        refs = self.cases()
+        # Each case is brought up to date once, then both views read its index.
+        indexes = [self.index(ref) for ref in self.cases()]
         return portfolio(
-            [self.plan_status(ref, day, known_at) for ref in refs],
-            [self.balances(ref, day, known_at) for ref in refs],
+            [plan_status(index, day, known_at) for index in indexes],
+            [balances(index, day, known_at) for index in indexes],
             day,
             known_at,
         )
