@@ -196,3 +196,16 @@ def test_unknown_case_is_a_typed_error(store) -> None:
     with pytest.raises(UnknownReferenceError) as e:
         store.open().balances("NO SUCH CASE", date(2023, 1, 1))
     assert e.value.field == "case"
+
+
+def test_the_case_list_follows_other_writers(store) -> None:
+    reader = store.open()
+    assert reader.cases() == []
+    writer = store.open()
+    open_basic_case(writer, "CASE-A")
+    assert reader.cases() == ["CASE-A"]
+    writer.pay(
+        "CASE-A", "C1", amount="1.00", paid_on=date(2023, 1, 1), basis="plan_dividend"
+    )
+    open_basic_case(writer, "CASE-B")
+    assert reader.cases() == ["CASE-A", "CASE-B"]

@@ -116,6 +116,8 @@ class Ledger:
         self.clock = clock
         self.snapshot_interval = snapshot_interval
         self._cases: dict[str, _Case] = {}
+        self._case_refs: list[str] = []  # every case of the store, as scanned so far
+        self._cases_scanned = 0  # the last notification id the scan covered
 
     @classmethod
     def open(
@@ -333,20 +335,24 @@ class Ledger:
         return loaded.index
 
     def cases(self) -> list[str]:
-        """References of every case in the store, in the order they were opened."""
-        refs: list[str] = []
-        start = 1
+        """References of every case in the store, in the order they were opened.
+        The log is scanned once; later calls read only what was recorded since."""
         recorder = self.app.recorder
-        while True:
+        top = recorder.max_notification_id() or 0
+        start = self._cases_scanned + 1
+        while start <= top:
             page = recorder.select_notifications(
-                start=start, limit=1000, topics=[STARTED_TOPIC]
+                start=start, limit=1000, stop=top, topics=[STARTED_TOPIC]
             )
             if not page:
-                return refs
+                break
             for notification in page:
-                data = self.app.mapper.to_domain_event(notification)
-                refs.append(data.case)
+                self._case_refs.append(
+                    self.app.mapper.to_domain_event(notification).case
+                )
             start = page[-1].id + 1
+        self._cases_scanned = max(self._cases_scanned, top)
+        return list(self._case_refs)
 
     def rebuild(self, progress: Progress | None = None) -> int:
         """Forgets every loaded case and reads the whole store again, in log order, in
