@@ -591,6 +591,20 @@ def table(
         print(line(row), file=out)
 
 
+#: The amount columns of the balance tables: attribute of a ClaimBalance or Totals,
+#: and its header.
+_AMOUNTS = (
+    ("declared", "declared"),
+    ("admitted", "admitted"),
+    ("paid", "paid"),
+    ("remitted", "remitted"),
+    ("interest", "interest"),
+    ("written_off", "written off"),
+    ("subrogated", "to AGS"),
+    ("outstanding", "outstanding"),
+)
+
+
 def print_balances(view: Balances, out: IO[str]) -> None:
     known_text = _known_text(view.known_at)
     print(
@@ -610,14 +624,7 @@ def print_balances(view: Balances, out: IO[str]) -> None:
             b.rank.value,
             "frozen" if b.frozen else "post",
             b.status + ("*" if b.provisional else ""),
-            _m(b.declared),
-            _m(b.admitted),
-            _m(b.paid),
-            _m(b.remitted),
-            _m(b.interest),
-            _m(b.written_off),
-            _m(b.subrogated),
-            _m(b.outstanding),
+            *(_m(getattr(b, name)) for name, _header in _AMOUNTS),
         ]
         for b in view.claims
     ]
@@ -628,14 +635,7 @@ def print_balances(view: Balances, out: IO[str]) -> None:
             "rank",
             "freeze",
             "status",
-            "declared",
-            "admitted",
-            "paid",
-            "remitted",
-            "interest",
-            "written off",
-            "to AGS",
-            "outstanding",
+            *(header for _name, header in _AMOUNTS),
         ],
         rows,
         out,
@@ -657,14 +657,7 @@ def _totals_table(title: str, groups: dict[str, Totals], out: IO[str]) -> None:
         [
             key,
             str(t.claims),
-            _m(t.declared),
-            _m(t.admitted),
-            _m(t.paid),
-            _m(t.remitted),
-            _m(t.interest),
-            _m(t.written_off),
-            _m(t.subrogated),
-            _m(t.outstanding),
+            *(_m(getattr(t, name)) for name, _header in _AMOUNTS),
         ]
         for key, t in groups.items()
     ]
@@ -672,14 +665,7 @@ def _totals_table(title: str, groups: dict[str, Totals], out: IO[str]) -> None:
         [
             title,
             "claims",
-            "declared",
-            "admitted",
-            "paid",
-            "remitted",
-            "interest",
-            "written off",
-            "to AGS",
-            "outstanding",
+            *(header for _name, header in _AMOUNTS),
         ],
         rows,
         out,

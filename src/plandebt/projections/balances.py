@@ -313,7 +313,7 @@ def claim_balance(
         rows = cached[1]
     else:
         rows = _rows(index.facts_about(claim, position), declared, valued_on)
-    sums = [0, 0, 0, 0, 0, 0, 0]  # by bucket: see _BUCKET
+    sums = [0] * 6  # by bucket: 0 is the status, 1–5 the columns of _BUCKET
     status: Fact | None = None
     status_key = None
     admitted: Money | None = None
