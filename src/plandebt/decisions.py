@@ -63,8 +63,9 @@ from plandebt.events import (
     WriteOffClause,
 )
 from plandebt.events.base import ENVELOPE
+from plandebt.lifecycle import STEP, TRANSITIONS, ClaimStatus, allows
 from plandebt.money import Money
-from plandebt.projections.balances import claim_balance
+from plandebt.projections.balances import claim_balance, procedure_in_force
 from plandebt.projections.index import CaseIndex, corrected
 from plandebt.schedules import FirstDue, percent_schedule
 
@@ -187,7 +188,8 @@ def _opened(index: CaseIndex, fact: CaseOpened) -> None:
 
 @check(CaseConverted)
 def _converted(index: CaseIndex, fact: CaseConverted) -> None:
-    current = index.procedure_facts()[-1]
+    # The procedure in force on the conversion's date, whatever the recording order.
+    current = procedure_in_force(index, fact.effective_on)
     if getattr(current, "procedure", None) == fact.procedure:
         raise InvalidInputError(
             "procedure",
@@ -243,6 +245,7 @@ def _decision(index: CaseIndex, fact: Fact) -> ClaimDeclared:
 @check(ClaimAdmitted)
 def _admitted(index: CaseIndex, fact: ClaimAdmitted) -> None:
     declared = _decision(index, fact)
+    _step(index, fact)
     if fact.amount is not None:
         _positive(fact.amount)
         if fact.amount > declared.amount:
@@ -254,27 +257,28 @@ def _admitted(index: CaseIndex, fact: ClaimAdmitted) -> None:
             )
 
 
-@check(ClaimRejected, ClaimContested, ClaimForeclosed, ClaimRelieved)
+@check(ClaimRejected, ClaimContested, ClaimForeclosed, ClaimRelieved, ReliefRequested)
 def _decided(index: CaseIndex, fact: Fact) -> None:
     _decision(index, fact)
-    if isinstance(fact, ClaimRelieved):
-        _status_in(index, fact, {"foreclosed", "relief_requested"})
+    _step(index, fact)
 
 
-@check(ReliefRequested)
-def _relief(index: CaseIndex, fact: ReliefRequested) -> None:
-    _decision(index, fact)
-    _status_in(index, fact, {"foreclosed"})
-
-
-def _status_in(index: CaseIndex, fact: Fact, allowed: set[str]) -> None:
-    status = claim_balance(index, fact.claim, fact.effective_on, index.head).status
-    if status not in allowed:
+def _step(index: CaseIndex, fact: Fact) -> None:
+    """The claim's lifecycle allows this step from where the claim stands on the
+    step's date (see `lifecycle.TRANSITIONS`)."""
+    claim: str = fact.claim  # type: ignore[attr-defined]
+    balance = claim_balance(index, claim, fact.effective_on, index.head)
+    assert balance is not None
+    status = ClaimStatus(balance.status)
+    step = STEP[type(fact)]
+    if not allows(status, step):
+        allowed = sorted(s.value for s in TRANSITIONS[status])
         raise InvalidInputError(
             "claim",
-            fact.claim,
-            f"is {status} on {fact.effective_on.isoformat()}; "
-            f"{fact.kind} needs it {' or '.join(sorted(allowed))}",
+            claim,
+            f"is {status.value} on {fact.effective_on.isoformat()}: a claim "
+            f"{status.value} cannot become {step.value} (it may become "
+            f"{' or '.join(allowed) or 'nothing else'})",
         )
 
 

@@ -33,6 +33,7 @@ from plandebt.events import (
     WriteOffClause,
 )
 from plandebt.money import Money
+from plandebt.projections.balances import procedure_in_force
 from plandebt.projections.plan import first_anchor
 from plandebt.ruleset import Ruleset
 from plandebt.schedules import FirstDue
@@ -231,10 +232,10 @@ def late_relief_request(ctx: CheckContext) -> list[Finding]:
 def observation_too_long(ctx: CheckContext) -> list[Finding]:
     adopted = ctx.adopted
     end = adopted.effective_on if adopted else ctx.as_of
-    in_force = [
-        f for f in ctx.index.procedure_facts(ctx.position) if f.effective_on <= end
-    ]
-    procedure = in_force[-1].procedure
+    in_force = procedure_in_force(ctx.index, end, ctx.position)
+    if in_force is None:  # asked about a day before the opening
+        return []
+    procedure = in_force.procedure  # type: ignore[attr-defined]
     if procedure is ProcedureKind.LIQUIDATION_JUDICIAIRE:
         return []
     key = (

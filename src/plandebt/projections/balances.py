@@ -22,36 +22,28 @@ from typing import Any
 import attrs
 
 from plandebt.events import (
-    AgsAdvanced,
     ClaimAdmitted,
-    ClaimContested,
-    ClaimDeclared,
-    ClaimForeclosed,
     ClaimRejected,
-    ClaimRelieved,
-    ClaimWrittenOff,
     CreditorKind,
     Fact,
-    InterestAccrued,
-    PaymentMade,
     Rank,
-    ReliefRequested,
-    RemissionGranted,
-    WaiverRevived,
 )
+from plandebt.lifecycle import STEP, VALUATIONS, status_of
 from plandebt.money import Money
+from plandebt.projections import postings
 from plandebt.projections.index import CaseIndex, KnownAt
+from plandebt.projections.postings import COLUMNS, INDEX
 
-_STATUS = {
-    ClaimAdmitted: "admitted",
-    ClaimRejected: "rejected",
-    ClaimContested: "contested",
-    ClaimForeclosed: "foreclosed",
-    ReliefRequested: "relief_requested",
-    ClaimRelieved: "relieved",
-}
-#: Decisions that value the claim as at the opening judgment (L622-27).
-_VALUATIONS = (ClaimAdmitted, ClaimRejected)
+
+def _column(name: str) -> Any:
+    """A Money property reading one column of `sums`."""
+    i = INDEX[name]
+
+    def read(self: ClaimBalance | Totals) -> Money:
+        return Money._of(self.sums[i])
+
+    read.__doc__ = f"The {COLUMNS[i].label} column."
+    return property(read)
 
 
 @attrs.frozen
@@ -64,18 +56,24 @@ class ClaimBalance:
     origin_on: date
     declared_on: date
     frozen: bool  # arose before the opening judgment: under the freeze (L622-7)
-    status: str  # declared, admitted, rejected, contested, foreclosed, ...
+    status: str  # its latest step: declared, admitted, contested, foreclosed...
     decided_on: date | None
     decision_ref: str | None
-    declared: Money
     admitted: Money | None  # None while no admission or rejection is known
-    paid: Money
-    remitted: Money
-    interest: Money  # interest recorded after the claim was declared (L622-28)
-    written_off: Money  # waived, net of what revived (better-fortune clauses)
-    subrogated: Money  # moved to the AGS by its advances (L3253-16 C. trav.)
+    sums: tuple[int, ...]  # cents by column of `postings.COLUMNS`
     outstanding: Money
     facts: tuple[str, ...]  # ids of the facts this balance is made of
+
+    declared = _column("declared")
+    paid = _column("paid")
+    remitted = _column("remitted")
+    interest = _column("interest")  # recorded after the claim was declared (L622-28)
+    written_off = _column("written_off")  # waived, net of what revived
+    subrogated = _column("subrogated")  # moved to the AGS (L3253-16 C. trav.)
+
+    def amount(self, column: str) -> Money:
+        """The column named `column` (one of `postings.COLUMNS`)."""
+        return Money._of(self.sums[INDEX[column]])
 
     @property
     def provisional(self) -> bool:
@@ -101,68 +99,69 @@ class ClaimBalance:
             "provisional": self.provisional,
             "decided_on": self.decided_on.isoformat() if self.decided_on else None,
             "decision_ref": self.decision_ref,
-            "declared": self.declared.plain(),
-            "admitted": self.admitted.plain() if self.admitted is not None else None,
-            "paid": self.paid.plain(),
-            "remitted": self.remitted.plain(),
-            "interest": self.interest.plain(),
-            "written_off": self.written_off.plain(),
-            "subrogated": self.subrogated.plain(),
-            "outstanding": self.outstanding.plain(),
+            **_amounts(self),
             "facts": list(self.facts),
         }
+
+
+#: The amount columns of a balance, in the order people read them: the declared
+#: worth, the decision, every posted column, and what is left.
+AMOUNT_COLUMNS: tuple[tuple[str, str], ...] = (
+    (COLUMNS[0].name, COLUMNS[0].label),
+    ("admitted", "admitted"),
+    *((c.name, c.label) for c in COLUMNS[1:]),
+    ("outstanding", "outstanding"),
+)
+
+
+def _amounts(view: ClaimBalance | Totals) -> dict[str, str | None]:
+    out: dict[str, str | None] = {}
+    for name, _label in AMOUNT_COLUMNS:
+        value: Money | None = getattr(view, name)
+        out[name] = None if value is None else value.plain()
+    return out
 
 
 @attrs.frozen
 class Totals:
     claims: int
-    declared: Money
     admitted: Money  # decided claims only
     owed: Money  # admitted where decided, declared where not
-    paid: Money
-    remitted: Money
-    interest: Money
-    written_off: Money
-    subrogated: Money
+    sums: tuple[int, ...]  # cents by column of `postings.COLUMNS`
     outstanding: Money
+
+    declared = _column("declared")
+    paid = _column("paid")
+    remitted = _column("remitted")
+    interest = _column("interest")
+    written_off = _column("written_off")
+    subrogated = _column("subrogated")
+
+    def amount(self, column: str) -> Money:
+        return Money._of(self.sums[INDEX[column]])
 
     @classmethod
     def of(cls, balances: Iterable[ClaimBalance]) -> Totals:
-        sums = [0] * 9
-        count = 0
+        sums = [0] * len(COLUMNS)
+        count = admitted = owed = outstanding = 0
         for b in balances:
             count += 1
-            for i, m in enumerate(
-                (
-                    b.declared,
-                    b.admitted or Money(0),
-                    b.owed,
-                    b.paid,
-                    b.remitted,
-                    b.interest,
-                    b.written_off,
-                    b.subrogated,
-                    b.outstanding,
-                )
-            ):
-                sums[i] += m.cents
-        return cls(count, *(Money._of(c) for c in sums))
+            for i, cents in enumerate(b.sums):
+                sums[i] += cents
+            if b.admitted is not None:
+                admitted += b.admitted.cents
+            owed += b.owed.cents
+            outstanding += b.outstanding.cents
+        return cls(
+            count,
+            Money._of(admitted),
+            Money._of(owed),
+            tuple(sums),
+            Money._of(outstanding),
+        )
 
     def to_dict(self) -> dict[str, Any]:
-        return {"claims": self.claims} | {
-            name: getattr(self, name).plain()
-            for name in (
-                "declared",
-                "admitted",
-                "owed",
-                "paid",
-                "remitted",
-                "interest",
-                "written_off",
-                "subrogated",
-                "outstanding",
-            )
-        }
+        return {"claims": self.claims, "owed": self.owed.plain()} | _amounts(self)
 
 
 @attrs.frozen
@@ -218,59 +217,62 @@ def _group(claims: Iterable[ClaimBalance], key: Any) -> dict[str, Totals]:
     return {k: Totals.of(v) for k, v in sorted(groups.items())}
 
 
-_STATUS_BUCKET = 0
-#: Which column each money fact adds to, and with which sign.
-_BUCKET = {
-    PaymentMade: (1, 1),
-    RemissionGranted: (2, 1),
-    ClaimWrittenOff: (3, 1),
-    WaiverRevived: (3, -1),
-    AgsAdvanced: (4, 1),
-    InterestAccrued: (5, 1),
-}
+#: The row kind of a lifecycle step (a status), next to the columns' indexes.
+_STEP = -1
+_STATUS, _VALUATION = 0, 1
+
+Row = tuple[int, date, date, int, int, Fact]
 
 
-def _rows(
-    facts: Iterable[Fact], declared: ClaimDeclared, valued_on: date
-) -> list[tuple[int, date, date, int, int, Fact]]:
-    rows = []
+def _rows(facts: Iterable[Fact], valued_on: date) -> list[Row]:
+    """One row per lifecycle step and per posting of the claim's facts: (column or
+    _STEP, applies from, effective date, seq, cents, fact)."""
+    rows: list[Row] = []
     for fact in facts:
-        if fact is declared:
-            continue
         kind = type(fact)
-        if kind in _STATUS:
-            applies_from = valued_on if kind in _VALUATIONS else fact.effective_on
+        if kind in STEP:
+            # A decision values the claim as at the opening judgment (L622-27);
+            # procedural steps (a dispute, a foreclosure, a relief) count from the
+            # day they happen.
+            applies_from = valued_on if kind in VALUATIONS else fact.effective_on
+            rows.append(
+                (_STEP, applies_from, fact.effective_on, fact.seq or 0, 0, fact)
+            )
+            continue
+        for p in postings.postings(fact):
             rows.append(
                 (
-                    _STATUS_BUCKET,
-                    applies_from,
-                    fact.effective_on,
+                    INDEX[p.column.name],
+                    p.effective_on,
+                    p.effective_on,
                     fact.seq or 0,
-                    0,
+                    p.cents,
                     fact,
                 )
             )
-        elif kind in _BUCKET:
-            bucket, sign = _BUCKET[kind]
-            rows.append(
-                (
-                    bucket,
-                    fact.effective_on,
-                    fact.effective_on,
-                    fact.seq or 0,
-                    sign * fact.amount.cents,
-                    fact,
-                )
-            )  # type: ignore[attr-defined]
     return rows
+
+
+def procedure_in_force(
+    index: CaseIndex, on: date, position: int | None = None
+) -> Fact | None:
+    """The opening or conversion in force on `on`: the latest effective on or before
+    it (by effective date, then recording position), whatever the recording order."""
+    best: Fact | None = None
+    for f in index.procedure_facts(position):
+        if f.effective_on <= on and (
+            best is None
+            or (f.effective_on, f.seq or 0) >= (best.effective_on, best.seq or 0)
+        ):
+            best = f
+    return best
 
 
 def balances(index: CaseIndex, as_of: date, known_at: KnownAt = None) -> Balances:
     """Every claim's balance in the case, as of `as_of`, as known at `known_at`."""
     position = index.position(known_at)
     opening = index.opening(position)
-    procedure_facts = index.procedure_facts(position)
-    current = [f for f in procedure_facts if f.effective_on <= as_of]
+    current = procedure_in_force(index, as_of, position)
     rows = []
     for claim in index.claims:
         row = claim_balance(index, claim, as_of, position)
@@ -281,7 +283,7 @@ def balances(index: CaseIndex, as_of: date, known_at: KnownAt = None) -> Balance
         as_of=as_of,
         known_at=known_at,
         position=position,
-        procedure=current[-1].procedure.value if current else None,
+        procedure=current.procedure.value if current else None,  # type: ignore[attr-defined]
         opened_on=opening.effective_on if opening else None,
         claims=tuple(rows),
     )
@@ -299,40 +301,44 @@ def claim_balance(
     assert opening is not None
     creditor = index.creditor(declared.creditor, position)
     valued_on = max(opening.effective_on, declared.origin_on)
-    # One tuple per fact about the claim: (bucket, applies from, date, seq, cents,
-    # fact); at the head of the log they are prepared once per change of the claim.
+    # At the head of the log a claim's rows are prepared once per change of it.
     if position >= index.head:
         key = (len(index.claims[claim]), index.claim_touch.get(claim, 0), valued_on)
         cached = index.claim_rows.get(claim)
         if cached is None or cached[0] != key:
-            cached = (
-                key,
-                _rows(index.facts_about(claim, position), declared, valued_on),
-            )
+            cached = (key, _rows(index.facts_about(claim, position), valued_on))
             index.claim_rows[claim] = cached
         rows = cached[1]
     else:
-        rows = _rows(index.facts_about(claim, position), declared, valued_on)
-    sums = [0] * 6  # by bucket: 0 is the status, 1–5 the columns of _BUCKET
-    status: Fact | None = None
-    status_key = None
-    admitted: Money | None = None
-    rank = declared.rank
-    ids = [declared.id]
-    for bucket, applies_from, effective_on, seq, cents, fact in rows:
+        rows = _rows(index.facts_about(claim, position), valued_on)
+    sums = [0] * len(COLUMNS)
+    # The latest step, and the latest decision valuing the claim, each by (effective
+    # date, recording position).
+    latest: list[tuple[tuple[date, int], Fact] | None] = [None, None]
+    ids = []
+    for column, applies_from, effective_on, seq, cents, fact in rows:
         if as_of is not None and applies_from > as_of:
             continue
-        if bucket == _STATUS_BUCKET:
-            if status_key is None or (effective_on, seq) >= status_key:
-                status, status_key = fact, (effective_on, seq)
+        if column == _STEP:
+            key = (effective_on, seq)
+            for slot in (
+                (_STATUS, _VALUATION) if type(fact) in VALUATIONS else (_STATUS,)
+            ):
+                held = latest[slot]
+                if held is None or key >= held[0]:
+                    latest[slot] = (key, fact)
         else:
-            sums[bucket] += cents
-        ids.append(fact.id)
-    paid, remitted, written_off, subrogated, interest = sums[1:6]
-    if isinstance(status, ClaimAdmitted):
-        admitted = status.amount or declared.amount
-        rank = status.rank or rank
-    elif isinstance(status, ClaimRejected):
+            sums[column] += cents
+        if not ids or ids[-1] != fact.id:
+            ids.append(fact.id)
+    status = latest[_STATUS][1] if latest[_STATUS] else None
+    valuation = latest[_VALUATION][1] if latest[_VALUATION] else None
+    admitted: Money | None = None
+    rank = declared.rank
+    if isinstance(valuation, ClaimAdmitted):
+        admitted = valuation.amount or declared.amount
+        rank = valuation.rank or rank
+    elif isinstance(valuation, ClaimRejected):
         admitted = Money._of(0)
     owed = declared.amount if admitted is None else admitted
     return ClaimBalance(
@@ -344,18 +350,11 @@ def claim_balance(
         origin_on=declared.origin_on,
         declared_on=declared.effective_on,
         frozen=declared.origin_on < opening.effective_on,
-        status=_STATUS[type(status)] if status else "declared",
+        status=status_of(status).value,
         decided_on=status.effective_on if status else None,
         decision_ref=getattr(status, "decision_ref", None),
-        declared=declared.amount,
         admitted=admitted,
-        paid=Money._of(paid),
-        remitted=Money._of(remitted),
-        interest=Money._of(interest),
-        written_off=Money._of(written_off),
-        subrogated=Money._of(subrogated),
-        outstanding=Money._of(
-            owed.cents + interest - paid - remitted - written_off - subrogated
-        ),
+        sums=tuple(sums),
+        outstanding=Money._of(postings.outstanding(owed.cents, sums)),
         facts=tuple(ids),
     )

@@ -47,6 +47,7 @@ from plandebt.events.claims import CreditorKind
 from plandebt.money import Money, round_half_away
 from plandebt.projections.balances import ClaimBalance, claim_balance
 from plandebt.projections.index import CaseIndex, KnownAt
+from plandebt.projections.postings import SETTLEMENTS, SUBROGATED
 from plandebt.ruleset import Ruleset, ruleset_for
 from plandebt.schedules import (
     FirstDue,
@@ -242,11 +243,14 @@ def _plan_schedule(
         if owed is None or owed.status == "rejected" or _outside_plan(owed):
             continue
         before = claim_balance(index, claim, adopted_on - timedelta(1), position)
+        # What was settled before the adoption is not scheduled; what the AGS
+        # advanced, whenever, is owed to the AGS now, on claims of its own.
         settled = (
-            (before.paid + before.remitted + before.written_off) if before else Money(0)
+            sum(before.amount(c.name).cents for c in SETTLEMENTS if c is not SUBROGATED)
+            if before
+            else 0
         )
-        # What the AGS advanced is owed to the AGS now, on claims of its own.
-        base = owed.owed - settled - owed.subrogated
+        base = owed.owed - Money._of(settled) - owed.subrogated
         if base.is_positive:
             bases.append((owed, base))
     small = _small_claims(bases, rules)
