@@ -92,12 +92,19 @@ def utc_now() -> datetime:
 
 
 class _Case:
-    """A loaded case: its stream (for the version the next save expects) and index."""
+    """A loaded case: its stream (for the version the next save expects), its write
+    state (what decisions read) and its read index (the state with query caches)."""
 
-    def __init__(self, stream: CaseStream | None, index: CaseIndex) -> None:
+    def __init__(self, stream: CaseStream | None, ref: str) -> None:
         self.stream = stream
-        self.index = index
+        self.state = decisions.initial_state(ref)
+        self.index = CaseIndex(self.state)
         self.snapshot_at = 0  # the position of the case's latest snapshot
+
+    def apply(self, fact: Fact) -> None:
+        """One stamped fact into the state, then into the read caches."""
+        decisions.evolve(self.state, fact)
+        self.index.observe(fact)
 
 
 class Ledger:
@@ -163,6 +170,11 @@ class Ledger:
         writes nothing."""
         return self.record_all([fact], restore=restore)[0]
 
+    def execute(self, command: decisions.Command) -> list[Fact]:
+        """Records every fact a command implies (see `decisions.commands`), atomically,
+        and returns them stamped."""
+        return self._record_commands([command], restore=False, progress=None)
+
     def record_all(
         self,
         facts: Iterable[Fact],
@@ -175,23 +187,33 @@ class Ledger:
         With `restore=True`, facts keep the `recorded_at` they carry (a restore from
         an export), which must not go back in time within a case. `progress(done,
         total)` is called as the facts are checked (for long imports)."""
-        facts = list(facts)
+        commands: list[decisions.Command] = []
+        for fact in facts:
+            if not isinstance(fact, Fact):
+                raise InvalidInputError("fact", fact, "is not a plandebt fact")
+            commands.append(decisions.Record(fact))
+        return self._record_commands(commands, restore=restore, progress=progress)
+
+    def _record_commands(
+        self,
+        commands: list[decisions.Command],
+        *,
+        restore: bool,
+        progress: Progress | None,
+    ) -> list[Fact]:
         touched: dict[str, _Case] = {}
         results: list[Fact] = []
         now = self.clock()
         try:
-            for position, fact in enumerate(facts):
+            for position, command in enumerate(commands):
                 if progress is not None and position % 1000 == 0:
-                    progress(position, len(facts))
-                if not isinstance(fact, Fact):
-                    raise InvalidInputError("fact", fact, "is not a plandebt fact")
-                case = touched.get(fact.case)
+                    progress(position, len(commands))
+                case = touched.get(command.case)
                 if case is None:
-                    case = self._load(fact.case, fresh=True)
-                    case.index.begin()
-                    touched[fact.case] = case
+                    case = self._load(command.case, fresh=True)
+                    touched[command.case] = case
                 try:
-                    results.append(self._stage(case, fact, now, restore))
+                    results.extend(self._stage(case, command, now, restore))
                 except InvalidInputError as e:
                     e.position = position  # type: ignore[attr-defined]
                     raise
@@ -212,7 +234,6 @@ class Ledger:
             self._forget(touched)
             raise
         for case in touched.values():
-            case.index.commit()
             if self.snapshot_interval and (
                 case.index.head - case.snapshot_at >= self.snapshot_interval
             ):
@@ -231,7 +252,7 @@ class Ledger:
         assert loaded.stream is not None
         taken = Snapshot.take(loaded.stream)
         state = dict(taken.state)
-        state["facts"] = [f.to_dict() for f in loaded.index.log]
+        state["facts"] = [f.to_dict() for f in loaded.state.log]
         assert self.app.snapshots is not None
         self.app.snapshots.put(
             [
@@ -265,41 +286,45 @@ class Ledger:
             state=state,
         ).mutate(None)
         for data in facts:
-            case.index.add(Fact.from_stored(data))
-        case.snapshot_at = case.index.head
+            case.apply(Fact.from_stored(data))
+        case.snapshot_at = case.state.head
 
-    def _stage(self, case: _Case, fact: Fact, now: datetime, restore: bool) -> Fact:
-        index = case.index
-        replay = decisions.replay_duplicate(index, fact)
-        if replay is not None:
-            return replay
-        decisions.decide(index, fact)
-        last = index.last_recorded_at
-        if restore and fact.recorded_at is not None:
-            recorded_at = fact.recorded_at
-            if last is not None and recorded_at < last:
-                raise InvalidInputError(
-                    "recorded_at",
-                    recorded_at.isoformat(),
-                    "goes back before the case's last recording",
-                )
-        else:
-            # Recording times never go back within a case, so that "known at K" is a
-            # prefix of the case's log even if the machine's clock is set back.
-            recorded_at = now if last is None or now >= last else last
-        stamped = fact.stamped(index.head + 1, recorded_at)
-        if case.stream is None:
-            case.stream = CaseStream(case=fact.case)
-        case.stream.record(fact=stamped.to_dict())
-        index.add(stamped)
-        return stamped
+    def _stage(
+        self, case: _Case, command: decisions.Command, now: datetime, restore: bool
+    ) -> list[Fact]:
+        state = case.state
+        if isinstance(command, decisions.Record):
+            replay = decisions.replay_duplicate(state, command.fact)
+            if replay is not None:
+                return [replay]
+        stamped_facts = []
+        for fact in decisions.decide(state, command):
+            last = state.last_recorded_at
+            if restore and fact.recorded_at is not None:
+                recorded_at = fact.recorded_at
+                if last is not None and recorded_at < last:
+                    raise InvalidInputError(
+                        "recorded_at",
+                        recorded_at.isoformat(),
+                        "goes back before the case's last recording",
+                    )
+            else:
+                # Recording times never go back within a case, so that "known at K"
+                # is a prefix of the case's log even if the machine's clock is set back.
+                recorded_at = now if last is None or now >= last else last
+            stamped = fact.stamped(state.head + 1, recorded_at)
+            if case.stream is None:
+                case.stream = CaseStream(case=fact.case)
+            case.stream.record(fact=stamped.to_dict())
+            case.apply(stamped)
+            stamped_facts.append(stamped)
+        return stamped_facts
 
     def _forget(self, touched: dict[str, _Case]) -> None:
-        # The staged facts are taken back from the indexes; the stream objects hold
-        # pending events, so they are dropped and read again on next use.
-        for ref, case in touched.items():
-            if case.index._undo is not None:
-                case.index.rollback()
+        # A batch that is refused or not saved leaves its facts in the states it
+        # staged them in, and the streams hold pending events: those cases are
+        # dropped, and read again from the store on next use.
+        for ref in touched:
             self._cases.pop(ref, None)
 
     # --- loading ---------------------------------------------------------------------
@@ -309,7 +334,7 @@ class Ledger:
         (another writer may have recorded some: `fresh` asks to look)."""
         case = self._cases.get(ref)
         if case is None:
-            case = _Case(None, CaseIndex(ref))
+            case = _Case(None, ref)
             self._cases[ref] = case
             self._from_snapshot(ref, case)
             fresh = True
@@ -325,7 +350,7 @@ class Ledger:
             case.stream = domain_event.mutate(case.stream)
             fact_data = getattr(domain_event, "fact", None)
             if fact_data is not None:
-                case.index.add(Fact.from_stored(fact_data))
+                case.apply(Fact.from_stored(fact_data))
 
     def index(self, case: str) -> CaseIndex:
         """The case's index, brought up to date with the store."""
@@ -386,7 +411,7 @@ class Ledger:
                 if case is None or notification.topic == STARTED_TOPIC:
                     stream = mapper.to_domain_event(notification).mutate(None)
                     case = by_stream[notification.originator_id] = _Case(
-                        stream, CaseIndex(stream.case)
+                        stream, stream.case
                     )
                     self._cases[stream.case] = case
                     continue
@@ -397,7 +422,7 @@ class Ledger:
                 # The stream only needs its version for the next save: setting it is
                 # what mutate() would do, without re-running the event's method.
                 case.stream.version = notification.originator_version
-                case.index.add(Fact.from_stored(fact_data))
+                case.apply(Fact.from_stored(fact_data))
                 count += 1
             start = page[-1].id + 1
             if progress is not None:

@@ -21,7 +21,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from plandebt.calendar import anniversary
-from plandebt.decisions import decide
+from plandebt.decisions import Record, decide, evolve, initial_state
 from plandebt.errors import InvalidInputError
 from plandebt.events import (
     AgsAdvanced,
@@ -60,7 +60,6 @@ from plandebt.events import (
     WriteOffClause,
 )
 from plandebt.money import Money
-from plandebt.projections.index import CaseIndex
 from plandebt.schedules import FirstDue
 
 MAX_CENTS = 10**11  # a billion euros: more than any claim in a French proceeding
@@ -98,22 +97,22 @@ class _Draft:
     _CLOCK = datetime(2030, 1, 1, tzinfo=UTC)
 
     def __init__(self, case: str, facts: list[Fact] | None = None) -> None:
-        self.index = CaseIndex(case)
+        self.index = initial_state(case)
         self.accepted: list[Fact] = []
         for fact in facts or ():
-            self.index.add(fact.stamped(self.index.head + 1, self._CLOCK))
+            evolve(self.index, fact.stamped(self.index.head + 1, self._CLOCK))
             self.accepted.append(fact)
 
     def offer(self, *batch: Fact) -> bool:
-        self.index.begin()
+        trial = self.index.fork()
         try:
             for fact in batch:
-                decide(self.index, fact)
-                self.index.add(fact.stamped(self.index.head + 1, self._CLOCK))
+                decide(trial, Record(fact))
+                evolve(trial, fact.stamped(trial.head + 1, self._CLOCK))
         except InvalidInputError:
-            self.index.rollback()
             return False
-        self.index.commit()
+        for fact in batch:  # callers hold on to `index`: it evolves in place
+            evolve(self.index, fact.stamped(self.index.head + 1, self._CLOCK))
         self.accepted.extend(batch)
         return True
 

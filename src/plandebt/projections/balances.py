@@ -21,6 +21,7 @@ from typing import Any
 
 import attrs
 
+from plandebt.decisions.state import CaseState
 from plandebt.events import (
     ClaimAdmitted,
     ClaimRejected,
@@ -254,7 +255,7 @@ def _rows(facts: Iterable[Fact], valued_on: date) -> list[Row]:
 
 
 def procedure_in_force(
-    index: CaseIndex, on: date, position: int | None = None
+    index: CaseIndex | CaseState, on: date, position: int | None = None
 ) -> Fact | None:
     """The opening or conversion in force on `on`: the latest effective on or before
     it (by effective date, then recording position), whatever the recording order."""
@@ -290,7 +291,7 @@ def balances(index: CaseIndex, as_of: date, known_at: KnownAt = None) -> Balance
 
 
 def claim_balance(
-    index: CaseIndex, claim: str, as_of: date | None, position: int
+    index: CaseIndex | CaseState, claim: str, as_of: date | None, position: int
 ) -> ClaimBalance | None:
     """One claim's balance (None if not declared as of `as_of` at `position`).
     `as_of=None` means: everything known, whatever its date."""
@@ -302,7 +303,7 @@ def claim_balance(
     creditor = index.creditor(declared.creditor, position)
     valued_on = max(opening.effective_on, declared.origin_on)
     # At the head of the log a claim's rows are prepared once per change of it.
-    if position >= index.head:
+    if isinstance(index, CaseIndex) and position >= index.head:
         key = (len(index.claims[claim]), index.claim_touch.get(claim, 0), valued_on)
         cached = index.claim_rows.get(claim)
         if cached is None or cached[0] != key:

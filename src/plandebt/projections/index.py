@@ -1,24 +1,22 @@
-"""The per-case index: every fact of a case, kept in recording order, with the
-versions that corrections and voids create. It is built once when a case is loaded
-and extended fact by fact as the ledger records; queries read it and never the store.
+"""The read side of one case: its write state (`decisions.CaseState`) and the caches
+that queries keep, keyed by log position.
 
-"As known at K" is a prefix of the case's log: the facts whose recording position
-(`seq`) is at most the position K names. Each fact's content at that position is the
-latest version recorded up to it (a correction makes a new version, a void makes an
-empty one).
+What was known at a position never changes, so a view derived at position P stays
+true for as long as the log holds P facts; the caches are dropped with the case if a
+batch is taken back. The state is read through this object (the same lookups), so the
+projections do not care which of the two they hold.
 """
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from plandebt.errors import InvalidInputError
+from plandebt.decisions.state import CaseState, KnownAt, claims_of
 from plandebt.events import (
     CapitalCommitted,
-    CaseConverted,
     CaseOpened,
     ClaimDeclared,
     ContributionReceived,
@@ -34,173 +32,115 @@ from plandebt.events import (
     SeverancePaid,
 )
 
-KnownAt = datetime | int | None
+__all__ = ["CaseIndex", "KnownAt"]
+
+T = TypeVar("T")
 
 
 class CaseIndex:
-    """What one case's history holds, indexed for queries at any (as_of, known_at)."""
+    """A case's state with the read-side caches of its queries."""
 
-    def __init__(self, case: str) -> None:
-        self.case = case
-        self.log: list[Fact] = []  # every fact, stamped, in recording order
-        self._recorded: list[datetime] = []  # recorded_at by position, for bisect
-        # fact id -> [(seq, content or None)], in recording order
-        self.versions: dict[str, list[tuple[int, Fact | None]]] = {}
-        self.claims: dict[str, list[str]] = {}  # claim id -> ids of facts about it
-        self.creditors: dict[str, str] = {}  # creditor id -> registration fact id
-        self.creditor_claims: dict[str, list[str]] = {}  # creditor id -> claim ids
-        self.procedure: list[str] = []  # opening and conversion fact ids
-        self.subjects: dict[str, list[str]] = {}  # other subjects (plan, investor...)
-        self.client_refs: dict[str, str] = {}
-        self._undo: list[tuple[Any, ...]] | None = None
-        # Derived views keyed by the log position they were computed at: what was
-        # known at a position never changes, so they stay true until a rollback.
+    def __init__(self, state: CaseState) -> None:
+        self.state = state
+        # Derived views keyed by the log position they were computed at.
         self.cache: dict[Any, Any] = {}
         # Positions of the facts that can change the plan's schedules (see
         # `schedule_mark`), and the ids of plan adoptions.
         self.schedule_marks: list[int] = []
+        self.adoptions: list[str] = []
         # Each claim's facts prepared for the balances at the head of the log, and a
         # counter of the corrections and voids that changed one of them.
         self.claim_rows: dict[str, Any] = {}
         self.claim_touch: dict[str, int] = {}
-        self.adoptions: list[str] = []
+        for fact in state.log:
+            self.observe(fact)
 
-    # --- positions --------------------------------------------------------------------
+    # --- the state's lookups ------------------------------------------------------------
+
+    @property
+    def case(self) -> str:
+        return self.state.case
+
+    @property
+    def log(self) -> list[Fact]:
+        return self.state.log
+
+    @property
+    def versions(self) -> dict[str, list[tuple[int, Fact | None]]]:
+        return self.state.versions
+
+    @property
+    def claims(self) -> dict[str, list[str]]:
+        return self.state.claims
+
+    @property
+    def creditors(self) -> dict[str, str]:
+        return self.state.creditors
+
+    @property
+    def creditor_claims(self) -> dict[str, list[str]]:
+        return self.state.creditor_claims
+
+    @property
+    def subjects(self) -> dict[str, list[str]]:
+        return self.state.subjects
+
+    @property
+    def client_refs(self) -> dict[str, str]:
+        return self.state.client_refs
 
     @property
     def head(self) -> int:
-        return len(self.log)
+        return self.state.head
 
     @property
     def last_recorded_at(self) -> datetime | None:
-        return self._recorded[-1] if self._recorded else None
+        return self.state.last_recorded_at
 
     def position(self, known_at: KnownAt) -> int:
-        """The log position that `known_at` names: None is everything recorded; an
-        int is a position (the number of facts recorded); a datetime keeps the facts
-        recorded at or before it."""
-        if known_at is None:
-            return self.head
-        if isinstance(known_at, bool) or not isinstance(known_at, int | datetime):
-            raise InvalidInputError(
-                "known_at",
-                known_at,
-                "must be a datetime (with time zone) or a position",
-            )
-        if isinstance(known_at, int):
-            if known_at < 0:
-                raise InvalidInputError("known_at", known_at, "a position is >= 0")
-            return min(known_at, self.head)
-        if known_at.tzinfo is None:
-            raise InvalidInputError("known_at", known_at, "must carry a time zone")
-        return bisect.bisect_right(self._recorded, known_at)
-
-    # --- reading ------------------------------------------------------------------------
+        return self.state.position(known_at)
 
     def at(self, fact_id: str, position: int | None = None) -> Fact | None:
-        """The content of a fact as known at `position` (None: not yet recorded, or
-        voided)."""
-        versions = self.versions.get(fact_id)
-        if not versions:
-            return None
-        if position is None or position >= self.head:
-            return versions[-1][1]
-        for seq, content in reversed(versions):
-            if seq <= position:
-                return content
-        return None
+        return self.state.at(fact_id, position)
 
     def facts_about(self, claim: str, position: int | None = None) -> Iterator[Fact]:
-        for fact_id in self.claims.get(claim, ()):
-            fact = self.at(fact_id, position)
-            if fact is not None:
-                yield fact
+        return self.state.facts_about(claim, position)
+
+    def about(self, subject: str, position: int | None = None) -> list[Fact]:
+        return self.state.about(subject, position)
 
     def opening(self, position: int | None = None) -> CaseOpened | None:
-        if not self.procedure:
-            return None
-        fact = self.at(self.procedure[0], position)
-        return fact if isinstance(fact, CaseOpened) else None
+        return self.state.opening(position)
 
     def procedure_facts(self, position: int | None = None) -> list[Fact]:
-        return [f for f in (self.at(i, position) for i in self.procedure) if f]
+        return self.state.procedure_facts(position)
 
     def declaration(
         self, claim: str, position: int | None = None
     ) -> ClaimDeclared | None:
-        ids = self.claims.get(claim)
-        if not ids:
-            return None
-        fact = self.at(ids[0], position)
-        return fact if isinstance(fact, ClaimDeclared) else None
+        return self.state.declaration(claim, position)
 
     def creditor(
         self, creditor: str, position: int | None = None
     ) -> CreditorRegistered | None:
-        fact_id = self.creditors.get(creditor)
-        fact = self.at(fact_id, position) if fact_id else None
-        return fact if isinstance(fact, CreditorRegistered) else None
+        return self.state.creditor(creditor, position)
 
     def history(self, position: int | None = None) -> list[Fact]:
-        return self.log[: self.head if position is None else position]
+        return self.state.history(position)
 
-    # --- writing ------------------------------------------------------------------------
+    # --- caches -------------------------------------------------------------------------
 
-    def add(self, fact: Fact) -> None:
-        """Indexes one stamped fact (its seq is the next position)."""
-        assert fact.seq == self.head + 1 and fact.recorded_at is not None
+    def observe(self, fact: Fact) -> None:
+        """Keeps the caches true once `fact` is in the state (after `evolve`)."""
         if self._changes_schedules(fact):
-            self._append(self.schedule_marks, fact.seq)
+            self.schedule_marks.append(fact.seq or 0)
         if isinstance(fact, PlanAdopted):
-            self._append(self.adoptions, fact.id)
-        self._append(self.log, fact)
-        self._append(self._recorded, fact.recorded_at)
-        if fact.client_ref is not None:
-            self._set(self.client_refs, fact.client_ref, fact.id)
+            self.adoptions.append(fact.id)
         if isinstance(fact, FactCorrected | FactVoided):
-            changed = self.at(
-                fact.corrects if isinstance(fact, FactCorrected) else fact.voids
-            )
-            for claim in claims_of(changed) if changed is not None else ():
-                self._set(self.claim_touch, claim, self.claim_touch.get(claim, 0) + 1)
-        if isinstance(fact, FactCorrected):
-            target = self.versions[fact.corrects][-1][1]
-            assert target is not None
-            self._append(
-                self.versions[fact.corrects], (fact.seq, corrected(target, fact))
-            )
-            self._set(self.versions, fact.id, [(fact.seq, fact)])
-            return
-        if isinstance(fact, FactVoided):
-            self._append(self.versions[fact.voids], (fact.seq, None))
-            self._set(self.versions, fact.id, [(fact.seq, fact)])
-            return
-        self._set(self.versions, fact.id, [(fact.seq, fact)])
-        if isinstance(fact, CaseOpened | CaseConverted):
-            self._append(self.procedure, fact.id)
-        elif isinstance(fact, CreditorRegistered):
-            self._set(self.creditors, fact.creditor, fact.id)
-            if fact.creditor not in self.creditor_claims:
-                self._set(self.creditor_claims, fact.creditor, [])
-        elif isinstance(fact, ClaimDeclared):
-            self._set(self.claims, fact.claim, [fact.id])
-            self._append(self.creditor_claims[fact.creditor], fact.claim)
-        else:
-            for claim in claims_of(fact):
-                self._append(self.claims[claim], fact.id)
-            subject = subject_of(fact)
-            if subject not in self.subjects:
-                self._set(self.subjects, subject, [])
-            self._append(self.subjects[subject], fact.id)
-
-    # Batches are validated by adding their facts one by one; if one is refused, or
-    # the store refuses the save, everything added since begin() is taken back.
-
-    def begin(self) -> None:
-        self._undo = []
-
-    def commit(self) -> None:
-        self._undo = None
+            target = fact.corrects if isinstance(fact, FactCorrected) else fact.voids
+            before = self.state.versions[target][-2][1]
+            for claim in claims_of(before) if before is not None else ():
+                self.claim_touch[claim] = self.claim_touch.get(claim, 0) + 1
 
     def schedule_mark(self, position: int) -> int:
         """The last position up to `position` that recorded a fact able to change the
@@ -229,59 +169,11 @@ class CaseIndex:
             return adopted is None or fact.effective_on < adopted.effective_on
         return True
 
-    def remember(self, key: Any, compute: Any) -> Any:
+    def remember(self, key: Any, compute: Callable[[], T]) -> T:
         """A derived view, computed once per key (which must include the position)."""
         if key in self.cache:
-            return self.cache[key]
+            return self.cache[key]  # type: ignore[no-any-return]
         if len(self.cache) >= 256:
             self.cache.clear()
         value = self.cache[key] = compute()
         return value
-
-    def rollback(self) -> None:
-        assert self._undo is not None
-        self.cache.clear()
-        self.claim_rows.clear()
-        for action in reversed(self._undo):
-            if action[0] == "pop":
-                action[1].pop()
-            else:
-                container, key, had, old = action[1:]
-                if had:
-                    container[key] = old
-                else:
-                    del container[key]
-        self._undo = None
-
-    def _append(self, seq_list: list[Any], item: Any) -> None:
-        seq_list.append(item)
-        if self._undo is not None:
-            self._undo.append(("pop", seq_list))
-
-    def _set(self, mapping: dict[str, Any], key: str, value: Any) -> None:
-        if self._undo is not None:
-            self._undo.append(("set", mapping, key, key in mapping, mapping.get(key)))
-        mapping[key] = value
-
-
-#: Fields that name the claims a fact is about (an AGS advance is about the employee's
-#: claim it reduces).
-CLAIM_FIELDS = ("claim", "employee_claim")
-
-
-def claims_of(fact: Fact) -> list[str]:
-    return [v for name in CLAIM_FIELDS if (v := getattr(fact, name, None)) is not None]
-
-
-def subject_of(fact: Fact) -> str:
-    """The key under which facts that are about neither a claim nor a creditor are
-    grouped (their kind's theme: "plan", "group", "employment"...)."""
-    return fact.kind.split(".", 1)[0]
-
-
-def corrected(target: Fact, correction: FactCorrected) -> Fact:
-    """The new version of `target` once `correction` applies: its journal form with
-    the changed fields, rebuilt through the codec (so it is validated the same way)."""
-    data = target.to_dict()
-    data.update(correction.changes)
-    return Fact.from_dict(data)

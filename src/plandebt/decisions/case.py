@@ -1,0 +1,42 @@
+"""Decisions on the case itself: the opening judgment and conversions."""
+
+from __future__ import annotations
+
+from plandebt.decisions.branches import branch
+from plandebt.decisions.state import CaseState
+from plandebt.errors import (
+    InvalidInputError,
+)
+from plandebt.events import (
+    CaseConverted,
+    CaseOpened,
+)
+from plandebt.projections import balances as _balances
+
+
+@branch(CaseOpened)
+def check_opened(state: CaseState, fact: CaseOpened) -> None:
+    if fact.bodacc_published_on and fact.bodacc_published_on < fact.effective_on:
+        raise InvalidInputError(
+            "bodacc_published_on",
+            fact.bodacc_published_on.isoformat(),
+            "the BODACC publishes the judgment after it is given",
+        )
+    if fact.cessation_on and fact.cessation_on > fact.effective_on:
+        raise InvalidInputError(
+            "cessation_on",
+            fact.cessation_on.isoformat(),
+            "cessation des paiements cannot follow the opening",
+        )
+
+
+@branch(CaseConverted)
+def _converted(state: CaseState, fact: CaseConverted) -> None:
+    # The procedure in force on the conversion's date, whatever the recording order.
+    current = _balances.procedure_in_force(state, fact.effective_on)
+    if getattr(current, "procedure", None) == fact.procedure:
+        raise InvalidInputError(
+            "procedure",
+            fact.procedure.value,
+            "the case already is under this procedure",
+        )
