@@ -69,7 +69,7 @@ PROFILE_TOP = 12
 #: Functions whose cumulative share of the rebuild "Next steps" quotes.
 PROFILE_KEYS = {
     "decode": ("plandebt/events/base.py", "from_dict"),
-    "index": ("plandebt/projections/index.py", "add"),
+    "index": ("plandebt/decisions/state.py", "evolve"),
     "read": ("eventsourcing", "select_notifications"),
     "json": ("json/__init__.py", "loads"),
 }
@@ -77,10 +77,10 @@ PROFILE_KEYS = {
 INGEST_PROFILED = 20_000
 INGEST_KEYS = {
     "stage": ("plandebt/ledger.py", "_stage"),
-    "decide": ("plandebt/decisions.py", "decide"),
+    "decide": ("plandebt/decisions/__init__.py", "decide"),
     "event": ("eventsourcing/domain.py", "trigger"),
     "to_dict": ("plandebt/events/base.py", "to_dict"),
-    "index": ("plandebt/projections/index.py", "add"),
+    "index": ("plandebt/decisions/state.py", "evolve"),
     "stamped": ("plandebt/events/base.py", "stamped"),
     "save": ("eventsourcing/application.py", "save"),
     "load": ("plandebt/ledger.py", "_load"),
