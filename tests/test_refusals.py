@@ -14,6 +14,7 @@ from plandebt import (
     InvalidInputError,
     JournalError,
     Money,
+    PaymentMade,
     UnknownReferenceError,
 )
 
@@ -112,14 +113,18 @@ REFUSALS = [
         "amount",
     ),
     (
+        # A command refuses an unknown keyword with Python's TypeError
+        # (tests/test_commands.py); a fact built from values refuses it typed.
         "unknown field",
-        lambda lg: lg.pay(
-            CASE,
-            "C1",
-            amount="5",
-            paid_on=date(2023, 1, 1),
-            basis="plan_dividend",
-            colour="blue",
+        lambda lg: lg.record(
+            PaymentMade.build(
+                case=CASE,
+                claim="C1",
+                amount="5",
+                effective_on=date(2023, 1, 1),
+                basis="plan_dividend",
+                colour="blue",
+            )
         ),
         InvalidInputError,
         "colour",

@@ -22,6 +22,7 @@ from eventsourcing.domain import Snapshot
 from eventsourcing.persistence import IntegrityError, PersistenceError
 
 from plandebt import decisions
+from plandebt.commands import CaseCommands
 from plandebt.compliance import Report, check
 from plandebt.errors import (
     ConflictError,
@@ -30,45 +31,7 @@ from plandebt.errors import (
     StorageError,
     UnknownReferenceError,
 )
-from plandebt.events import (
-    CaseConverted,
-    CaseOpened,
-    ClaimAdmitted,
-    ClaimContested,
-    ClaimDeclared,
-    ClaimForeclosed,
-    ClaimRejected,
-    ClaimRelieved,
-    ClaimWrittenOff,
-    CreditorRegistered,
-    Fact,
-    FactCorrected,
-    FactVoided,
-    InterestAccrued,
-    PaymentMade,
-    ReliefRequested,
-    RemissionGranted,
-)
-from plandebt.events.employment import (
-    AgsAdvanced,
-    EmployeeDeparted,
-    SeveranceAgreed,
-    SeverancePaid,
-)
-from plandebt.events.group import (
-    CapitalCommitted,
-    ClaimRescheduled,
-    ContributionReceived,
-    WaiverRevived,
-)
-from plandebt.events.plan import (
-    ConsultationAnswered,
-    InstalmentRemitted,
-    PlanAdopted,
-    PlanCompleted,
-    PlanModified,
-    PlanResolved,
-)
+from plandebt.events import Fact
 from plandebt.projections.balances import Balances, balances
 from plandebt.projections.employment import EmploymentView, employment
 from plandebt.projections.index import CaseIndex, KnownAt
@@ -107,7 +70,7 @@ class _Case:
         self.index.observe(fact)
 
 
-class Ledger:
+class Ledger(CaseCommands):
     """An event-sourced ledger of insolvency cases.
 
     >>> ledger = Ledger.open("memory")          # or "plandebt.db", "postgresql://..."
@@ -547,295 +510,6 @@ class Ledger:
                 raise
             raise JournalError(facts[position][0], e) from e
 
-    # --- commands: one method per fact kind, for Python callers -------------------------
-
-    def open_case(self, case: str, **fields: Any) -> Fact:
-        """The opening judgment. Fields: procedure, court, debtor, opened_on (or
-        effective_on), judgment_ref, bodacc_published_on, cessation_on."""
-        if "opened_on" in fields:
-            fields["effective_on"] = fields.pop("opened_on")
-        return self.record(CaseOpened.build(case=case, **fields))
-
-    def convert_case(self, case: str, **fields: Any) -> Fact:
-        return self.record(CaseConverted.build(case=case, **fields))
-
-    def register_creditor(self, case: str, creditor: str, **fields: Any) -> Fact:
-        """A creditor; effective_on defaults to the opening date."""
-        if "effective_on" not in fields:
-            fields["effective_on"] = self._opened_on(case)
-        return self.record(
-            CreditorRegistered.build(case=case, creditor=creditor, **fields)
-        )
-
-    def declare_claim(self, case: str, claim: str, **fields: Any) -> Fact:
-        """Fields: creditor, amount, origin_on, rank, declared_on (or effective_on),
-        declared_by, description."""
-        if "declared_on" in fields:
-            fields["effective_on"] = fields.pop("declared_on")
-        return self.record(ClaimDeclared.build(case=case, claim=claim, **fields))
-
-    def admit_claim(self, case: str, claim: str, **fields: Any) -> Fact:
-        """Fields: decided_on (or effective_on), amount (omit: in full), rank,
-        decision_ref."""
-        return self.record(
-            ClaimAdmitted.build(case=case, claim=claim, **_decided(fields))
-        )
-
-    def reject_claim(self, case: str, claim: str, **fields: Any) -> Fact:
-        return self.record(
-            ClaimRejected.build(case=case, claim=claim, **_decided(fields))
-        )
-
-    def contest_claim(self, case: str, claim: str, **fields: Any) -> Fact:
-        return self.record(
-            ClaimContested.build(case=case, claim=claim, **_decided(fields))
-        )
-
-    def foreclose_claim(self, case: str, claim: str, **fields: Any) -> Fact:
-        return self.record(
-            ClaimForeclosed.build(case=case, claim=claim, **_decided(fields))
-        )
-
-    def request_relief(self, case: str, claim: str, **fields: Any) -> Fact:
-        if "requested_on" in fields:
-            fields["effective_on"] = fields.pop("requested_on")
-        return self.record(ReliefRequested.build(case=case, claim=claim, **fields))
-
-    def relieve_claim(self, case: str, claim: str, **fields: Any) -> Fact:
-        return self.record(
-            ClaimRelieved.build(case=case, claim=claim, **_decided(fields))
-        )
-
-    def pay(self, case: str, claim: str, **fields: Any) -> Fact:
-        """Fields: amount, paid_on (value date, or effective_on), basis,
-        authorisation_ref."""
-        if "paid_on" in fields:
-            fields["effective_on"] = fields.pop("paid_on")
-        return self.record(PaymentMade.build(case=case, claim=claim, **fields))
-
-    def accrue_interest(self, case: str, claim: str, **fields: Any) -> Fact:
-        """Interest for a period ending on effective_on. Fields: amount, period_from."""
-        return self.record(InterestAccrued.build(case=case, claim=claim, **fields))
-
-    def remit(self, case: str, claim: str, **fields: Any) -> Fact:
-        return self.record(RemissionGranted.build(case=case, claim=claim, **fields))
-
-    def write_off(self, case: str, claim: str, **fields: Any) -> Fact:
-        return self.record(ClaimWrittenOff.build(case=case, claim=claim, **fields))
-
-    def adopt_plan(self, case: str, **fields: Any) -> Fact:
-        """Fields: adopted_on (or effective_on), duration_years, supervisor, options
-        ([{"option": "uniform", "percents": ["2", "3", ...]}, ...]), uniform_option,
-        default_option, first_due, judgment_ref."""
-        if "adopted_on" in fields:
-            fields["effective_on"] = fields.pop("adopted_on")
-        return self.record(PlanAdopted.build(case=case, **fields))
-
-    def answer_consultation(self, case: str, creditor: str, **fields: Any) -> Fact:
-        """Fields: answer (accepts / refuses / silent), option, received_on,
-        answered_on (or effective_on)."""
-        if "answered_on" in fields:
-            fields["effective_on"] = fields.pop("answered_on")
-        return self.record(
-            ConsultationAnswered.build(case=case, creditor=creditor, **fields)
-        )
-
-    def remit_instalment(self, case: str, **fields: Any) -> Fact:
-        """The debtor pays the plan supervisor. Fields: amount, paid_on (value date,
-        or effective_on)."""
-        if "paid_on" in fields:
-            fields["effective_on"] = fields.pop("paid_on")
-        return self.record(InstalmentRemitted.build(case=case, **fields))
-
-    def distribute(self, case: str, claim: str, **fields: Any) -> Fact:
-        """The supervisor pays a plan dividend on a claim (a payment whose basis is
-        the plan). Fields: amount, paid_on (or effective_on)."""
-        return self.pay(case, claim, basis="plan_dividend", **fields)
-
-    def modify_plan(self, case: str, **fields: Any) -> Fact:
-        return self.record(PlanModified.build(case=case, **_decided(fields)))
-
-    def resolve_plan(self, case: str, **fields: Any) -> Fact:
-        return self.record(PlanResolved.build(case=case, **_decided(fields)))
-
-    def complete_plan(self, case: str, **fields: Any) -> Fact:
-        return self.record(PlanCompleted.build(case=case, **_decided(fields)))
-
-    def reschedule_claim(self, case: str, claim: str, **fields: Any) -> Fact:
-        """A creditor's own schedule for a claim. Fields: percents, from_date,
-        first_due, agreement_ref, agreed_on (or effective_on)."""
-        if "agreed_on" in fields:
-            fields["effective_on"] = fields.pop("agreed_on")
-        return self.record(ClaimRescheduled.build(case=case, claim=claim, **fields))
-
-    def revive_waiver(self, case: str, waiver: str, **fields: Any) -> Fact:
-        """A better-fortune clause is triggered. Fields: amount, revived_on (or
-        effective_on), condition."""
-        if "revived_on" in fields:
-            fields["effective_on"] = fields.pop("revived_on")
-        target = self.index(case).at(waiver)
-        claim = getattr(target, "claim", None)
-        return self.record(
-            WaiverRevived.build(case=case, waiver=waiver, claim=claim, **fields)
-        )
-
-    def commit_support(self, case: str, commitment: str, **fields: Any) -> Fact:
-        """Fields: investor, tranches ([{"due_on": ..., "amount": ...}]), condition,
-        form, reference, committed_on (or effective_on)."""
-        if "committed_on" in fields:
-            fields["effective_on"] = fields.pop("committed_on")
-        return self.record(
-            CapitalCommitted.build(case=case, commitment=commitment, **fields)
-        )
-
-    def receive_contribution(
-        self, case: str, commitment: str, **fields: Any
-    ) -> list[Fact]:
-        """Fields: amount, form, received_on (or effective_on), and for a
-        current-account advance the `claim` id of the new-money debt it creates
-        (recorded with it, in one transaction, for the commitment's investor)."""
-        if "received_on" in fields:
-            fields["effective_on"] = fields.pop("received_on")
-        fact = ContributionReceived.build(case=case, commitment=commitment, **fields)
-        facts: list[Fact] = []
-        if fact.claim is not None:
-            committed = next(
-                (
-                    f
-                    for f in (
-                        self.index(case).at(i)
-                        for i in self.index(case).subjects.get("support", ())
-                    )
-                    if isinstance(f, CapitalCommitted) and f.commitment == commitment
-                ),
-                None,
-            )
-            investor = committed.investor if committed else commitment
-            facts.append(
-                ClaimDeclared.build(
-                    case=case,
-                    claim=fact.claim,
-                    creditor=investor,
-                    amount=fact.amount,
-                    origin_on=fact.effective_on,
-                    rank="new_money",
-                    effective_on=fact.effective_on,
-                    declared_by="debtor_list",
-                    description=f"current-account advance under {commitment}",
-                )
-            )
-        return self.record_all([*facts, fact])
-
-    def record_departure(self, case: str, employee: str, **fields: Any) -> Fact:
-        """Fields: departure, left_on (or effective_on), seniority_months,
-        monthly_pay."""
-        if "left_on" in fields:
-            fields["effective_on"] = fields.pop("left_on")
-        return self.record(
-            EmployeeDeparted.build(case=case, employee=employee, **fields)
-        )
-
-    def agree_severance(self, case: str, employee: str, **fields: Any) -> Fact:
-        if "agreed_on" in fields:
-            fields["effective_on"] = fields.pop("agreed_on")
-        return self.record(
-            SeveranceAgreed.build(case=case, employee=employee, **fields)
-        )
-
-    def pay_severance(self, case: str, employee: str, **fields: Any) -> Fact:
-        """Fields: amount, funding (company / group_support), paid_on."""
-        if "paid_on" in fields:
-            fields["effective_on"] = fields.pop("paid_on")
-        return self.record(SeverancePaid.build(case=case, employee=employee, **fields))
-
-    def advance_ags(
-        self, case: str, employee: str, employee_claim: str, **fields: Any
-    ) -> list[Fact]:
-        """The AGS pays an employee. Fields: superprivileged, privileged, paid_on
-        (or effective_on), ags_creditor (default "AGS", registered if missing).
-        Records, in one transaction, the AGS's subrogated claims (ids
-        "<employee_claim>-AGS-SP" and "-AGS-P") and the advance that moves the
-        amount from the employee's claim to them (L3253-16 C. trav.)."""
-        if "paid_on" in fields:
-            fields["effective_on"] = fields.pop("paid_on")
-        ags = fields.pop("ags_creditor", "AGS")
-        index = self.index(case)
-        declared = index.declaration(employee_claim)
-        if declared is None:
-            raise UnknownReferenceError(
-                "employee_claim", employee_claim, "no such claim is declared"
-            )
-        facts: list[Fact] = []
-        if index.creditor(ags) is None:
-            facts.append(
-                CreditorRegistered.build(
-                    case=case,
-                    creditor=ags,
-                    name="AGS",
-                    creditor_kind="ags",
-                    effective_on=fields.get("effective_on"),
-                )
-            )
-        advance = AgsAdvanced.build(
-            case=case,
-            employee=employee,
-            employee_claim=employee_claim,
-            superprivileged_claim=f"{employee_claim}-AGS-SP",
-            privileged_claim=f"{employee_claim}-AGS-P",
-            **fields,
-        )
-        for amount, claim, rank in (
-            (
-                advance.superprivileged,
-                advance.superprivileged_claim,
-                "ags_superprivileged",
-            ),
-            (advance.privileged, advance.privileged_claim, "salary_privileged"),
-        ):
-            if amount:
-                # The AGS's claim keeps the employee's origin date: it is subrogated in
-                # a claim that arose then (law primer §7).
-                facts.append(
-                    ClaimDeclared.build(
-                        case=case,
-                        claim=claim,
-                        creditor=ags,
-                        amount=amount,
-                        origin_on=declared.origin_on,
-                        rank=rank,
-                        effective_on=advance.effective_on,
-                        declared_by="mandataire",
-                        description=f"subrogation for {employee}",
-                    )
-                )
-        return self.record_all([*facts, advance])
-
-    def correct(
-        self, case: str, fact_id: str, changes: dict[str, Any], **fields: Any
-    ) -> Fact:
-        """Corrects fields of a recorded fact from now on. effective_on defaults to
-        the corrected fact's own date."""
-        if "effective_on" not in fields:
-            fields["effective_on"] = self._fact_date(case, fact_id)
-        return self.record(
-            FactCorrected.build(case=case, corrects=fact_id, changes=changes, **fields)
-        )
-
-    def void(self, case: str, fact_id: str, **fields: Any) -> Fact:
-        if "effective_on" not in fields:
-            fields["effective_on"] = self._fact_date(case, fact_id)
-        return self.record(FactVoided.build(case=case, voids=fact_id, **fields))
-
-    def _opened_on(self, case: str) -> date:
-        opening = self.index(case).opening()
-        if opening is None:
-            raise UnknownReferenceError("case", case, "no such case is opened")
-        return opening.effective_on
-
-    def _fact_date(self, case: str, fact_id: str) -> date:
-        fact = self.index(case).at(fact_id)
-        return fact.effective_on if fact is not None else self._opened_on(case)
-
 
 @contextlib.contextmanager
 def _no_cycle_collection() -> Iterator[None]:
@@ -848,12 +522,6 @@ def _no_cycle_collection() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-def _decided(fields: dict[str, Any]) -> dict[str, Any]:
-    if "decided_on" in fields:
-        fields["effective_on"] = fields.pop("decided_on")
-    return fields
 
 
 def _as_date(value: Any) -> date:
