@@ -93,7 +93,7 @@ COMMANDS: dict[str, tuple[type[Fact], dict[str, str | None]]] = {
 }
 #: Set by the ledger when it records a fact, never by a caller.
 STAMPED = {"seq", "recorded_at"}
-SHELL = {"record", "record_all", "index"}
+SHELL = {"record", "record_all", "execute", "index"}
 
 
 def command_names() -> list[str]:

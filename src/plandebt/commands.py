@@ -22,6 +22,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, TypeVar, cast
 
+from plandebt.decisions.commands import AdvanceAgs, Command, ReceiveContribution
 from plandebt.errors import InvalidInputError, UnknownReferenceError
 from plandebt.events import (
     AgsAdvanced,
@@ -112,6 +113,10 @@ class CaseCommands(abc.ABC):
     @abc.abstractmethod
     def record_all(self, facts: list[Fact]) -> list[Fact]:
         """Records facts atomically and returns them stamped."""
+
+    @abc.abstractmethod
+    def execute(self, command: Command) -> list[Fact]:
+        """Records every fact a command implies, atomically, and returns them."""
 
     @abc.abstractmethod
     def index(self, case: str) -> CaseIndex:
@@ -853,34 +858,7 @@ class CaseCommands(abc.ABC):
             id=id,
             client_ref=client_ref,
         )
-        facts: list[Fact] = []
-        if fact.claim is not None:
-            committed = next(
-                (
-                    f
-                    for f in (
-                        self.index(case).at(i)
-                        for i in self.index(case).subjects.get("support", ())
-                    )
-                    if isinstance(f, CapitalCommitted) and f.commitment == commitment
-                ),
-                None,
-            )
-            investor = committed.investor if committed else commitment
-            facts.append(
-                ClaimDeclared.build(
-                    case=case,
-                    claim=fact.claim,
-                    creditor=investor,
-                    amount=fact.amount,
-                    origin_on=fact.effective_on,
-                    rank="new_money",
-                    effective_on=fact.effective_on,
-                    declared_by="debtor_list",
-                    description=f"current-account advance under {commitment}",
-                )
-            )
-        return self.record_all([*facts, fact])
+        return self.execute(ReceiveContribution(fact))
 
     # --- employment -------------------------------------------------------------------
 
@@ -986,23 +964,6 @@ class CaseCommands(abc.ABC):
         which the advance moves the amount from the employee's claim (L3253-16 C.
         trav.). Returns the facts recorded."""
         effective_on = _effective_on("paid_on", paid_on, effective_on)
-        index = self.index(case)
-        declared = index.declaration(employee_claim)
-        if declared is None:
-            raise UnknownReferenceError(
-                "employee_claim", employee_claim, "no such claim is declared"
-            )
-        facts: list[Fact] = []
-        if index.creditor(ags_creditor) is None:
-            facts.append(
-                CreditorRegistered.build(
-                    case=case,
-                    creditor=ags_creditor,
-                    name="AGS",
-                    creditor_kind="ags",
-                    effective_on=effective_on,
-                )
-            )
         advance = AgsAdvanced.build(
             case=case,
             employee=employee,
@@ -1015,31 +976,7 @@ class CaseCommands(abc.ABC):
             id=id,
             client_ref=client_ref,
         )
-        for amount, claim, rank in (
-            (
-                advance.superprivileged,
-                advance.superprivileged_claim,
-                "ags_superprivileged",
-            ),
-            (advance.privileged, advance.privileged_claim, "salary_privileged"),
-        ):
-            if amount:
-                # The AGS's claim keeps the employee's origin date: it is subrogated in
-                # a claim that arose then (law primer §7).
-                facts.append(
-                    ClaimDeclared.build(
-                        case=case,
-                        claim=claim,
-                        creditor=ags_creditor,
-                        amount=amount,
-                        origin_on=declared.origin_on,
-                        rank=rank,
-                        effective_on=advance.effective_on,
-                        declared_by="mandataire",
-                        description=f"subrogation for {employee}",
-                    )
-                )
-        return self.record_all([*facts, advance])
+        return self.execute(AdvanceAgs(advance, ags_creditor))
 
     # --- corrections ------------------------------------------------------------------
 

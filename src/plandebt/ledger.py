@@ -256,10 +256,10 @@ class Ledger(CaseCommands):
         self, case: _Case, command: decisions.Command, now: datetime, restore: bool
     ) -> list[Fact]:
         state = case.state
-        if isinstance(command, decisions.Record):
-            replay = decisions.replay_duplicate(state, command.fact)
-            if replay is not None:
-                return [replay]
+        # A command sent again under its client_ref records nothing the second time.
+        replay = decisions.replay_duplicate(state, command.primary)
+        if replay is not None:
+            return [replay]
         stamped_facts = []
         for fact in decisions.decide(state, command):
             last = state.last_recorded_at

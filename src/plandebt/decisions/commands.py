@@ -35,6 +35,11 @@ class Record:
     def case(self) -> str:
         return self.fact.case
 
+    @property
+    def primary(self) -> Fact:
+        """The fact the caller asked for (its client_ref makes the command idempotent)."""
+        return self.fact
+
     def facts(self, state: CaseState) -> list[Fact]:
         return [self.fact]
 
@@ -51,6 +56,10 @@ class AdvanceAgs:
     @property
     def case(self) -> str:
         return self.advance.case
+
+    @property
+    def primary(self) -> Fact:
+        return self.advance
 
     def facts(self, state: CaseState) -> list[Fact]:
         advance = self.advance
@@ -113,6 +122,10 @@ class ReceiveContribution:
     @property
     def case(self) -> str:
         return self.contribution.case
+
+    @property
+    def primary(self) -> Fact:
+        return self.contribution
 
     def facts(self, state: CaseState) -> list[Fact]:
         fact = self.contribution
