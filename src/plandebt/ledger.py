@@ -14,6 +14,7 @@ import gc
 import json
 import os
 import time
+import typing
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime
 from typing import Any
@@ -44,7 +45,15 @@ from plandebt.projections.plan import (
 from plandebt.projections.portfolio import Portfolio, portfolio
 from plandebt.projections.support import SupportView, support
 from plandebt.ruleset import Ruleset
-from plandebt.storage import STARTED_TOPIC, CaseStream, LedgerApplication, environment
+from plandebt.storage import (
+    STARTED_TOPIC,
+    CaseStream,
+    LedgerApplication,
+    advance,
+    case_of,
+    environment,
+    fact_of,
+)
 
 Clock = Callable[[], datetime]
 Progress = Callable[[int, int], None]  # (done, total)
@@ -238,16 +247,19 @@ class Ledger(CaseCommands):
         )
         if not found:
             return
-        snap = found[0]
+        snap = typing.cast(Snapshot, found[0])
         state = dict(snap.state)
         facts = state.pop("facts")
-        case.stream = Snapshot(
-            originator_id=snap.originator_id,
-            originator_version=snap.originator_version,
-            timestamp=snap.timestamp,
-            topic=snap.topic,
-            state=state,
-        ).mutate(None)
+        case.stream = advance(
+            None,
+            Snapshot(
+                originator_id=snap.originator_id,
+                originator_version=snap.originator_version,
+                timestamp=snap.timestamp,
+                topic=snap.topic,
+                state=state,
+            ),
+        )
         for data in facts:
             case.apply(Fact.from_stored(data))
         case.snapshot_at = case.state.head
@@ -310,8 +322,8 @@ class Ledger(CaseCommands):
         stream_id = CaseStream.create_id(ref)
         after = case.stream.version if case.stream is not None else None
         for domain_event in self.app.events.get(stream_id, gt=after):
-            case.stream = domain_event.mutate(case.stream)
-            fact_data = getattr(domain_event, "fact", None)
+            case.stream = advance(case.stream, domain_event)
+            fact_data = fact_of(domain_event)
             if fact_data is not None:
                 case.apply(Fact.from_stored(fact_data))
 
@@ -336,7 +348,7 @@ class Ledger(CaseCommands):
                 break
             for notification in page:
                 self._case_refs.append(
-                    self.app.mapper.to_domain_event(notification).case
+                    case_of(self.app.mapper.to_domain_event(notification))
                 )
             start = page[-1].id + 1
         self._cases_scanned = max(self._cases_scanned, top)
@@ -372,7 +384,7 @@ class Ledger(CaseCommands):
             for notification in page:
                 case = by_stream.get(notification.originator_id)
                 if case is None or notification.topic == STARTED_TOPIC:
-                    stream = mapper.to_domain_event(notification).mutate(None)
+                    stream = advance(None, mapper.to_domain_event(notification))
                     case = by_stream[notification.originator_id] = _Case(
                         stream, stream.case
                     )
@@ -381,7 +393,8 @@ class Ledger(CaseCommands):
                 if raw:
                     fact_data = json.loads(notification.state)["fact"]
                 else:
-                    fact_data = mapper.to_domain_event(notification).fact
+                    fact_data = fact_of(mapper.to_domain_event(notification))
+                assert fact_data is not None and case.stream is not None
                 # The stream only needs its version for the next save: setting it is
                 # what mutate() would do, without re-running the event's method.
                 case.stream.version = notification.originator_version

@@ -10,6 +10,7 @@ eventsourcing notes).
 from __future__ import annotations
 
 import os
+import typing
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
@@ -52,6 +53,25 @@ class LedgerApplication(Application[uuid.UUID]):
 
 
 STARTED_TOPIC = "plandebt.storage:CaseStream.Started"
+
+
+def advance(stream: CaseStream | None, stored: object) -> CaseStream:
+    """The stream once a stored event of it applies. (eventsourcing reads events as
+    a protocol that does not name `mutate`; ours are aggregate events.)"""
+    mutated = typing.cast(Any, stored).mutate(stream)
+    assert isinstance(mutated, CaseStream)
+    return mutated
+
+
+def case_of(stored: object) -> str:
+    """The case reference a stream's Started event carries."""
+    return str(typing.cast(Any, stored).case)
+
+
+def fact_of(stored: object) -> dict[str, Any] | None:
+    """The fact a Recorded event carries, in stored form (None for Started)."""
+    fact: dict[str, Any] | None = getattr(stored, "fact", None)
+    return fact
 
 
 def environment(target: str | os.PathLike[str] | None) -> dict[str, str]:

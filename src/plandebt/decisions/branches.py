@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import typing
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -22,8 +22,10 @@ from plandebt.events import (
     ClaimDeclared,
     CreditorRegistered,
     Fact,
+    fact_kinds,
 )
 from plandebt.money import Money
+from plandebt.projections import balances as _balances
 
 #: A decision branch: raises if the fact may not be recorded in the case.
 Check = Callable[[CaseState, Any], None]
@@ -33,10 +35,13 @@ Check = Callable[[CaseState, Any], None]
 BRANCHES: dict[type[Fact], Check] = {}
 
 
-def branch(*kinds: type[Fact]) -> Callable[[Check], Check]:
+C = TypeVar("C", bound=Callable[..., None])
+
+
+def branch(*kinds: type[Fact]) -> Callable[[C], C]:
     """Registers a function as the decision branch of `kinds`."""
 
-    def register(function: Check) -> Check:
+    def register(function: C) -> C:
         for kind in kinds:
             BRANCHES[kind] = function
         return function
@@ -94,13 +99,14 @@ def decide_fact(state: CaseState, fact: Fact) -> None:
 def _euros(fact: Fact) -> None:
     """A French proceeding keeps its books in euros: an amount in another currency
     would be added to euros by the views, so it is refused at the door."""
-    for name in _money_fields(type(fact)):
+    for name in _money_fields(fact.kind):
         _euro_amounts(name, getattr(fact, name))
 
 
 @functools.cache
-def _money_fields(cls: type) -> tuple[str, ...]:
-    """The fields of a fact class that hold Money, directly or nested."""
+def _money_fields(kind: str) -> tuple[str, ...]:
+    """The fields of a fact kind that hold Money, directly or nested."""
+    cls = fact_kinds()[kind]
     hints = typing.get_type_hints(cls)
     return tuple(a.name for a in attrs.fields(cls) if _holds_money(hints[a.name]))
 
@@ -126,7 +132,7 @@ def _euro_amounts(field: str, value: object) -> None:
         for i, item in enumerate(value):
             _euro_amounts(f"{field}[{i}]", item)
     elif attrs.has(type(value)):
-        for attribute in attrs.fields(type(value)):
+        for attribute in attrs.fields(type(value)):  # type: ignore[arg-type]  # has() narrows
             _euro_amounts(f"{field}.{attribute.name}", getattr(value, attribute.name))
 
 
@@ -153,3 +159,11 @@ def decided_claim(state: CaseState, fact: Fact) -> ClaimDeclared:
 def positive(amount: Money, field: str = "amount") -> None:
     if not amount.is_positive:
         raise InvalidInputError(field, amount.plain(), "must be more than zero")
+
+
+def still_owed(state: CaseState, claim: str) -> Money:
+    """What is still owed on a declared claim, counting everything known whatever its
+    date (a reduction may not take more, even from the far future)."""
+    balance = _balances.claim_balance(state, claim, None, state.head)
+    assert balance is not None, claim
+    return balance.outstanding

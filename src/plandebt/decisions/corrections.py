@@ -84,7 +84,7 @@ def _correction(state: CaseState, fact: FactCorrected) -> None:
         )
     if isinstance(replacement, ClaimDeclared):
         check_declared(state, replacement, replacing=True)
-        _still_consistent(state, target.claim, replacement.amount)
+        _still_consistent(state, replacement.claim, replacement.amount)
     elif isinstance(replacement, CaseOpened):
         try:
             check_opened(state, replacement)
@@ -107,6 +107,7 @@ def _correction(state: CaseState, fact: FactCorrected) -> None:
                     f"{current.effective_on.isoformat()}, before the new opening date",
                 )
     elif isinstance(replacement, RemissionGranted | ClaimWrittenOff):
+        assert isinstance(target, RemissionGranted | ClaimWrittenOff)
         check_reduction(state, replacement, replaced=target.amount)
     elif type(replacement) in BRANCHES and not isinstance(
         replacement,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from plandebt.decisions.branches import branch, positive
+from plandebt.decisions.branches import branch, positive, still_owed
 from plandebt.decisions.state import CaseState
 from plandebt.errors import (
     DuplicateError,
@@ -18,7 +18,6 @@ from plandebt.events import (
     SeverancePaid,
 )
 from plandebt.money import Money
-from plandebt.projections import balances as _balances
 
 
 def _departure(state: CaseState, employee: str) -> EmployeeDeparted | None:
@@ -62,9 +61,7 @@ def _ags(state: CaseState, fact: AgsAdvanced) -> None:
                 field, getattr(fact, field).plain(), "cannot be negative"
             )
     positive(fact.amount)
-    owed = _balances.claim_balance(
-        state, fact.employee_claim, None, state.head
-    ).outstanding
+    owed = still_owed(state, fact.employee_claim)
     if fact.amount > owed:
         raise InvalidInputError(
             "superprivileged",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from plandebt.decisions.branches import branch, declared_claim, positive
+from plandebt.decisions.branches import branch, declared_claim, positive, still_owed
 from plandebt.decisions.state import CaseState
 from plandebt.errors import (
     InvalidInputError,
@@ -15,7 +15,6 @@ from plandebt.events import (
     RemissionGranted,
 )
 from plandebt.money import Money
-from plandebt.projections import balances as _balances
 
 
 @branch(PaymentMade)
@@ -51,7 +50,7 @@ def check_reduction(
     # A reduction cannot exceed what is still owed, whatever the date: it is checked
     # against everything known, in the far future. A corrected reduction frees what
     # its old version took.
-    owed = _balances.claim_balance(state, fact.claim, None, state.head).outstanding
+    owed = still_owed(state, fact.claim)
     if replaced is not None:
         owed = owed + replaced
     if fact.amount > owed:

@@ -217,7 +217,7 @@ def _creditor(state: CaseState, fact: Fact) -> None:
     state.creditor_claims.setdefault(fact.creditor, [])
 
 
-def check_declared(state: CaseState, fact: Fact) -> None:
+def _declared(state: CaseState, fact: Fact) -> None:
     assert isinstance(fact, ClaimDeclared)
     _new(state, fact)
     state.claims[fact.claim] = [fact.id]
@@ -258,7 +258,7 @@ EVOLVE: dict[type[Fact], Callable[[CaseState, Fact], None]] = {
     CaseOpened: _procedure,
     CaseConverted: _procedure,
     CreditorRegistered: _creditor,
-    ClaimDeclared: check_declared,
+    ClaimDeclared: _declared,
     ClaimAdmitted: _about_claim,
     ClaimRejected: _about_claim,
     ClaimContested: _about_claim,

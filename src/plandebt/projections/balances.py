@@ -316,24 +316,25 @@ def claim_balance(
     # The latest step, and the latest decision valuing the claim, each by (effective
     # date, recording position).
     latest: list[tuple[tuple[date, int], Fact] | None] = [None, None]
-    ids = []
+    ids: list[str] = []
     for column, applies_from, effective_on, seq, cents, fact in rows:
         if as_of is not None and applies_from > as_of:
             continue
         if column == _STEP:
-            key = (effective_on, seq)
+            when = (effective_on, seq)
             for slot in (
                 (_STATUS, _VALUATION) if type(fact) in VALUATIONS else (_STATUS,)
             ):
                 held = latest[slot]
-                if held is None or key >= held[0]:
-                    latest[slot] = (key, fact)
+                if held is None or when >= held[0]:
+                    latest[slot] = (when, fact)
         else:
             sums[column] += cents
         if not ids or ids[-1] != fact.id:
             ids.append(fact.id)
-    status = latest[_STATUS][1] if latest[_STATUS] else None
-    valuation = latest[_VALUATION][1] if latest[_VALUATION] else None
+    held_status, held_valuation = latest
+    status = held_status[1] if held_status else None
+    valuation = held_valuation[1] if held_valuation else None
     admitted: Money | None = None
     rank = declared.rank
     if isinstance(valuation, ClaimAdmitted):
