@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from datetime import date, datetime
 from decimal import Decimal
+from fnmatch import fnmatch
 from fractions import Fraction
+from importlib import resources
 from pathlib import Path
 
 import attrs
@@ -22,8 +25,10 @@ from plandebt.ruleset import (
     ruleset_for,
     ruleset_version,
 )
+from plandebt.ruleset.versions import FILES, parse_version
 
-DOCS = Path(__file__).resolve().parents[1] / "docs" / "ruleset.md"
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs" / "ruleset.md"
 PRE = ruleset_version(PRE_REFORM)
 POST = ruleset_version(POST_REFORM)
 BOTH = pytest.mark.parametrize("ruleset", [PRE, POST], ids=[PRE_REFORM, POST_REFORM])
@@ -134,6 +139,82 @@ def test_a_looked_up_missing_rule_raises_key_error():
     with pytest.raises(KeyError):
         PRE["classes_mandatory_min_employees"]
     assert PRE.get("classes_mandatory_min_employees") is None
+
+
+# --- the data files ----------------------------------------------------------------
+
+
+def test_both_versions_give_a_shared_rule_the_same_type_and_unit():
+    for key in PRE:
+        assert PRE.rule(key).kind == POST.rule(key).kind, key
+        assert PRE.rule(key).unit == POST.rule(key).unit, key
+
+
+def test_each_version_is_read_from_its_data_file_shipped_with_the_package():
+    data = resources.files("plandebt.ruleset").joinpath("data")
+    assert sorted(f.name for f in data.iterdir() if f.name.endswith(".toml")) == sorted(
+        FILES.values()
+    )
+    for version, name in FILES.items():
+        text = data.joinpath(name).read_text("utf-8")
+        assert parse_version(text, version, name) == ruleset_version(version)
+    # A wheel ships only what [tool.setuptools.package-data] names.
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
+    patterns = pyproject["tool"]["setuptools"]["package-data"]["plandebt"]
+    for name in FILES.values():
+        assert any(fnmatch(f"ruleset/data/{name}", p) for p in patterns), name
+
+
+_GOOD = """
+version = "2021-10-01"
+
+[rules.small_claim_max]
+type = "money"
+value = "500.00"
+unit = "EUR"
+article = "C. com. R626-34"
+confidence = "S"
+note = "A note."
+"""
+
+
+def test_a_data_file_is_read_in_the_types_it_declares():
+    rules = parse_version(_GOOD, POST_REFORM, "test.toml")
+    assert rules.rules == (
+        Rule(
+            "small_claim_max", Money(500_00), "EUR", "C. com. R626-34", "S", "A note."
+        ),
+    )
+    # TOML decimals are read exactly, as in an override file.
+    decimal = parse_version(_GOOD.replace('"500.00"', "500.00"), POST_REFORM, "t")
+    assert decimal["small_claim_max"] == Money(500_00)
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (('value = "500.00"', 'value = "500.001"'), "rules.small_claim_max.value"),
+        (('value = "500.00"', "value = 500"), "rules.small_claim_max.value"),
+        (('type = "money"', 'type = "amount"'), "rules.small_claim_max.type"),
+        (('type = "money"', 'type = "integer"'), "rules.small_claim_max.value"),
+        (('confidence = "S"', 'confidence = "X"'), "rules.small_claim_max.confidence"),
+        (('note = "A note."', 'note = ""'), "rules.small_claim_max.note"),
+        (('note = "A note."', 'notes = "A note."'), "rules.small_claim_max"),
+        (('note = "A note."\n', ""), "rules.small_claim_max"),
+        (("[rules.small_claim_max]", "[rules.Small]"), "rules.Small.key"),
+        (('version = "2021-10-01"', 'version = "2019"'), "version"),
+        (('version = "2021-10-01"', 'title = "x"'), "title"),
+        (("[rules.small_claim_max]", "[rule.small_claim_max]"), "rule"),
+        (("[rules.small_claim_max]", "[rules.small_claim_max"), "ruleset_file"),
+    ],
+)
+def test_a_mistake_in_a_data_file_is_refused_naming_the_field(change, field):
+    old, new = change
+    assert old in _GOOD
+    with pytest.raises(InvalidInputError) as err:
+        parse_version(_GOOD.replace(old, new), POST_REFORM, "test.toml")
+    assert err.value.field == field
+    assert "test.toml" in str(err.value)
 
 
 # --- overrides in Python -------------------------------------------------------------
