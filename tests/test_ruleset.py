@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from plandebt.errors import InvalidInputError
+from plandebt.errors import InvalidInputError, RuleTypeError
 from plandebt.money import Money
 from plandebt.ruleset import (
     POST_REFORM,
@@ -139,6 +139,59 @@ def test_a_looked_up_missing_rule_raises_key_error():
     with pytest.raises(KeyError):
         PRE["classes_mandatory_min_employees"]
     assert PRE.get("classes_mandatory_min_employees") is None
+
+
+# --- typed reads -------------------------------------------------------------------
+
+
+@BOTH
+def test_each_rule_reads_through_the_accessor_of_its_type(ruleset: Ruleset):
+    for rule in ruleset.rules:
+        value = getattr(ruleset, rule.kind)(rule.key)
+        assert value == rule.value and type(value) is type(rule.value), rule.key
+        if rule.kind == "integer" and rule.unit in ("days", "months", "years"):
+            assert getattr(ruleset, rule.unit)(rule.key) == rule.value, rule.key
+
+
+def test_typed_reads_give_the_type_they_name():
+    assert POST.years("plan_max_years") == 10
+    assert POST.months("declaration_deadline_months") == 2
+    assert POST.days("plan_default_grace_days") == 30
+    assert POST.integer("min_annuity_step_up_year") == 6
+    assert POST.decimal("min_annuity_step_up_percent") == Decimal("10")
+    assert POST.fraction("severance_months_pay_per_year") == Fraction(1, 4)
+    assert POST.money("small_claim_max") == Money(500_00)
+    assert POST.flag("creditor_classes_apply") is True
+    # An override keeps its type: what was read as money stays money.
+    assert POST.with_overrides({"small_claim_max": "300"}).money(
+        "small_claim_max"
+    ) == Money(300_00)
+
+
+@pytest.mark.parametrize(
+    ("accessor", "key", "hint"),
+    [
+        ("days", "relief_request_max_months", "Ruleset.months()"),
+        ("years", "min_annuity_step_up_year", "Ruleset.integer()"),
+        ("integer", "creditor_classes_apply", "Ruleset.flag()"),  # a bool is an int
+        ("flag", "plan_max_years", "Ruleset.years()"),
+        ("money", "min_annuity_percent", "Ruleset.decimal()"),
+        ("decimal", "small_claim_max", "Ruleset.money()"),
+        ("fraction", "min_annuity_percent", "Ruleset.decimal()"),
+        ("text", "plan_max_years", "Ruleset.years()"),
+    ],
+)
+def test_a_rule_read_as_another_type_or_unit_is_a_rule_type_error(accessor, key, hint):
+    with pytest.raises(RuleTypeError) as err:
+        getattr(POST, accessor)(key)
+    assert err.value.key == key
+    assert hint in str(err.value)
+    assert isinstance(err.value, TypeError)
+
+
+def test_a_typed_read_of_a_missing_rule_raises_key_error():
+    with pytest.raises(KeyError):
+        PRE.integer("classes_mandatory_min_employees")
 
 
 # --- the data files ----------------------------------------------------------------

@@ -1,19 +1,29 @@
-"""The rules of one version (`Ruleset`): read like a mapping, changed only into a
-new ruleset by overrides."""
+"""The rules of one version (`Ruleset`): read through typed accessors (or like a
+mapping), changed only into a new ruleset by overrides."""
 
 from __future__ import annotations
 
 import difflib
 import os
 from collections.abc import Iterable, Iterator, Mapping
+from decimal import Decimal
+from fractions import Fraction
 from types import MappingProxyType
+from typing import TypeVar
 
 import attrs
 
-from plandebt.errors import InvalidInputError
+from plandebt.errors import InvalidInputError, RuleTypeError
+from plandebt.money import Money
 from plandebt.ruleset.coercion import coerce
 from plandebt.ruleset.overrides import read_toml
-from plandebt.ruleset.rule import Rule, RuleValue, value_text
+from plandebt.ruleset.rule import KINDS, Rule, RuleValue, value_text
+
+_V = TypeVar("_V", bool, int, Decimal, Fraction, Money, str)
+
+#: Whole-number units that have an accessor of their own, so that a number of months
+#: is never used as days.
+_DURATIONS = ("days", "months", "years")
 
 
 def _as_rules(rules: Iterable[Rule]) -> tuple[Rule, ...]:
@@ -22,7 +32,13 @@ def _as_rules(rules: Iterable[Rule]) -> tuple[Rule, ...]:
 
 @attrs.frozen
 class Ruleset(Mapping[str, RuleValue]):
-    """The rules of one version, read like a mapping: ``ruleset["plan_max_years"]``."""
+    """The rules of one version.
+
+    Code reads a number with the accessor of its type, which refuses a rule of
+    another type or unit (`RuleTypeError`): ``rules.years("plan_max_years")`` is an
+    int, ``rules.money("small_claim_max")`` a Money. It also reads like a mapping,
+    ``rules["plan_max_years"]``, whose values are the `RuleValue` union: for reports
+    and loops over every rule, not for arithmetic."""
 
     version: str
     rules: tuple[Rule, ...] = attrs.field(converter=_as_rules)
@@ -44,6 +60,65 @@ class Ruleset(Mapping[str, RuleValue]):
 
     def __len__(self) -> int:
         return len(self._index)
+
+    # --- typed reads ------------------------------------------------------------------
+
+    def flag(self, key: str) -> bool:
+        """A yes/no rule (``creditor_classes_apply``)."""
+        return self._read(key, "flag", bool)
+
+    def integer(self, key: str) -> int:
+        """A whole number of any unit (a plan year, a headcount, a ratio); durations
+        have their own accessors, `days`, `months` and `years`."""
+        return self._read(key, "integer", int)
+
+    def days(self, key: str) -> int:
+        """A whole number of days (``plan_default_grace_days``)."""
+        return self._read(key, "integer", int, unit="days")
+
+    def months(self, key: str) -> int:
+        """A whole number of months (``declaration_deadline_months``)."""
+        return self._read(key, "integer", int, unit="months")
+
+    def years(self, key: str) -> int:
+        """A whole number of years (``plan_max_years``)."""
+        return self._read(key, "integer", int, unit="years")
+
+    def decimal(self, key: str) -> Decimal:
+        """An exact decimal (the percents: ``min_annuity_percent`` is ``5``, not
+        ``0.05``)."""
+        return self._read(key, "decimal", Decimal)
+
+    def fraction(self, key: str) -> Fraction:
+        """An exact fraction (``severance_months_pay_per_year``, 1/4)."""
+        return self._read(key, "fraction", Fraction)
+
+    def money(self, key: str) -> Money:
+        """An amount (``small_claim_max``)."""
+        return self._read(key, "money", Money)
+
+    def text(self, key: str) -> str:
+        """A text rule."""
+        return self._read(key, "text", str)
+
+    def _read(
+        self, key: str, kind: str, python_type: type[_V], unit: str | None = None
+    ) -> _V:
+        rule = self.rule(key)
+        value = rule.value
+        # The kind, not isinstance alone: a flag (bool) is also an int.
+        if (
+            rule.kind == kind
+            and isinstance(value, python_type)
+            and unit in (None, rule.unit)
+        ):
+            return value
+        raise RuleTypeError(
+            key,
+            _describe(kind, unit),
+            _describe(rule.kind, rule.unit),
+            f"read it with {_accessor(rule)}",
+        )
 
     def rule(self, key: str) -> Rule:
         try:
@@ -128,3 +203,15 @@ class Ruleset(Mapping[str, RuleValue]):
             if close:
                 reason += f"; did you mean {', '.join(close)}?"
         raise InvalidInputError(name, raw, reason)
+
+
+def _describe(kind: str, unit: str | None) -> str:
+    what = KINDS[kind][1]
+    return what if unit is None or kind == "flag" else f"{what} in {unit}"
+
+
+def _accessor(rule: Rule) -> str:
+    """The typed accessor that reads `rule`."""
+    if rule.kind == "integer" and rule.unit in _DURATIONS:
+        return f"Ruleset.{rule.unit}() or Ruleset.integer()"
+    return f"Ruleset.{rule.kind}()"
