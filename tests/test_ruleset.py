@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import ast
 import re
 import tomllib
 from datetime import date, datetime
@@ -14,6 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from plandebt.compliance import RULES
 from plandebt.errors import InvalidInputError, RuleTypeError
 from plandebt.money import Money
 from plandebt.ruleset import (
@@ -192,6 +194,117 @@ def test_a_rule_read_as_another_type_or_unit_is_a_rule_type_error(accessor, key,
 def test_a_typed_read_of_a_missing_rule_raises_key_error():
     with pytest.raises(KeyError):
         PRE.integer("classes_mandatory_min_employees")
+
+
+# --- every rule is read, in its type ---------------------------------------------------
+
+_ACCESSORS = {"days", "months", "years", "integer", "decimal", "fraction", "money"}
+_ACCESSORS |= {"flag", "text"}
+_RULESET_NAMES = {"rules", "ruleset"}  # what the code calls a Ruleset
+
+#: Rules that no code reads yet: kept, with their article and confidence, because
+#: the law primer names them and a report or a user may look them up. Reading one
+#: in the code means removing it from here (the test below says so).
+REFERENCE_ONLY = {
+    "filing_deadline_days",
+    "cessation_backdating_max_months",
+    "payment_nullity_action_years",
+    "known_creditor_notice_days",
+    "disputed_claim_answer_days",
+    "claims_statement_objection_months",
+    "post_opening_claim_notice_years",
+    "superprivilege_days",
+    "superprivilege_days_vrp",
+    "superprivilege_ceiling_pmss_multiple",
+    "observation_initial_months",
+    "observation_renewal_months",
+    "observation_exceptional_extension_months_rj",
+    "rj_progress_review_months",
+    # Documented as configurable, but no check consults it yet.
+    "accepted_delays_may_exceed_plan_max",
+    "creditor_consultation_silence_days",
+    "public_creditor_silence_months",
+    "creditor_classes_apply",
+    "classes_mandatory_min_employees",
+    "classes_mandatory_min_turnover_with_employees",
+    "classes_mandatory_min_turnover",
+    "plan_modification_comment_days",
+    "plan_redundancy_window_months",
+    "ags_window_after_liquidation_days",
+    "ags_window_after_liquidation_pse_days",
+    "ags_liquidation_pay_months",
+    "ags_cap_multiple_seniority_2y",
+    "ags_cap_multiple_seniority_6m",
+    "ags_cap_multiple_seniority_under_6m",
+    "ags_ceiling_pmss_multiple",
+    "ags_pse_agreement_exclusion_months",
+    "pse_min_redundancies",
+    "pse_min_headcount",
+}
+
+
+def _receiver(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):  # ctx.rules, self.rules
+        return node.attr
+    return None
+
+
+def _reads() -> tuple[list[tuple[str, str, str]], list[str]]:
+    """(where, accessor, key) of every typed read in src/plandebt outside the
+    ruleset package, and the places that read a rule another way."""
+    reads, other = [], []
+    for path in sorted((ROOT / "src" / "plandebt").rglob("*.py")):
+        if "ruleset" in path.relative_to(ROOT / "src" / "plandebt").parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            where = f"{path.relative_to(ROOT)}:{getattr(node, 'lineno', 0)}"
+            if isinstance(node, ast.Subscript) and _receiver(node.value) in (
+                _RULESET_NAMES
+            ):
+                other.append(f"{where}: a subscript, not a typed read")
+            if not (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in _ACCESSORS
+            ):
+                continue
+            key = node.args[0] if node.args else None
+            if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                reads.append((where, node.func.attr, key.value))
+            elif _receiver(node.func.value) in _RULESET_NAMES:
+                other.append(f"{where}: a key that is not a literal")
+    return reads, other
+
+
+def test_the_code_reads_rules_with_typed_accessors_and_literal_keys():
+    reads, other = _reads()
+    assert reads, "the scan found no read at all: has an accessor been renamed?"
+    # A subscript gives the RuleValue union, and a computed key hides what is read
+    # from the checks below.
+    assert other == []
+
+
+def test_every_rule_the_code_reads_exists_in_the_type_its_accessor_names():
+    for where, accessor, key in _reads()[0]:
+        holding = [rs for rs in (PRE, POST) if key in rs]
+        assert holding, f"{where}: {key!r} is not a rule of any version"
+        for ruleset in holding:
+            getattr(ruleset, accessor)(key)  # raises RuleTypeError if not
+
+
+def test_every_rule_is_read_by_the_code_or_kept_for_reference():
+    read = {key for _where, _accessor, key in _reads()[0]}
+    assert set(POST) >= REFERENCE_ONLY
+    assert not read & REFERENCE_ONLY, "read now: remove from REFERENCE_ONLY"
+    assert set(POST) - read == REFERENCE_ONLY, "a rule nothing reads"
+
+
+def test_every_parameter_a_compliance_rule_names_is_a_rule():
+    for info in RULES:
+        for key in info.parameters:
+            assert key in POST or key in PRE, (info.id, key)
 
 
 # --- the data files ----------------------------------------------------------------
