@@ -44,6 +44,17 @@ class JournalError(InvalidInputError):
         super().__init__(cause.field, cause.value, f"line {line}: {cause.reason}")
 
 
+class RuleTypeError(PlandebtError, TypeError):
+    """A rule of the ruleset was read as a type or unit it does not have (a months
+    rule as days, a percent as money): a mistake in the code that reads it."""
+
+    def __init__(self, key: str, asked: str, found: str, hint: str) -> None:
+        self.key = key
+        self.asked = asked
+        self.found = found
+        super().__init__(f"rule {key!r} is {found}, not {asked}; {hint}")
+
+
 class ConflictError(PlandebtError):
     """Another writer recorded facts in the same case first. Nothing of ours was
     written; reading the case again and retrying succeeds."""

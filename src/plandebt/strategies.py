@@ -394,17 +394,19 @@ def plan_proposals(
     rules = ruleset_for(opened_on)
     adopted_on = opened_on + timedelta(days=draw(st.integers(60, 500)))
     duration = draw(
-        st.integers(rules["min_annuity_step_up_year"], rules["plan_max_years"])
+        st.integers(
+            rules.integer("min_annuity_step_up_year"), rules.years("plan_max_years")
+        )
     )
-    years = draw(st.integers(rules["min_annuity_step_up_year"], duration))
+    years = draw(st.integers(rules.integer("min_annuity_step_up_year"), duration))
     # Lawful imposed delays: at least the minimum from each threshold year, the first
     # payment in year one, the rest spread so the total is exactly 100.
     floor = []
     for k in range(1, years + 1):
-        if k >= rules["min_annuity_step_up_year"]:
-            floor.append(Decimal(rules["min_annuity_step_up_percent"]))
-        elif k >= rules["min_annuity_start_year"]:
-            floor.append(Decimal(rules["min_annuity_percent"]))
+        if k >= rules.integer("min_annuity_step_up_year"):
+            floor.append(rules.decimal("min_annuity_step_up_percent"))
+        elif k >= rules.integer("min_annuity_start_year"):
+            floor.append(rules.decimal("min_annuity_percent"))
         else:
             floor.append(Decimal(0))
     floor[0] = max(floor[0], Decimal(1))
@@ -424,23 +426,23 @@ def plan_proposals(
         "options": [{"option": "uniform", "percents": [str(p) for p in percents]}],
     }
     if broken == "L626-12.plan-too-long":
-        plan["duration_years"] = rules["plan_max_years"] + draw(st.integers(1, 5))
+        plan["duration_years"] = rules.years("plan_max_years") + draw(st.integers(1, 5))
     elif broken == "L626-18.first-payment-late":
         plan["first_due_on"] = (
             anniversary(adopted_on, 1) + timedelta(days=draw(st.integers(1, 90)))
         ).isoformat()
         plan["duration_years"] = max(duration, years + 1)
-        if plan["duration_years"] > rules["plan_max_years"]:
-            plan["duration_years"] = rules["plan_max_years"]
+        if plan["duration_years"] > rules.years("plan_max_years"):
+            plan["duration_years"] = rules.years("plan_max_years")
             percents = percents[:-1]
             percents[-1] += Decimal(100) - sum(percents)
             plan["options"][0]["percents"] = [str(p) for p in percents]
     elif broken == "L626-18.annuity-below-minimum":
-        k = draw(st.integers(rules["min_annuity_start_year"], years))
+        k = draw(st.integers(rules.integer("min_annuity_start_year"), years))
         minimum = Decimal(
-            rules["min_annuity_step_up_percent"]
-            if k >= rules["min_annuity_step_up_year"]
-            else rules["min_annuity_percent"]
+            rules.decimal("min_annuity_step_up_percent")
+            if k >= rules.integer("min_annuity_step_up_year")
+            else rules.decimal("min_annuity_percent")
         )
         short = Decimal(draw(st.integers(1, int(minimum * 100)))) / 100
         moved = percents[k - 1] - minimum + short

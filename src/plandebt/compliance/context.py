@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from functools import cached_property
 
+from plandebt.compliance.findings import Finding
 from plandebt.events import CaseOpened, Fact, PlanAdopted
 from plandebt.projections.balances import Balances, balances
 from plandebt.projections.employment import EmploymentView, employment
@@ -28,6 +29,9 @@ class CheckContext:
         self.as_of = as_of
         self.position = position
         self.rules = rules
+        #: The findings on the plan's terms, computed once for the five rules that
+        #: report them (compliance.rules._plan_terms).
+        self.plan_terms: list[Finding] | None = None
 
     @cached_property
     def opening(self) -> CaseOpened:

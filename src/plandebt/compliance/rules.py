@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Protocol
 
 import attrs
 
@@ -63,8 +64,15 @@ def rule(
     return register
 
 
+class _Confidence(Protocol):
+    """What `_finding` needs of its context: a case's (`CheckContext`) or a
+    proposal's (`_ProposalContext`)."""
+
+    def confidence(self, *keys: str) -> str: ...
+
+
 def _finding(
-    ctx: CheckContext,
+    ctx: _Confidence,
     rule_id: str,
     severity: Severity,
     message: str,
@@ -172,9 +180,9 @@ def late_declaration(ctx: CheckContext) -> list[Finding]:
     out = []
     for claim in claims:
         creditor = ctx.index.creditor(claim.creditor, ctx.position)
-        months = ctx.rules["declaration_deadline_months"]
+        months = ctx.rules.months("declaration_deadline_months")
         if creditor is not None and creditor.abroad:
-            months += ctx.rules["declaration_extension_months_abroad"]
+            months += ctx.rules.months("declaration_extension_months_abroad")
         deadline = add_months(bodacc, months)
         if claim.effective_on > deadline and claim.claim not in relieved:
             out.append(
@@ -205,7 +213,7 @@ def late_relief_request(ctx: CheckContext) -> list[Finding]:
     bodacc = ctx.opening.bodacc_published_on
     if bodacc is None:
         return []
-    limit = add_months(bodacc, ctx.rules["relief_request_max_months"])
+    limit = add_months(bodacc, ctx.rules.months("relief_request_max_months"))
     return [
         _finding(
             ctx,
@@ -235,15 +243,15 @@ def observation_too_long(ctx: CheckContext) -> list[Finding]:
     in_force = procedure_in_force(ctx.index, end, ctx.position)
     if in_force is None:  # asked about a day before the opening
         return []
-    procedure = in_force.procedure  # type: ignore[attr-defined]
+    procedure = in_force.procedure
     if procedure is ProcedureKind.LIQUIDATION_JUDICIAIRE:
         return []
-    key = (
-        "observation_max_months_sauvegarde"
+    max_months = (
+        ctx.rules.months("observation_max_months_sauvegarde")
         if procedure is ProcedureKind.SAUVEGARDE
-        else "observation_max_months_rj"
+        else ctx.rules.months("observation_max_months_rj")
     )
-    limit = add_months(ctx.opening.effective_on, ctx.rules[key])
+    limit = add_months(ctx.opening.effective_on, max_months)
     if end <= limit:
         return []
     what = (
@@ -257,7 +265,7 @@ def observation_too_long(ctx: CheckContext) -> list[Finding]:
             "L621-3.observation-too-long",
             Severity.ERROR,
             f"The observation period opened on {_iso(ctx.opening.effective_on)} "
-            f"{what}, beyond the {ctx.rules[key]} months a "
+            f"{what}, beyond the {max_months} months a "
             f"{procedure.value.replace('_', ' ')} allows (limit "
             f"{_iso(limit)}).",
             (ctx.opening.id, adopted.id if adopted else None),
@@ -279,9 +287,9 @@ def plan_rule_findings(
     minimum annuities, length and sum. Pure: usable on a proposal."""
     shim = ctx or _ProposalContext(rules)
     out: list[Finding] = []
-    max_years = rules["plan_max_years"]
+    max_years = rules.years("plan_max_years")
     if opening.agricultural:
-        max_years = rules["plan_max_years_agricultural_natural_person"]
+        max_years = rules.years("plan_max_years_agricultural_natural_person")
     for fact, duration in [(adopted, adopted.duration_years)] + [
         (m, m.duration_years) for m in modifications
     ]:
@@ -311,7 +319,7 @@ def plan_rule_findings(
     offset = 0 if first_due is FirstDue.FIRST_ANNIVERSARY else -1
     due = [anniversary(anchor, k + offset) for k in range(1, len(percents) + 1)]
     first_paid = next((k for k, p in enumerate(percents) if p > 0), None)
-    limit = anniversary(adopted.effective_on, rules["first_payment_max_years"])
+    limit = anniversary(adopted.effective_on, rules.years("first_payment_max_years"))
     if first_paid is not None and due[first_paid] > limit:
         out.append(
             _finding(
@@ -325,16 +333,21 @@ def plan_rule_findings(
                 instalment=f"year {first_paid + 1}",
             )
         )
-    exempt = opening.agricultural and rules["agricultural_exempt_from_min_annuities"]
+    exempt = opening.agricultural and rules.flag(
+        "agricultural_exempt_from_min_annuities"
+    )
     if not exempt:
+        step_up_year = rules.integer("min_annuity_step_up_year")
+        start_year = rules.integer("min_annuity_start_year")
         for k, p in enumerate(percents, start=1):
-            minimum = from_year = None
-            if k >= rules["min_annuity_step_up_year"]:
-                minimum = rules["min_annuity_step_up_percent"]
-                from_year = rules["min_annuity_step_up_year"]
-            elif k >= rules["min_annuity_start_year"]:
-                minimum = rules["min_annuity_percent"]
-                from_year = rules["min_annuity_start_year"]
+            minimum: Decimal | None = None
+            from_year: int | None = None
+            if k >= step_up_year:
+                minimum = rules.decimal("min_annuity_step_up_percent")
+                from_year = step_up_year
+            elif k >= start_year:
+                minimum = rules.decimal("min_annuity_percent")
+                from_year = start_year
             if minimum is not None and p < minimum:
                 out.append(
                     _finding(
@@ -448,7 +461,7 @@ def imposed_sum(ctx: CheckContext) -> list[Finding]:
 
 
 def _plan_terms(ctx: CheckContext) -> list[Finding]:
-    cached = getattr(ctx, "_plan_terms", None)
+    cached = ctx.plan_terms
     if cached is None:
         schedule = ctx.schedule
         cached = (
@@ -458,7 +471,7 @@ def _plan_terms(ctx: CheckContext) -> list[Finding]:
                 schedule.adopted, schedule.modifications, ctx.opening, ctx.rules, ctx
             )
         )
-        ctx._plan_terms = cached  # type: ignore[attr-defined]
+        ctx.plan_terms = cached
     return cached
 
 
@@ -472,7 +485,7 @@ def _paid_at_adoption(
     if schedule is None:
         return []
     deadline = schedule.adopted.effective_on + timedelta(
-        ctx.rules["plan_default_grace_days"]
+        ctx.rules.days("plan_default_grace_days")
     )
     if ctx.as_of <= deadline:
         return []
@@ -556,7 +569,7 @@ def instalment_late(ctx: CheckContext) -> list[Finding]:
         (f for f in ctx.facts if isinstance(f, InstalmentRemitted)),
         key=lambda f: (f.effective_on, f.seq),
     )
-    grace = ctx.rules["plan_default_grace_days"]
+    grace = ctx.rules.days("plan_default_grace_days")
     out = []
     due_total = 0
     for due_on, amount in schedule.by_date():
@@ -607,7 +620,7 @@ def instalment_late(ctx: CheckContext) -> list[Finding]:
 )
 def interest_after_opening(ctx: CheckContext) -> list[Finding]:
     out = []
-    minimum = ctx.rules["interest_continuation_min_term_months"]
+    minimum = ctx.rules.months("interest_continuation_min_term_months")
     for f in ctx.facts:
         if not isinstance(f, InterestAccrued):
             continue

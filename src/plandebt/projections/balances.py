@@ -23,6 +23,8 @@ import attrs
 
 from plandebt.decisions.state import CaseState
 from plandebt.events import (
+    CaseConverted,
+    CaseOpened,
     ClaimAdmitted,
     ClaimRejected,
     CreditorKind,
@@ -256,14 +258,18 @@ def _rows(facts: Iterable[Fact], valued_on: date) -> list[Row]:
 
 def procedure_in_force(
     index: CaseIndex | CaseState, on: date, position: int | None = None
-) -> Fact | None:
+) -> CaseOpened | CaseConverted | None:
     """The opening or conversion in force on `on`: the latest effective on or before
     it (by effective date, then recording position), whatever the recording order."""
-    best: Fact | None = None
+    best: CaseOpened | CaseConverted | None = None
     for f in index.procedure_facts(position):
-        if f.effective_on <= on and (
-            best is None
-            or (f.effective_on, f.seq or 0) >= (best.effective_on, best.seq or 0)
+        if (
+            isinstance(f, CaseOpened | CaseConverted)
+            and f.effective_on <= on
+            and (
+                best is None
+                or (f.effective_on, f.seq or 0) >= (best.effective_on, best.seq or 0)
+            )
         ):
             best = f
     return best
@@ -284,7 +290,7 @@ def balances(index: CaseIndex, as_of: date, known_at: KnownAt = None) -> Balance
         as_of=as_of,
         known_at=known_at,
         position=position,
-        procedure=current.procedure.value if current else None,  # type: ignore[attr-defined]
+        procedure=current.procedure.value if current else None,
         opened_on=opening.effective_on if opening else None,
         claims=tuple(rows),
     )

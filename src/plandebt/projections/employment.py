@@ -33,14 +33,14 @@ from plandebt.ruleset import Ruleset
 
 def legal_severance(monthly_pay: Money, seniority_months: int, rules: Ruleset) -> Money:
     """The legal minimum severance, rounded half away from zero to the cent."""
-    if seniority_months < rules["severance_min_seniority_months"]:
+    if seniority_months < rules.months("severance_min_seniority_months"):
         return Money(0, monthly_pay.currency)
     years = Fraction(seniority_months, 12)
-    threshold = Fraction(rules["severance_higher_rate_from_years"])
-    months = Fraction(rules["severance_months_pay_per_year"]) * min(
+    threshold = Fraction(rules.years("severance_higher_rate_from_years"))
+    months = rules.fraction("severance_months_pay_per_year") * min(
         years, threshold
-    ) + Fraction(rules["severance_months_pay_per_year_beyond"]) * max(
-        years - threshold, 0
+    ) + rules.fraction("severance_months_pay_per_year_beyond") * max(
+        years - threshold, Fraction(0)
     )
     return Money(round_half_away(monthly_pay.cents * months), monthly_pay.currency)
 
@@ -137,7 +137,7 @@ def ags_window(
     plan = adoption(index, None, position)
     if plan is None or left_on < plan.effective_on:
         return "observation"
-    limit = add_months(plan.effective_on, rules["ags_window_after_plan_months"])
+    limit = add_months(plan.effective_on, rules.months("ags_window_after_plan_months"))
     return "after_adoption" if left_on <= limit else None
 
 

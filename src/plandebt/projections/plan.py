@@ -358,16 +358,20 @@ def _small_claims(bases: list[tuple[ClaimBalance, Money]], rules: Ruleset) -> se
     except for a holder whose claims exceed 0.5 % of the liabilities, and for
     subrogated claims (the AGS)."""
     estimated = sum(base.cents for _b, base in bases)
-    cap = Fraction(estimated) * Fraction(rules["small_claims_total_cap_percent"]) / 100
+    cap = (
+        Fraction(estimated)
+        * Fraction(rules.decimal("small_claims_total_cap_percent"))
+        / 100
+    )
     holder_cap = (
         Fraction(estimated)
-        * Fraction(rules["small_claims_holder_exclusion_percent"])
+        * Fraction(rules.decimal("small_claims_holder_exclusion_percent"))
         / 100
     )
     per_holder: dict[str, int] = {}
     for b, base in bases:
         per_holder[b.creditor] = per_holder.get(b.creditor, 0) + base.cents
-    maximum = rules["small_claim_max"]
+    maximum = rules.money("small_claim_max")
     candidates = sorted(
         (
             (base, b)
@@ -573,7 +577,7 @@ def plan_status(
     elif arrears:
         phase = (
             "in_default"
-            if days_late > rules["plan_default_grace_days"]
+            if days_late > rules.days("plan_default_grace_days")
             else "in_arrears"
         )
     elif schedule.modifications:

@@ -1,0 +1,217 @@
+"""The rules of one version (`Ruleset`): read through typed accessors (or like a
+mapping), changed only into a new ruleset by overrides."""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from decimal import Decimal
+from fractions import Fraction
+from types import MappingProxyType
+from typing import TypeVar
+
+import attrs
+
+from plandebt.errors import InvalidInputError, RuleTypeError
+from plandebt.money import Money
+from plandebt.ruleset.coercion import coerce
+from plandebt.ruleset.overrides import read_toml
+from plandebt.ruleset.rule import KINDS, Rule, RuleValue, value_text
+
+_V = TypeVar("_V", bool, int, Decimal, Fraction, Money, str)
+
+#: Whole-number units that have an accessor of their own, so that a number of months
+#: is never used as days.
+_DURATIONS = ("days", "months", "years")
+
+
+def _as_rules(rules: Iterable[Rule]) -> tuple[Rule, ...]:
+    return tuple(rules)
+
+
+@attrs.frozen
+class Ruleset(Mapping[str, RuleValue]):
+    """The rules of one version.
+
+    Code reads a number with the accessor of its type, which refuses a rule of
+    another type or unit (`RuleTypeError`): ``rules.years("plan_max_years")`` is an
+    int, ``rules.money("small_claim_max")`` a Money. It also reads like a mapping,
+    ``rules["plan_max_years"]``, whose values are the `RuleValue` union: for reports
+    and loops over every rule, not for arithmetic."""
+
+    version: str
+    rules: tuple[Rule, ...] = attrs.field(converter=_as_rules)
+    _index: Mapping[str, Rule] = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        index: dict[str, Rule] = {}
+        for rule in self.rules:
+            if rule.key in index:
+                raise InvalidInputError("rules", rule.key, "is defined twice")
+            index[rule.key] = rule
+        object.__setattr__(self, "_index", MappingProxyType(index))
+
+    def __getitem__(self, key: str) -> RuleValue:
+        return self.rule(key).value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    # --- typed reads ------------------------------------------------------------------
+
+    def flag(self, key: str) -> bool:
+        """A yes/no rule (``creditor_classes_apply``)."""
+        return self._read(key, "flag", bool)
+
+    def integer(self, key: str) -> int:
+        """A whole number of any unit (a plan year, a headcount, a ratio); durations
+        have their own accessors, `days`, `months` and `years`."""
+        return self._read(key, "integer", int)
+
+    def days(self, key: str) -> int:
+        """A whole number of days (``plan_default_grace_days``)."""
+        return self._read(key, "integer", int, unit="days")
+
+    def months(self, key: str) -> int:
+        """A whole number of months (``declaration_deadline_months``)."""
+        return self._read(key, "integer", int, unit="months")
+
+    def years(self, key: str) -> int:
+        """A whole number of years (``plan_max_years``)."""
+        return self._read(key, "integer", int, unit="years")
+
+    def decimal(self, key: str) -> Decimal:
+        """An exact decimal (the percents: ``min_annuity_percent`` is ``5``, not
+        ``0.05``)."""
+        return self._read(key, "decimal", Decimal)
+
+    def fraction(self, key: str) -> Fraction:
+        """An exact fraction (``severance_months_pay_per_year``, 1/4)."""
+        return self._read(key, "fraction", Fraction)
+
+    def money(self, key: str) -> Money:
+        """An amount (``small_claim_max``)."""
+        return self._read(key, "money", Money)
+
+    def text(self, key: str) -> str:
+        """A text rule."""
+        return self._read(key, "text", str)
+
+    def _read(
+        self, key: str, kind: str, python_type: type[_V], unit: str | None = None
+    ) -> _V:
+        rule = self.rule(key)
+        value = rule.value
+        # The kind, not isinstance alone: a flag (bool) is also an int.
+        if (
+            rule.kind == kind
+            and isinstance(value, python_type)
+            and unit in (None, rule.unit)
+        ):
+            return value
+        raise RuleTypeError(
+            key,
+            _describe(kind, unit),
+            _describe(rule.kind, rule.unit),
+            f"read it with {_accessor(rule)}",
+        )
+
+    def rule(self, key: str) -> Rule:
+        try:
+            return self._index[key]
+        except KeyError:
+            raise KeyError(f"no rule {key!r} in ruleset {self.version}") from None
+
+    def overridden(self) -> list[Rule]:
+        """The rules a user changed, in catalogue order (what reports must show)."""
+        return [rule for rule in self.rules if rule.overridden]
+
+    def with_overrides(
+        self, overrides: Mapping[str, object], source: str = "python"
+    ) -> Ruleset:
+        """A new ruleset with these values, each marked overridden (even when equal
+        to the default: the user pinned it). Raises on the first refused key; self
+        is never changed."""
+        if not isinstance(overrides, Mapping):
+            raise InvalidInputError(
+                "overrides", overrides, "must be a mapping of rule key to value"
+            )
+        if not (isinstance(source, str) and source.strip()):
+            raise InvalidInputError(
+                "source", source, "must name where the overrides come from"
+            )
+        changed = dict(self._index)
+        for key, raw in overrides.items():
+            rule = self._known(key, raw)
+            changed[key] = attrs.evolve(
+                rule,
+                value=coerce(rule, raw),
+                overridden=True,
+                source=source,
+                # Overriding twice still shows the version's own value as the default.
+                default=rule.default if rule.overridden else rule.value,
+            )
+        return Ruleset(self.version, (changed[rule.key] for rule in self.rules))
+
+    def from_toml(self, path: str | os.PathLike[str]) -> Ruleset:
+        """This ruleset with the overrides of a TOML file (format: the package's
+        docstring)."""
+        version, overrides = read_toml(path, self)
+        if version is not None and version != self.version:
+            raise InvalidInputError(
+                "version",
+                version,
+                f"{os.fspath(path)} was written for ruleset {version}, "
+                f"this case uses {self.version}",
+            )
+        return self.with_overrides(overrides, source=os.fspath(path))
+
+    def as_table(self) -> list[dict[str, object]]:
+        """One row per rule, values as text, for the CLI and reports."""
+        return [
+            {
+                "key": rule.key,
+                "value": rule.value_text(),
+                "unit": rule.unit,
+                "article": rule.article,
+                "confidence": rule.confidence,
+                "overridden": rule.overridden,
+                "source": rule.source,
+                "default": "" if rule.default is None else value_text(rule.default),
+                "note": rule.note,
+            }
+            for rule in self.rules
+        ]
+
+    def _known(self, key: object, raw: object) -> Rule:
+        if isinstance(key, str) and key in self._index:
+            return self._index[key]
+        # Imported here: the versions are built from this class.
+        from plandebt.ruleset.versions import versions_with
+
+        name = str(key)
+        reason = f"is not a rule of ruleset {self.version}"
+        others = [v for v in versions_with(name) if v != self.version]
+        if others:
+            reason += f" (it exists only in {', '.join(others)})"
+        else:
+            close = difflib.get_close_matches(name, self._index, n=3)
+            if close:
+                reason += f"; did you mean {', '.join(close)}?"
+        raise InvalidInputError(name, raw, reason)
+
+
+def _describe(kind: str, unit: str | None) -> str:
+    what = KINDS[kind][1]
+    return what if unit is None or kind == "flag" else f"{what} in {unit}"
+
+
+def _accessor(rule: Rule) -> str:
+    """The typed accessor that reads `rule`."""
+    if rule.kind == "integer" and rule.unit in _DURATIONS:
+        return f"Ruleset.{rule.unit}() or Ruleset.integer()"
+    return f"Ruleset.{rule.kind}()"
