@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
-from plandebt.cli import main
+from plandebt.cli import build_parser, main
+from plandebt.cli.commands import COMMANDS, WITHOUT_STORE
 from plandebt.demo import CASE
+from plandebt.projections.balances import AMOUNT_COLUMNS
 
 
 @pytest.fixture
@@ -135,3 +138,48 @@ def test_rebuild_and_record_show_progress_on_standard_error(
         main(["--db", str(tmp_path / "r.db"), "record", "--progress", str(backup)]) == 0
     )
     assert "checking [##############################]" in capsys.readouterr().err
+
+
+def _headers(line: str) -> list[str]:
+    return re.split(r"\s{2,}", line.strip())
+
+
+def test_the_balance_tables_show_every_amount_column_of_the_library(db, capsys) -> None:
+    """The CLI has no list of its own: a column added to postings.COLUMNS (hence to
+    AMOUNT_COLUMNS) shows in every balance table."""
+    labels = [label for _name, label in AMOUNT_COLUMNS]
+    assert main(["--db", db, "balances", "--as-of", "2026-06-30"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    claims = next(line for line in lines if line.startswith("creditor  "))
+    assert _headers(claims) == [
+        "creditor",
+        "claim",
+        "rank",
+        "freeze",
+        "status",
+        *labels,
+    ]
+    totals = [
+        _headers(line)
+        for line in lines
+        if line.startswith(("by creditor", "by rank", "frozen / post-opening", "total"))
+    ]
+    assert len(totals) == 4
+    assert all(header[1:] == ["claims", *labels] for header in totals)
+
+
+def test_the_balances_json_carries_every_amount_column_of_the_library(
+    db, capsys
+) -> None:
+    assert main(["--db", db, "balances", "--as-of", "2026-06-30", "--json"]) == 0
+    (view,) = json.loads(capsys.readouterr().out)
+    names = [name for name, _label in AMOUNT_COLUMNS]
+    assert all(set(names) <= set(claim) for claim in view["claims"])
+    assert set(names) <= set(view["total"])
+
+
+def test_every_subcommand_has_one_function(db) -> None:
+    parser = build_parser()
+    (sub,) = [a for a in parser._actions if a.dest == "command"]
+    assert set(sub.choices) == set(COMMANDS) | set(WITHOUT_STORE)
+    assert not set(COMMANDS) & set(WITHOUT_STORE)
