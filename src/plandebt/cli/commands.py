@@ -1,14 +1,17 @@
 """One function per subcommand: it runs the library and writes the result, a table
 for people (`tables.py`) or one JSON document for machines.
 
-Each returns its exit code (0 ok, 1 findings); failures are raised. Commands listed
-in `COMMANDS` use the store, those in `WITHOUT_STORE` do not.
+Each returns its exit code; failures are raised (`exits.py` says which code each
+gets). Commands listed in `COMMANDS` use the store, those in `WITHOUT_STORE` do not;
+only those in `CREATE_STORE` may create it.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -17,6 +20,8 @@ from typing import IO, Any, Protocol
 
 from plandebt import journal
 from plandebt.cli import tables
+from plandebt.cli.exits import FINDINGS, OK, UsageError
+from plandebt.cli.store import is_store_file, redacted
 from plandebt.compliance import check_plan_proposal, rules_markdown
 from plandebt.errors import InvalidInputError
 from plandebt.ledger import Ledger
@@ -25,13 +30,6 @@ from plandebt.ruleset import Ruleset, ruleset_for
 
 Command = Callable[[Ledger, argparse.Namespace, IO[str]], int]
 StorelessCommand = Callable[[argparse.Namespace, IO[str]], int]
-
-OK = 0
-FINDINGS = 1
-
-
-class UsageError(Exception):
-    """The command line, or a file it names, cannot be used (exit 2)."""
 
 
 class _View(Protocol):
@@ -92,14 +90,26 @@ def _progress_bar(label: str) -> Callable[[int, int], None]:
 
 
 def _journal_lines(name: str) -> list[str]:
-    """The lines of the journal `name` (- for standard input)."""
-    if name == "-":
-        return sys.stdin.read().splitlines()
+    """The lines of the journal `name` (- for standard input), which must be UTF-8."""
     try:
-        with open(name, encoding="utf-8") as f:
-            return f.read().splitlines()
+        if name == "-":
+            buffer = getattr(sys.stdin, "buffer", None)
+            data: bytes | str = sys.stdin.read() if buffer is None else buffer.read()
+        else:
+            with open(name, "rb") as f:
+                data = f.read()
     except OSError as e:
-        raise UsageError(f"cannot read {name}: {e.strerror}") from e
+        raise UsageError(f"cannot read {name}: {e.strerror or e}") from e
+    if isinstance(data, str):
+        return data.splitlines()
+    try:
+        return data.decode("utf-8").splitlines()
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise UsageError(
+            f"{name}: line {line} is not UTF-8 text "
+            f"(byte 0x{data[e.start]:02x}); a journal is JSON Lines in UTF-8"
+        ) from e
 
 
 def record(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
@@ -121,10 +131,10 @@ def demo(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
     from plandebt.demo import CASE, illustrative_journal
 
     if CASE in ledger.cases():
-        print(f"{CASE} is already in {args.db}; showing it", file=out)
+        print(f"{CASE} is already in {redacted(args.db)}; showing it", file=out)
     else:
         ledger.import_journal(illustrative_journal())
-        print(f"recorded the illustrative case {CASE} in {args.db}", file=out)
+        print(f"recorded the illustrative case {CASE} in {redacted(args.db)}", file=out)
     view = ledger.balances(CASE, args.as_of)
     if args.json:
         _dump_json(view.to_dict(), out)
@@ -154,13 +164,31 @@ def rebuild(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
 
 def export(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
     facts = ledger.export(args.case)
-    if args.output:
-        with open(args.output, "w", encoding="utf-8") as f:
-            count = journal.write(facts, f)
-        print(f"exported {count} facts to {args.output}", file=sys.stderr)
-    else:
+    if not args.output:
         journal.write(facts, out)
+        return OK
+    _check_output(args.output, args.db)
+    # The first fact is read before the file is opened, so that an unknown case
+    # leaves an existing file as it was.
+    first = next(facts, None)
+    try:
+        f = open(args.output, "w", encoding="utf-8")  # noqa: SIM115 (closed below)
+    except OSError as e:
+        raise UsageError(f"cannot write {args.output}: {e.strerror or e}") from e
+    with f:
+        rest = facts if first is None else itertools.chain([first], facts)
+        count = journal.write(rest, f)
+    print(f"exported {count} facts to {args.output}", file=sys.stderr)
     return OK
+
+
+def _check_output(output: str, store: str) -> None:
+    if is_store_file(output, store):
+        raise UsageError(
+            f"refusing to write the export over the store it reads ({output})"
+        )
+    if os.path.isdir(output):
+        raise UsageError(f"cannot write {output}: it is a folder (give a file name)")
 
 
 # --- views of one case ----------------------------------------------------------------
@@ -230,7 +258,8 @@ def _ruleset_for_case(ledger: Ledger, ref: str, path: str | None) -> Ruleset | N
     if path is None:
         return None
     opening = ledger.index(ref).opening()
-    assert opening is not None
+    if opening is None:
+        raise UsageError(f"case {ref!r} has no opening judgment to choose a ruleset by")
     return ruleset_for(opening.effective_on, path)
 
 
@@ -253,11 +282,11 @@ def check_plan(args: argparse.Namespace, out: IO[str]) -> int:
     try:
         with open(args.proposal, encoding="utf-8") as f:
             data = json.load(f)
-    except (OSError, json.JSONDecodeError) as e:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
         raise UsageError(f"cannot read {args.proposal}: {e}") from e
     if not isinstance(data, dict) or not isinstance(data.get("plan"), dict):
         raise InvalidInputError("plan", None, "the proposal holds a 'plan' object")
-    opened_on = date.fromisoformat(str(data.get("opened_on")))
+    opened_on = _proposal_date(data.get("opened_on"))
     rules = ruleset_for(opened_on, args.ruleset) if args.ruleset else None
     findings = check_plan_proposal(
         data["plan"],
@@ -276,6 +305,15 @@ def check_plan(args: argparse.Namespace, out: IO[str]) -> int:
                 file=out,
             )
     return FINDINGS if any(f.severity.value == "error" for f in findings) else OK
+
+
+def _proposal_date(value: object) -> date:
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError as e:
+        raise InvalidInputError(
+            "opened_on", value, "must be a date like 2022-03-14"
+        ) from e
 
 
 def rules(args: argparse.Namespace, out: IO[str]) -> int:
@@ -344,8 +382,10 @@ COMMANDS: dict[str, Command] = {
     "portfolio": portfolio,
     "movements": movements,
 }
-#: The subcommands that need no store.
+#: The subcommands that need no store (none is opened, none is created).
 WITHOUT_STORE: dict[str, StorelessCommand] = {
     "check-plan": check_plan,
     "rules": rules,
 }
+#: The subcommands that may create the store they are given.
+CREATE_STORE: frozenset[str] = frozenset({"record", "demo"})

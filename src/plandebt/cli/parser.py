@@ -4,17 +4,21 @@ their arguments (dates, "as known at")."""
 from __future__ import annotations
 
 import argparse
-import sys
+import os
 from datetime import UTC, date, datetime
 from typing import NoReturn
 
+from plandebt.storage import PLANDEBT_DB
+
+#: The store used when neither --db nor the PLANDEBT_DB environment variable names one.
 DEFAULT_DB = "plandebt.db"
 
 
 class Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:  # exit code 2, as argparse does
-        self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: error: {message}\n")
+    """An argparse parser whose errors are one line on standard error, exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message}; see {self.prog} --help\n")
 
 
 def iso_date(text: str) -> date:
@@ -22,8 +26,11 @@ def iso_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError as e:
+        # Python says why a well-formed date does not exist ("month must be in
+        # 1..12"); for any other text its message only repeats the text.
+        why = "" if "isoformat" in str(e) else f" ({e})"
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not a date like 2026-06-30"
+            f"{text!r} is not a date like 2026-06-30{why}"
         ) from e
 
 
@@ -41,9 +48,15 @@ def known_at(text: str) -> datetime | int:
         moment = datetime.fromisoformat(text)
     except ValueError as e:
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not a datetime like 2026-06-30T12:00:00+00:00"
+            f"{text!r} is not a datetime like 2026-06-30T12:00:00+00:00 "
+            "(or a date, or a log position)"
         ) from e
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def store_target(db: str | None) -> str:
+    """The store a command uses: --db, else $PLANDEBT_DB, else ./plandebt.db."""
+    return db or os.environ.get(PLANDEBT_DB) or DEFAULT_DB
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -54,8 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--db",
-        default=DEFAULT_DB,
-        help=f"SQLite file (default ./{DEFAULT_DB}), a postgresql:// URL, or 'memory'",
+        help="SQLite file, a postgresql:// URL, or 'memory' "
+        f"(default: ${PLANDEBT_DB}, else ./{DEFAULT_DB})",
     )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
 
