@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
-from plandebt.cli import main
+from plandebt.cli import build_parser, main
+from plandebt.cli.commands import COMMANDS, WITHOUT_STORE
 from plandebt.demo import CASE
+from plandebt.projections.balances import AMOUNT_COLUMNS
 
 
 @pytest.fixture
@@ -46,7 +49,7 @@ def test_known_at_a_position_shows_what_was_known_then(db, capsys) -> None:
     assert view["position"] == 1 and view["claims"] == []
 
 
-def test_a_refused_journal_exits_1_names_the_line_and_writes_nothing(
+def test_a_refused_journal_exits_2_names_the_line_and_writes_nothing(
     db, tmp_path, capsys
 ) -> None:
     journal = tmp_path / "bad.jsonl"
@@ -75,7 +78,7 @@ def test_a_refused_journal_exits_1_names_the_line_and_writes_nothing(
         + "\n"
     )
     main(["--db", db, "export", "-o", str(tmp_path / "before.jsonl")])
-    assert main(["--db", db, "record", str(journal)]) == 1
+    assert main(["--db", db, "record", str(journal)]) == 2
     assert "line 2" in capsys.readouterr().err
     main(["--db", db, "export", "-o", str(tmp_path / "after.jsonl")])
     assert (tmp_path / "before.jsonl").read_text() == (
@@ -96,18 +99,21 @@ def test_export_then_restore_into_an_empty_store_gives_the_same_journal(
 
 
 def test_usage_errors_exit_2(db, capsys) -> None:
-    with pytest.raises(SystemExit) as e:
-        main(["--db", db, "balances"])  # --as-of is required
-    assert e.value.code == 2
-    with pytest.raises(SystemExit) as e:
-        main(["--db", db, "balances", "--as-of", "30/06/2026"])
-    assert e.value.code == 2
+    assert main(["--db", db, "balances"]) == 2  # --as-of is required
+    assert main(["--db", db, "balances", "--as-of", "30/06/2026"]) == 2
     assert main(["--db", db, "record", "no-such-file.jsonl"]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == (
+        "plandebt balances: error: the following arguments are required: --as-of; "
+        "see plandebt balances --help"
+    )
+    assert err[1].startswith("plandebt balances: error: argument --as-of: '30/06/2026'")
+    assert len(err) == 3
 
 
-def test_an_unknown_case_exits_1(db, capsys) -> None:
+def test_an_unknown_case_exits_2(db, capsys) -> None:
     assert (
-        main(["--db", db, "balances", "--as-of", "2026-06-30", "--case", "NOPE"]) == 1
+        main(["--db", db, "balances", "--as-of", "2026-06-30", "--case", "NOPE"]) == 2
     )
     assert "case" in capsys.readouterr().err
 
@@ -135,3 +141,73 @@ def test_rebuild_and_record_show_progress_on_standard_error(
         main(["--db", str(tmp_path / "r.db"), "record", "--progress", str(backup)]) == 0
     )
     assert "checking [##############################]" in capsys.readouterr().err
+
+
+def _headers(line: str) -> list[str]:
+    return re.split(r"\s{2,}", line.strip())
+
+
+def test_the_balance_tables_show_every_amount_column_of_the_library(db, capsys) -> None:
+    """The CLI has no list of its own: a column added to postings.COLUMNS (hence to
+    AMOUNT_COLUMNS) shows in every balance table."""
+    labels = [label for _name, label in AMOUNT_COLUMNS]
+    assert main(["--db", db, "balances", "--as-of", "2026-06-30"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    claims = next(line for line in lines if line.startswith("creditor  "))
+    assert _headers(claims) == [
+        "creditor",
+        "claim",
+        "rank",
+        "freeze",
+        "status",
+        *labels,
+    ]
+    totals = [
+        _headers(line)
+        for line in lines
+        if line.startswith(("by creditor", "by rank", "frozen / post-opening", "total"))
+    ]
+    assert len(totals) == 4
+    assert all(header[1:] == ["claims", *labels] for header in totals)
+
+
+def test_the_balances_json_carries_every_amount_column_of_the_library(
+    db, capsys
+) -> None:
+    assert main(["--db", db, "balances", "--as-of", "2026-06-30", "--json"]) == 0
+    (view,) = json.loads(capsys.readouterr().out)
+    names = [name for name, _label in AMOUNT_COLUMNS]
+    assert all(set(names) <= set(claim) for claim in view["claims"])
+    assert set(names) <= set(view["total"])
+
+
+def test_every_subcommand_has_one_function(db) -> None:
+    parser = build_parser()
+    (sub,) = [a for a in parser._actions if a.dest == "command"]
+    assert set(sub.choices) == set(COMMANDS) | set(WITHOUT_STORE)
+    assert not set(COMMANDS) & set(WITHOUT_STORE)
+
+
+def test_the_store_defaults_to_plandebt_db_then_the_environment(
+    tmp_path, monkeypatch, capsys
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PLANDEBT_DB", str(tmp_path / "env.db"))
+    assert main(["demo"]) == 0
+    assert (tmp_path / "env.db").exists()
+    assert not (tmp_path / "plandebt.db").exists()
+    capsys.readouterr()
+    assert main(["cases"]) == 0
+    assert capsys.readouterr().out == f"{CASE}\n"
+    # --db wins over the environment.
+    assert main(["--db", "other.db", "cases"]) == 3
+    assert "no store at other.db" in capsys.readouterr().err
+    monkeypatch.delenv("PLANDEBT_DB")
+    assert main(["cases"]) == 3
+    assert "no store at plandebt.db" in capsys.readouterr().err
+    assert main(["demo"]) == 0
+    assert (tmp_path / "plandebt.db").exists()
+    monkeypatch.setenv("PLANDEBT_DB", "")  # empty: as if unset
+    capsys.readouterr()
+    assert main(["cases"]) == 0
+    assert capsys.readouterr().out == f"{CASE}\n"

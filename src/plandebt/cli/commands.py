@@ -1,0 +1,391 @@
+"""One function per subcommand: it runs the library and writes the result, a table
+for people (`tables.py`) or one JSON document for machines.
+
+Each returns its exit code; failures are raised (`exits.py` says which code each
+gets). Commands listed in `COMMANDS` use the store, those in `WITHOUT_STORE` do not;
+only those in `CREATE_STORE` may create it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import sys
+import time
+from collections.abc import Callable
+from datetime import date
+from typing import IO, Any, Protocol
+
+from plandebt import journal
+from plandebt.cli import tables
+from plandebt.cli.exits import FINDINGS, OK, UsageError
+from plandebt.cli.store import is_store_file, redacted
+from plandebt.compliance import check_plan_proposal, rules_markdown
+from plandebt.errors import InvalidInputError
+from plandebt.ledger import Ledger
+from plandebt.money import Money
+from plandebt.ruleset import Ruleset, ruleset_for
+
+Command = Callable[[Ledger, argparse.Namespace, IO[str]], int]
+StorelessCommand = Callable[[argparse.Namespace, IO[str]], int]
+
+
+class _View(Protocol):
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+def _dump_json(data: Any, out: IO[str]) -> None:
+    json.dump(data, out, indent=2, ensure_ascii=False)
+    out.write("\n")
+
+
+def _cases_for(ledger: Ledger, case: str | None) -> list[str]:
+    if case is not None:
+        return [case]
+    refs = ledger.cases()
+    if not refs:
+        raise UsageError("the store holds no case (try: plandebt demo)")
+    return refs
+
+
+def _show(
+    query: Callable[..., Any],
+    printer: Callable[[Any, IO[str]], None],
+    ledger: Ledger,
+    args: argparse.Namespace,
+    out: IO[str],
+) -> int:
+    """A view of every case asked for, as of --as-of, as known at --known-at: a table
+    for people or --json for machines."""
+    views: list[_View] = [
+        query(ref, args.as_of, args.known_at) for ref in _cases_for(ledger, args.case)
+    ]
+    if args.json:
+        _dump_json([v.to_dict() for v in views], out)
+    else:
+        for view in views:
+            printer(view, out)
+    return OK
+
+
+def _progress_bar(label: str) -> Callable[[int, int], None]:
+    """A one-line progress bar on standard error."""
+
+    def show(done: int, total: int) -> None:
+        width = 30
+        filled = width * done // total if total else width
+        print(
+            f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,}",
+            end="",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    return show
+
+
+# --- recording ------------------------------------------------------------------------
+
+
+def _journal_lines(name: str) -> list[str]:
+    """The lines of the journal `name` (- for standard input), which must be UTF-8."""
+    try:
+        if name == "-":
+            buffer = getattr(sys.stdin, "buffer", None)
+            data: bytes | str = sys.stdin.read() if buffer is None else buffer.read()
+        else:
+            with open(name, "rb") as f:
+                data = f.read()
+    except OSError as e:
+        raise UsageError(f"cannot read {name}: {e.strerror or e}") from e
+    if isinstance(data, str):
+        return data.splitlines()
+    try:
+        return data.decode("utf-8").splitlines()
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise UsageError(
+            f"{name}: line {line} is not UTF-8 text "
+            f"(byte 0x{data[e.start]:02x}); a journal is JSON Lines in UTF-8"
+        ) from e
+
+
+def record(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
+    lines = _journal_lines(args.journal)
+    bar = _progress_bar("checking") if args.progress or sys.stderr.isatty() else None
+    facts = ledger.import_journal(lines, restore=args.restore, progress=bar)
+    if bar is not None:
+        bar(len(facts), len(facts))
+        print(file=sys.stderr)
+    cases = sorted({f.case for f in facts})
+    print(
+        f"recorded {len(facts)} facts in {len(cases)} case(s): {', '.join(cases)}",
+        file=out,
+    )
+    return OK
+
+
+def demo(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
+    from plandebt.demo import CASE, illustrative_journal
+
+    if CASE in ledger.cases():
+        print(f"{CASE} is already in {redacted(args.db)}; showing it", file=out)
+    else:
+        ledger.import_journal(illustrative_journal())
+        print(f"recorded the illustrative case {CASE} in {redacted(args.db)}", file=out)
+    view = ledger.balances(CASE, args.as_of)
+    if args.json:
+        _dump_json(view.to_dict(), out)
+    else:
+        tables.print_balances(view, out)
+    return OK
+
+
+def rebuild(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
+    bar = _progress_bar("reading") if args.progress or sys.stderr.isatty() else None
+    started = time.perf_counter()
+    count = ledger.rebuild(progress=bar)
+    seconds = time.perf_counter() - started
+    if bar is not None:
+        print(file=sys.stderr)
+    rate = f", {count / seconds:,.0f} facts/s" if seconds > 0 else ""
+    print(
+        f"read {count:,} facts of {len(ledger.cases())} case(s) in {seconds:.2f} s"
+        f"{rate}",
+        file=out,
+    )
+    return OK
+
+
+# --- export ---------------------------------------------------------------------------
+
+
+def export(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
+    facts = ledger.export(args.case)
+    if not args.output:
+        journal.write(facts, out)
+        return OK
+    _check_output(args.output, args.db)
+    # The first fact is read before the file is opened, so that an unknown case
+    # leaves an existing file as it was.
+    first = next(facts, None)
+    try:
+        f = open(args.output, "w", encoding="utf-8")  # noqa: SIM115 (closed below)
+    except OSError as e:
+        raise UsageError(f"cannot write {args.output}: {e.strerror or e}") from e
+    with f:
+        rest = facts if first is None else itertools.chain([first], facts)
+        count = journal.write(rest, f)
+    print(f"exported {count} facts to {args.output}", file=sys.stderr)
+    return OK
+
+
+def _check_output(output: str, store: str) -> None:
+    if is_store_file(output, store):
+        raise UsageError(
+            f"refusing to write the export over the store it reads ({output})"
+        )
+    if os.path.isdir(output):
+        raise UsageError(f"cannot write {output}: it is a folder (give a file name)")
+
+
+# --- views of one case ----------------------------------------------------------------
+
+
+def balances(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
+    return _show(ledger.balances, tables.print_balances, ledger, args, out)
+
+
+def status(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
+    return _show(ledger.plan_status, tables.print_status, ledger, args, out)
+
+
+def support(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
+    return _show(ledger.support, tables.print_support, ledger, args, out)
+
+
+def employment(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
+    return _show(ledger.employment, tables.print_employment, ledger, args, out)
+
+
+def schedule(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
+    results = []
+    for ref in _cases_for(ledger, args.case):
+        plan = ledger.schedule(ref, args.as_of, args.known_at)
+        if plan is None:
+            if args.json:
+                results.append({"case": ref, "plan": None})
+            else:
+                print(f"Case {ref}: no plan adopted", file=out)
+            continue
+        claims = [
+            c
+            for c in plan.claims
+            if args.creditor is None or c.creditor == args.creditor
+        ]
+        if args.creditor is not None and not claims:
+            raise UsageError(
+                f"creditor {args.creditor!r} has no claim in the plan of {ref}"
+            )
+        if args.json:
+            data = plan.to_dict()
+            data["claims"] = [c.to_dict() for c in claims]
+            results.append(data)
+        else:
+            tables.print_schedule(plan, claims, args.creditor, out)
+    if args.json:
+        _dump_json(results, out)
+    return OK
+
+
+def cases(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
+    refs = ledger.cases()
+    if args.json:
+        json.dump(refs, out)
+        out.write("\n")
+    else:
+        for ref in refs:
+            print(ref, file=out)
+    return OK
+
+
+# --- compliance -----------------------------------------------------------------------
+
+
+def _ruleset_for_case(ledger: Ledger, ref: str, path: str | None) -> Ruleset | None:
+    if path is None:
+        return None
+    opening = ledger.index(ref).opening()
+    if opening is None:
+        raise UsageError(f"case {ref!r} has no opening judgment to choose a ruleset by")
+    return ruleset_for(opening.effective_on, path)
+
+
+def check(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
+    reports = [
+        ledger.check(
+            ref, args.as_of, args.known_at, _ruleset_for_case(ledger, ref, args.ruleset)
+        )
+        for ref in _cases_for(ledger, args.case)
+    ]
+    if args.json:
+        _dump_json([r.to_dict() for r in reports], out)
+    else:
+        for report in reports:
+            tables.print_report(report, out)
+    return FINDINGS if any(r.has_errors for r in reports) else OK
+
+
+def check_plan(args: argparse.Namespace, out: IO[str]) -> int:
+    try:
+        with open(args.proposal, encoding="utf-8") as f:
+            data = json.load(f)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise UsageError(f"cannot read {args.proposal}: {e}") from e
+    if not isinstance(data, dict) or not isinstance(data.get("plan"), dict):
+        raise InvalidInputError("plan", None, "the proposal holds a 'plan' object")
+    opened_on = _proposal_date(data.get("opened_on"))
+    rules = ruleset_for(opened_on, args.ruleset) if args.ruleset else None
+    findings = check_plan_proposal(
+        data["plan"],
+        opened_on=opened_on,
+        procedure=data.get("procedure", "redressement_judiciaire"),
+        agricultural=bool(data.get("agricultural", False)),
+        ruleset=rules,
+    )
+    if args.json:
+        _dump_json([f.to_dict() for f in findings], out)
+    else:
+        tables.print_findings(findings, out)
+        if not findings:
+            print(
+                "no finding: the draft plan meets every rule on a plan's terms",
+                file=out,
+            )
+    return FINDINGS if any(f.severity.value == "error" for f in findings) else OK
+
+
+def _proposal_date(value: object) -> date:
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError as e:
+        raise InvalidInputError(
+            "opened_on", value, "must be a date like 2022-03-14"
+        ) from e
+
+
+def rules(args: argparse.Namespace, out: IO[str]) -> int:
+    out.write(rules_markdown())
+    return OK
+
+
+# --- across cases ---------------------------------------------------------------------
+
+
+def portfolio(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
+    if isinstance(args.known_at, int):
+        raise UsageError("--known-at across cases takes a datetime, not a position")
+    view = ledger.portfolio(args.as_of, args.known_at)
+    if args.json:
+        _dump_json(view.to_dict(args.by), out)
+    else:
+        tables.print_portfolio(view, args.by, out)
+    return OK
+
+
+def movements(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
+    from plandebt.movements import MovementsView
+
+    view = MovementsView(args.target)
+    try:
+        applied = view.catch_up(ledger)
+        sums = view.creditor_sums(args.as_of)
+        position = view.position()
+    finally:
+        view.close()
+    if args.json:
+        json.dump(
+            {
+                "applied": applied,
+                "position": position,
+                "as_of": args.as_of.isoformat(),
+                "creditors": {
+                    c: {b: Money(v).plain() for b, v in row.items()}
+                    for c, row in sums.items()
+                },
+            },
+            out,
+            indent=2,
+        )
+        out.write("\n")
+        return OK
+    print(f"applied {applied} facts; the view is at notification {position}", file=out)
+    tables.print_movements(sums, out)
+    return OK
+
+
+#: The subcommands that use the store, by name.
+COMMANDS: dict[str, Command] = {
+    "record": record,
+    "demo": demo,
+    "rebuild": rebuild,
+    "export": export,
+    "balances": balances,
+    "status": status,
+    "support": support,
+    "employment": employment,
+    "schedule": schedule,
+    "cases": cases,
+    "check": check,
+    "portfolio": portfolio,
+    "movements": movements,
+}
+#: The subcommands that need no store (none is opened, none is created).
+WITHOUT_STORE: dict[str, StorelessCommand] = {
+    "check-plan": check_plan,
+    "rules": rules,
+}
+#: The subcommands that may create the store they are given.
+CREATE_STORE: frozenset[str] = frozenset({"record", "demo"})
