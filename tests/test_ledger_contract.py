@@ -209,3 +209,10 @@ def test_the_case_list_follows_other_writers(store) -> None:
     )
     open_basic_case(writer, "CASE-B")
     assert reader.cases() == ["CASE-A", "CASE-B"]
+
+
+def test_a_store_url_of_another_database_is_refused_by_its_scheme() -> None:
+    from plandebt import StorageError
+
+    with pytest.raises(StorageError, match=r"unsupported store mysql://"):
+        Ledger.open("mysql://x/y")

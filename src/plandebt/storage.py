@@ -86,6 +86,12 @@ def environment(target: str | os.PathLike[str] | None) -> dict[str, str]:
         return {"PERSISTENCE_MODULE": "eventsourcing.popo"}
     if text.startswith(("postgresql://", "postgres://")):
         return postgres_environment(text)
+    if "://" in text:
+        scheme = text.split("://", 1)[0]
+        raise StorageError(
+            f"unsupported store {scheme}://...: give a SQLite file path, "
+            "a postgresql:// URL or memory"
+        )
     path = Path(text)
     if path.parent and not path.parent.exists():
         raise StorageError(f"cannot create {text}: folder {path.parent} does not exist")

@@ -120,7 +120,7 @@ AMOUNT_COLUMNS: tuple[tuple[str, str], ...] = (
 def _amounts(view: ClaimBalance | Totals) -> dict[str, str | None]:
     out: dict[str, str | None] = {}
     for name, _label in AMOUNT_COLUMNS:
-        value: Money | None = getattr(view, name)
+        value = view.amount(name) if name in INDEX else getattr(view, name)
         out[name] = None if value is None else value.plain()
     return out
 
