@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hypothesis import strategies as st
 
@@ -62,6 +62,9 @@ from plandebt.events import (
 from plandebt.money import Money
 from plandebt.projections.index import CaseIndex
 from plandebt.schedules import FirstDue
+
+if TYPE_CHECKING:
+    from plandebt.ruleset import Ruleset
 
 MAX_CENTS = 10**11  # a billion euros: more than any claim in a French proceeding
 
@@ -371,6 +374,20 @@ def procedures() -> st.SearchStrategy[tuple[ProcedureKind, date]]:
     )
 
 
+def _whole_rule(rules: Ruleset, key: str) -> int:
+    value = rules[key]
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"rule {key} is {value!r}, not a whole number")
+    return value
+
+
+def _percent_rule(rules: Ruleset, key: str) -> Decimal:
+    value = rules[key]
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        raise TypeError(f"rule {key} is {value!r}, not a percentage")
+    return Decimal(value)
+
+
 #: The ways `plan_proposals(broken=...)` can break a draft plan, each the id of the
 #: one compliance rule that then fails.
 PROPOSAL_BREAKS = (
@@ -393,19 +410,22 @@ def plan_proposals(
 
     _kind, opened_on = draw(procedures())
     rules = ruleset_for(opened_on)
+    max_years = _whole_rule(rules, "plan_max_years")
+    start_year = _whole_rule(rules, "min_annuity_start_year")
+    step_up_year = _whole_rule(rules, "min_annuity_step_up_year")
+    minimum_percent = _percent_rule(rules, "min_annuity_percent")
+    step_up_percent = _percent_rule(rules, "min_annuity_step_up_percent")
     adopted_on = opened_on + timedelta(days=draw(st.integers(60, 500)))
-    duration = draw(
-        st.integers(rules["min_annuity_step_up_year"], rules["plan_max_years"])
-    )
-    years = draw(st.integers(rules["min_annuity_step_up_year"], duration))
+    duration = draw(st.integers(step_up_year, max_years))
+    years = draw(st.integers(step_up_year, duration))
     # Lawful imposed delays: at least the minimum from each threshold year, the first
     # payment in year one, the rest spread so the total is exactly 100.
-    floor = []
+    floor: list[Decimal] = []
     for k in range(1, years + 1):
-        if k >= rules["min_annuity_step_up_year"]:
-            floor.append(Decimal(rules["min_annuity_step_up_percent"]))
-        elif k >= rules["min_annuity_start_year"]:
-            floor.append(Decimal(rules["min_annuity_percent"]))
+        if k >= step_up_year:
+            floor.append(step_up_percent)
+        elif k >= start_year:
+            floor.append(minimum_percent)
         else:
             floor.append(Decimal(0))
     floor[0] = max(floor[0], Decimal(1))
@@ -425,24 +445,20 @@ def plan_proposals(
         "options": [{"option": "uniform", "percents": [str(p) for p in percents]}],
     }
     if broken == "L626-12.plan-too-long":
-        plan["duration_years"] = rules["plan_max_years"] + draw(st.integers(1, 5))
+        plan["duration_years"] = max_years + draw(st.integers(1, 5))
     elif broken == "L626-18.first-payment-late":
         plan["first_due_on"] = (
             anniversary(adopted_on, 1) + timedelta(days=draw(st.integers(1, 90)))
         ).isoformat()
         plan["duration_years"] = max(duration, years + 1)
-        if plan["duration_years"] > rules["plan_max_years"]:
-            plan["duration_years"] = rules["plan_max_years"]
+        if plan["duration_years"] > max_years:
+            plan["duration_years"] = max_years
             percents = percents[:-1]
             percents[-1] += Decimal(100) - sum(percents)
             plan["options"][0]["percents"] = [str(p) for p in percents]
     elif broken == "L626-18.annuity-below-minimum":
-        k = draw(st.integers(rules["min_annuity_start_year"], years))
-        minimum = Decimal(
-            rules["min_annuity_step_up_percent"]
-            if k >= rules["min_annuity_step_up_year"]
-            else rules["min_annuity_percent"]
-        )
+        k = draw(st.integers(start_year, years))
+        minimum = step_up_percent if k >= step_up_year else minimum_percent
         short = Decimal(draw(st.integers(1, int(minimum * 100)))) / 100
         moved = percents[k - 1] - minimum + short
         percents[k - 1] = percents[k - 1] - moved

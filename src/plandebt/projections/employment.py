@@ -9,7 +9,7 @@ years pro rata. It is a floor: a collective agreement or the PSE may give more.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from fractions import Fraction
 from typing import Any
 
@@ -31,16 +31,32 @@ from plandebt.projections.plan import adoption, ruleset_of
 from plandebt.ruleset import Ruleset
 
 
+def _whole(rules: Ruleset, key: str) -> int:
+    """A rule counted in whole units (months, years)."""
+    value = rules[key]
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"rule {key} is {value!r}, not a whole number")
+    return value
+
+
+def _ratio(rules: Ruleset, key: str) -> Fraction:
+    """A rule that is an exact ratio (a fraction of a month's pay, a count of years)."""
+    value = rules[key]
+    if isinstance(value, bool) or not isinstance(value, int | Fraction):
+        raise TypeError(f"rule {key} is {value!r}, not an exact ratio")
+    return Fraction(value)
+
+
 def legal_severance(monthly_pay: Money, seniority_months: int, rules: Ruleset) -> Money:
     """The legal minimum severance, rounded half away from zero to the cent."""
-    if seniority_months < rules["severance_min_seniority_months"]:
+    if seniority_months < _whole(rules, "severance_min_seniority_months"):
         return Money(0, monthly_pay.currency)
     years = Fraction(seniority_months, 12)
-    threshold = Fraction(rules["severance_higher_rate_from_years"])
-    months = Fraction(rules["severance_months_pay_per_year"]) * min(
+    threshold = _ratio(rules, "severance_higher_rate_from_years")
+    months = _ratio(rules, "severance_months_pay_per_year") * min(
         years, threshold
-    ) + Fraction(rules["severance_months_pay_per_year_beyond"]) * max(
-        years - threshold, 0
+    ) + _ratio(rules, "severance_months_pay_per_year_beyond") * max(
+        years - threshold, Fraction(0)
     )
     return Money(round_half_away(monthly_pay.cents * months), monthly_pay.currency)
 
@@ -116,7 +132,7 @@ class EmploymentView:
         return {
             "case": self.case,
             "as_of": self.as_of.isoformat(),
-            "known_at": known.isoformat() if hasattr(known, "isoformat") else known,
+            "known_at": known.isoformat() if isinstance(known, datetime) else known,
             "by_kind": self.by_kind(),
             "totals": {k: v.plain() for k, v in self.totals().items()},
             "ags_claims": self.ags_claims.plain(),
@@ -137,7 +153,7 @@ def ags_window(
     plan = adoption(index, None, position)
     if plan is None or left_on < plan.effective_on:
         return "observation"
-    limit = add_months(plan.effective_on, rules["ags_window_after_plan_months"])
+    limit = add_months(plan.effective_on, _whole(rules, "ags_window_after_plan_months"))
     return "after_adoption" if left_on <= limit else None
 
 
