@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from plandebt import Ledger, check_plan_proposal
+from plandebt.events import Fact, fact_kinds
 from plandebt.strategies import (
+    FACT_STRATEGIES,
     PROPOSAL_BREAKS,
     case_histories,
+    history_with,
     journals,
     plan_histories,
     plan_proposals,
@@ -87,3 +91,33 @@ def test_money_is_conserved_through_waivers_revivals_and_subrogations(facts) -> 
         if isinstance(f, WaiverRevived):
             waived[f.waiver] -= f.amount.cents
     assert all(left >= 0 for left in waived.values())
+
+
+def test_every_fact_kind_has_a_strategy() -> None:
+    missing = sorted(
+        kind for kind, fact in fact_kinds().items() if fact not in FACT_STRATEGIES
+    )
+    assert not missing, (
+        f"no strategy draws these fact kinds: {', '.join(missing)}; "
+        "give each a step in plandebt.strategies"
+    )
+    assert set(FACT_STRATEGIES) == set(fact_kinds().values())
+
+
+def test_a_kind_without_a_strategy_is_refused_by_name() -> None:
+    class Unheard(Fact):  # not registered: no kind text
+        pass
+
+    with pytest.raises(ValueError, match="Unheard"):
+        history_with(Unheard)
+
+
+@pytest.mark.parametrize("kind", sorted(fact_kinds()))
+@settings(max_examples=4)
+@given(data=st.data())
+def test_the_history_drawn_for_a_kind_holds_it_and_is_accepted(kind, data) -> None:
+    fact = fact_kinds()[kind]
+    facts = data.draw(history_with(fact, case="CASE-K"))
+    assert any(type(f) is fact for f in facts)
+    ledger = Ledger.open("memory")
+    assert len(ledger.record_all(facts)) == len(facts)

@@ -26,14 +26,14 @@ _GROUPING = " \u00a0\u202f'_"
 _AMOUNT = re.compile(r"^([+-]?)(\d+)(?:\.(\d*))?$")
 
 
-def _check_cents(instance: Any, attribute: attrs.Attribute, value: Any) -> None:
+def _check_cents(instance: Any, attribute: attrs.Attribute[int], value: Any) -> None:
     if type(value) is not int:  # bool is an int subclass and is refused too
         raise InvalidInputError(
             "cents", value, "must be an integer number of cents (no float, no bool)"
         )
 
 
-def _check_currency(instance: Any, attribute: attrs.Attribute, value: Any) -> None:
+def _check_currency(instance: Any, attribute: attrs.Attribute[str], value: Any) -> None:
     if not (
         isinstance(value, str)
         and len(value) == 3

@@ -8,16 +8,21 @@
 
 `case_histories()` draws a whole case — opening, creditors, claims, decisions,
 payments, remissions, write-offs, corrections and voids — and keeps only what the
-ledger's own validation accepts, so every history can be recorded as it is. Needs the
+ledger's own validation accepts, so every history can be recorded as it is.
+`history_with(kind)` draws a history that holds a fact of any given kind (the
+classes of `plandebt.fact_kinds()`, each a key of `FACT_STRATEGIES`). Needs the
 `test` extra (hypothesis).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, TypeVar
 
+import attrs
 from hypothesis import strategies as st
 
 from plandebt.calendar import anniversary
@@ -27,11 +32,15 @@ from plandebt.events import (
     AgsAdvanced,
     Answer,
     CapitalCommitted,
+    CaseConverted,
     CaseOpened,
     ClaimAdmitted,
     ClaimContested,
     ClaimDeclared,
+    ClaimForeclosed,
     ClaimRejected,
+    ClaimRelieved,
+    ClaimRescheduled,
     ClaimWrittenOff,
     Condition,
     ConsultationAnswered,
@@ -45,22 +54,33 @@ from plandebt.events import (
     Fact,
     FactCorrected,
     FactVoided,
+    Funding,
     InstalmentRemitted,
+    InterestAccrued,
     PaymentBasis,
     PaymentMade,
     PlanAdopted,
+    PlanCompleted,
     PlanModified,
     PlanOption,
+    PlanResolved,
     ProcedureKind,
     Rank,
+    ReliefRequested,
     RemissionBasis,
     RemissionGranted,
+    ResolutionReason,
+    SeveranceAgreed,
+    SeverancePaid,
     Tranche,
     WaiverRevived,
     WriteOffClause,
 )
 from plandebt.money import Money
 from plandebt.schedules import FirstDue
+
+if TYPE_CHECKING:
+    pass
 
 MAX_CENTS = 10**11  # a billion euros: more than any claim in a French proceeding
 
@@ -89,6 +109,9 @@ def dates(
     return st.dates(min_value, max_value)
 
 
+_F = TypeVar("_F", bound=Fact)
+
+
 class _Draft:
     """A history being drawn: candidate facts are offered to the ledger's own
     validation and kept when it accepts them (a batch all or nothing, as in the
@@ -104,17 +127,52 @@ class _Draft:
             self.accepted.append(fact)
 
     def offer(self, *batch: Fact) -> bool:
+        """Keeps `batch` if the ledger accepts it, all of it; says whether it did."""
+        return self._refusal(batch) is None
+
+    def accept_first(self, candidates: Iterable[Sequence[Fact]]) -> None:
+        """Keeps the first candidate batch the ledger accepts. The last candidate is
+        meant to be valid by construction: if even it is refused, the strategy is
+        wrong, and the error says why."""
+        refusal: InvalidInputError | None = None
+        for batch in candidates:
+            refusal = self._refusal(batch)
+            if refusal is None:
+                return
+        raise AssertionError(
+            f"plandebt.strategies built no acceptable batch: {refusal}"
+        ) from refusal
+
+    def opened_on(self) -> date:
+        opening = self.index.opening()
+        assert opening is not None, "a history starts with the opening judgment"
+        return opening.effective_on
+
+    def fid(self, suffix: str = "") -> str:
+        """A fact id no accepted fact has (the other strategies use f, p and s)."""
+        return f"k{len(self.accepted)}{suffix}"
+
+    def live(self, kind: type[_F]) -> list[_F]:
+        """The accepted facts of `kind` that are not voided, as last corrected."""
+        found = []
+        for fact in self.accepted:
+            current = self.index.at(fact.id)
+            if isinstance(current, kind):
+                found.append(current)
+        return found
+
+    def _refusal(self, batch: Sequence[Fact]) -> InvalidInputError | None:
         trial = self.index.fork()
         try:
             for fact in batch:
                 decide(trial, Record(fact))
                 evolve(trial, fact.stamped(trial.head + 1, self._CLOCK))
-        except InvalidInputError:
-            return False
+        except InvalidInputError as refusal:
+            return refusal
         for fact in batch:  # callers hold on to `index`: it evolves in place
             evolve(self.index, fact.stamped(self.index.head + 1, self._CLOCK))
         self.accepted.extend(batch)
-        return True
+        return None
 
 
 _OPERATIONS = [
@@ -392,21 +450,22 @@ def plan_proposals(
 
     _kind, opened_on = draw(procedures())
     rules = ruleset_for(opened_on)
+    max_years = rules.years("plan_max_years")
+    start_year = rules.integer("min_annuity_start_year")
+    step_up_year = rules.integer("min_annuity_step_up_year")
+    minimum_percent = rules.decimal("min_annuity_percent")
+    step_up_percent = rules.decimal("min_annuity_step_up_percent")
     adopted_on = opened_on + timedelta(days=draw(st.integers(60, 500)))
-    duration = draw(
-        st.integers(
-            rules.integer("min_annuity_step_up_year"), rules.years("plan_max_years")
-        )
-    )
-    years = draw(st.integers(rules.integer("min_annuity_step_up_year"), duration))
+    duration = draw(st.integers(step_up_year, max_years))
+    years = draw(st.integers(step_up_year, duration))
     # Lawful imposed delays: at least the minimum from each threshold year, the first
     # payment in year one, the rest spread so the total is exactly 100.
-    floor = []
+    floor: list[Decimal] = []
     for k in range(1, years + 1):
-        if k >= rules.integer("min_annuity_step_up_year"):
-            floor.append(rules.decimal("min_annuity_step_up_percent"))
-        elif k >= rules.integer("min_annuity_start_year"):
-            floor.append(rules.decimal("min_annuity_percent"))
+        if k >= step_up_year:
+            floor.append(step_up_percent)
+        elif k >= start_year:
+            floor.append(minimum_percent)
         else:
             floor.append(Decimal(0))
     floor[0] = max(floor[0], Decimal(1))
@@ -426,24 +485,20 @@ def plan_proposals(
         "options": [{"option": "uniform", "percents": [str(p) for p in percents]}],
     }
     if broken == "L626-12.plan-too-long":
-        plan["duration_years"] = rules.years("plan_max_years") + draw(st.integers(1, 5))
+        plan["duration_years"] = max_years + draw(st.integers(1, 5))
     elif broken == "L626-18.first-payment-late":
         plan["first_due_on"] = (
             anniversary(adopted_on, 1) + timedelta(days=draw(st.integers(1, 90)))
         ).isoformat()
         plan["duration_years"] = max(duration, years + 1)
-        if plan["duration_years"] > rules.years("plan_max_years"):
-            plan["duration_years"] = rules.years("plan_max_years")
+        if plan["duration_years"] > max_years:
+            plan["duration_years"] = max_years
             percents = percents[:-1]
             percents[-1] += Decimal(100) - sum(percents)
             plan["options"][0]["percents"] = [str(p) for p in percents]
     elif broken == "L626-18.annuity-below-minimum":
-        k = draw(st.integers(rules.integer("min_annuity_start_year"), years))
-        minimum = Decimal(
-            rules.decimal("min_annuity_step_up_percent")
-            if k >= rules.integer("min_annuity_step_up_year")
-            else rules.decimal("min_annuity_percent")
-        )
+        k = draw(st.integers(start_year, years))
+        minimum = step_up_percent if k >= step_up_year else minimum_percent
         short = Decimal(draw(st.integers(1, int(minimum * 100)))) / 100
         moved = percents[k - 1] - minimum + short
         percents[k - 1] = percents[k - 1] - moved
@@ -623,40 +678,819 @@ def support_and_employment_histories(
             ),
         ):
             continue
-        advanced = draw(money(1, owed.cents))
-        superprivileged = Money(advanced.cents // 2)
-        privileged = advanced - superprivileged
-        batch: list[Fact] = []
-        for part, suffix, rank in (
-            (superprivileged, "SP", Rank.AGS_SUPERPRIVILEGED),
-            (privileged, "P", Rank.SALARY_PRIVILEGED),
-        ):
-            if part:
-                batch.append(
-                    ClaimDeclared(
-                        case=case,
-                        id=f"{fid}{suffix}",
-                        effective_on=max(left, opened_on),
-                        claim=f"{employee}-1-AGS-{suffix}",
-                        creditor="AGS",
-                        amount=part,
-                        origin_on=max(left, opened_on),
-                        rank=rank,
-                        declared_by=DeclaredBy.MANDATAIRE,
-                    )
-                )
-        batch.append(
-            AgsAdvanced(
-                case=case,
-                id=f"{fid}a",
-                effective_on=max(left, opened_on),
-                employee=employee,
-                employee_claim=f"{employee}-1",
-                superprivileged=superprivileged,
-                privileged=privileged,
-                superprivileged_claim=f"{employee}-1-AGS-SP",
-                privileged_claim=f"{employee}-1-AGS-P",
+        offer(
+            *_ags_advance(
+                draw, case, fid, employee, f"{employee}-1", owed, max(left, opened_on)
             )
         )
-        offer(*batch)
     return accepted
+
+
+def _ags_advance(
+    draw: st.DrawFn,
+    case: str,
+    fid: str,
+    employee: str,
+    employee_claim: str,
+    owed: Money,
+    on: date,
+    ags: str = "AGS",
+) -> list[Fact]:
+    """The AGS advancing part of what `employee_claim` is owed, and the two claims it
+    holds by subrogation (L3253-16), declared for creditor `ags`: a batch."""
+    advanced = draw(money(1, owed.cents))
+    superprivileged = Money(advanced.cents // 2)
+    privileged = advanced - superprivileged
+    batch: list[Fact] = []
+    for part, suffix, rank in (
+        (superprivileged, "SP", Rank.AGS_SUPERPRIVILEGED),
+        (privileged, "P", Rank.SALARY_PRIVILEGED),
+    ):
+        if part:
+            batch.append(
+                ClaimDeclared(
+                    case=case,
+                    id=f"{fid}{suffix}",
+                    effective_on=on,
+                    claim=f"{employee_claim}-AGS-{suffix}",
+                    creditor=ags,
+                    amount=part,
+                    origin_on=on,
+                    rank=rank,
+                    declared_by=DeclaredBy.MANDATAIRE,
+                )
+            )
+    batch.append(
+        AgsAdvanced(
+            case=case,
+            id=f"{fid}a",
+            effective_on=on,
+            employee=employee,
+            employee_claim=employee_claim,
+            superprivileged=superprivileged,
+            privileged=privileged,
+            superprivileged_claim=f"{employee_claim}-AGS-SP",
+            privileged_claim=f"{employee_claim}-AGS-P",
+        )
+    )
+    return batch
+
+
+# --- a history for each fact kind -------------------------------------------------------
+#
+# Each fact kind has a step: a generator of candidate batches that end with (at least)
+# one fact of that kind, drawn on the history so far. The first candidates act on what
+# the history already holds (a claim, a plan, a departure); the last one brings what it
+# needs with it (a new claim, a new departure) and is valid by construction, so a step
+# never fails to add its kind.
+
+_Candidates = Iterator[tuple[Fact, ...]]
+_Step = Callable[[st.DrawFn, _Draft], _Candidates]
+
+
+def _after(draw: st.DrawFn, day: date, days: int = 1500) -> date:
+    return day + timedelta(days=draw(st.integers(0, days)))
+
+
+def _refs() -> st.SearchStrategy[str | None]:
+    return st.none() | st.sampled_from(["RG 21/00042", "ord. 2022-117"])
+
+
+def _live_creditors(draft: _Draft, kind: CreditorKind | None = None) -> list[str]:
+    found = []
+    for creditor in draft.index.creditors:
+        registered = draft.index.creditor(creditor)
+        if registered is not None and kind in (None, registered.creditor_kind):
+            found.append(creditor)
+    return found
+
+
+def _new_creditor(
+    draw: st.DrawFn, draft: _Draft, suffix: str, kind: CreditorKind | None = None
+) -> CreditorRegistered:
+    creditor = f"CR-{draft.fid(suffix)}"
+    return CreditorRegistered(
+        case=draft.index.case,
+        id=draft.fid(suffix),
+        effective_on=draft.opened_on(),
+        creditor=creditor,
+        name=f"Creditor {creditor}",
+        creditor_kind=kind or draw(st.sampled_from(list(CreditorKind))),
+        abroad=draw(st.booleans()),
+    )
+
+
+def _new_claim(
+    draw: st.DrawFn, draft: _Draft, suffix: str = "c"
+) -> tuple[tuple[Fact, ...], ClaimDeclared]:
+    """A claim declared for one of the case's creditors (for a new one if it has none),
+    and the facts that declare it: not yet offered."""
+    before: tuple[Fact, ...] = ()
+    creditors = _live_creditors(draft)
+    if creditors:
+        creditor = draw(st.sampled_from(creditors))
+    else:
+        registered = _new_creditor(draw, draft, f"{suffix}r")
+        before, creditor = (registered,), registered.creditor
+    declared_on = _after(draw, draft.opened_on(), 400)
+    declared = ClaimDeclared(
+        case=draft.index.case,
+        id=draft.fid(suffix),
+        effective_on=declared_on,
+        claim=f"C-{draft.fid(suffix)}",
+        creditor=creditor,
+        amount=draw(money(1, 10**9)),
+        origin_on=declared_on - timedelta(days=draw(st.integers(0, 900))),
+        rank=draw(st.sampled_from(list(Rank))),
+        declared_by=draw(st.sampled_from(list(DeclaredBy))),
+    )
+    return (*before, declared), declared
+
+
+def _claims(
+    draw: st.DrawFn, draft: _Draft
+) -> Iterator[tuple[tuple[Fact, ...], ClaimDeclared]]:
+    """Claims to act on, each with the facts to offer before: one of the claims the
+    history holds (nothing before), then a new one."""
+    declared = draft.live(ClaimDeclared)
+    if declared:
+        yield (), draw(st.sampled_from(declared))
+    yield _new_claim(draw, draft)
+
+
+def _case_opened(draw: st.DrawFn, draft: _Draft) -> _Candidates:
+    yield ()  # every history starts with the opening judgment
+
+
+def _creditor_registered(draw: st.DrawFn, draft: _Draft) -> _Candidates:
+    # A creditor is a party, not an event of the case: it may be known before the
+    # opening judgment.
+    registered = _new_creditor(draw, draft, "r")
+    yield (
+        attrs.evolve(
+            registered,
+            effective_on=registered.effective_on
+            + timedelta(days=draw(st.integers(-365, 1000))),
+        ),
+    )
+
+
+def _claim_declared(draw: st.DrawFn, draft: _Draft) -> _Candidates:
+    yield _new_claim(draw, draft)[0]
+
+
+def _case_converted(draw: st.DrawFn, draft: _Draft) -> _Candidates:
+    when = _after(draw, draft.opened_on())
+    ref = draw(_refs())
+    # The case is under one of the procedures: a conversion to any other is accepted.
+    for procedure in draw(st.permutations(list(ProcedureKind))):
+        yield (
+            CaseConverted(
+                case=draft.index.case,
+                id=draft.fid(),
+                effective_on=when,
+                procedure=procedure,
+                judgment_ref=ref,
+            ),
+        )
+
+
+def _claim_admitted(draw: st.DrawFn, draft: _Draft) -> _Candidates:
+    for before, declared in _claims(draw, draft):
+        yield (
+            *before,
+            ClaimAdmitted(
+                case=draft.index.case,
+                id=draft.fid(),
+                effective_on=_after(draw, declared.effective_on),
+                claim=declared.claim,
+                amount=draw(st.none() | money(1, declared.amount.cents)),
+                rank=draw(st.none() | st.sampled_from(list(Rank))),
+                decision_ref=draw(_refs()),
+            ),
+        )
+
+
+def _decision(kind: type[ClaimRejected | ClaimContested | ClaimForeclosed]) -> _Step:
+    def step(draw: st.DrawFn, draft: _Draft) -> _Candidates:
+        for before, declared in _claims(draw, draft):
+            yield (
+                *before,
+                kind(
+                    case=draft.index.case,
+                    id=draft.fid(),
+                    effective_on=_after(draw, declared.effective_on),
+                    claim=declared.claim,
+                    decision_ref=draw(_refs()),
+                ),
+            )
+
+    return step
+
+
+def _foreclosed(draw: st.DrawFn, draft: _Draft, declared: ClaimDeclared) -> Fact:
+    return ClaimForeclosed(
+        case=draft.index.case,
+        id=draft.fid("f"),
+        effective_on=_after(draw, declared.effective_on, 400),
+        claim=declared.claim,
+    )
+
+
+def _relief_requested(draw: st.DrawFn, draft: _Draft) -> _Candidates:
+    # Relief is asked for a foreclosed claim (L622-26): foreclose it first. On a claim
+    # the history holds, a later decision may stand in the way; a new one is clear.
+    for before, declared in _claims(draw, draft):
+        foreclosed = _foreclosed(draw, draft, declared)
+        yield (
+            *before,
+            foreclosed,
+            ReliefRequested(
+                case=draft.index.case,
+                id=draft.fid(),
+                effective_on=_after(draw, foreclosed.effective_on, 180),
+                claim=declared.claim,
+            ),
+        )
+
+
+def _claim_relieved(draw: st.DrawFn, draft: _Draft) -> _Candidates:
+    for before, declared in _claims(draw, draft):
+        batch: list[Fact] = [*before, _foreclosed(draw, draft, declared)]
+        if draw(st.booleans()):
+            batch.append(
+                ReliefRequested(
+                    case=draft.index.case,
+                    id=draft.fid("q"),
+                    effective_on=_after(draw, batch[-1].effective_on, 180),
+                    claim=declared.claim,
+                )
+            )
+        batch.append(
+            ClaimRelieved(
+                case=draft.index.case,
+                id=draft.fid(),
+                effective_on=_after(draw, batch[-1].effective_on, 180),
+                claim=declared.claim,
+                decision_ref=draw(_refs()),
+            )
+        )
+        yield tuple(batch)
+
+
+def _interest_accrued(draw: st.DrawFn, draft: _Draft) -> _Candidates:
+    for before, declared in _claims(draw, draft):
+        when = _after(draw, declared.effective_on)
+        period = draw(st.none() | st.integers(0, 365))
+        yield (
+            *before,
+            InterestAccrued(
+                case=draft.index.case,
+                id=draft.fid(),
+                effective_on=when,
+                claim=declared.claim,
+                amount=draw(money(1, 10**7)),
+                period_from=None if period is None else when - timedelta(period),
+            ),
+        )
+
+
+def _payment_made(draw: st.DrawFn, draft: _Draft) -> _Candidates:
+    for before, declared in _claims(draw, draft):
+        basis = draw(st.sampled_from(list(PaymentBasis)))
+        yield (
+            *before,
+            PaymentMade(
+                case=draft.index.case,
+                id=draft.fid(),
+                effective_on=_after(draw, declared.effective_on, 4000),
+                claim=declared.claim,
+                amount=draw(money(1, declared.amount.cents)),
+                basis=basis,
+                # The juge-commissaire's order is named when it authorises (L622-7 II).
+                authorisation_ref="ord. JC 2022-17"
+                if basis is PaymentBasis.JC_AUTHORISATION
+                else None,
+            ),
+        )
+
+
+def _remission_granted(draw: st.DrawFn, draft: _Draft) -> _Candidates:
+    # At most what a new claim still owes (its declared amount); a claim the history
+    # holds may owe less, and is then refused and a new claim drawn.
+    for before, declared in _claims(draw, draft):
+        yield (
+            *before,
+            RemissionGranted(
+                case=draft.index.case,
+                id=draft.fid(),
+                effective_on=_after(draw, declared.effective_on, 4000),
+                claim=declared.claim,
+                amount=draw(money(1, declared.amount.cents)),
+                basis=draw(st.sampled_from(list(RemissionBasis))),
+                reference=draw(_refs()),
+            ),
+        )
+
+
+def _claim_written_off(draw: st.DrawFn, draft: _Draft) -> _Candidates:
+    for before, declared in _claims(draw, draft):
+        yield (
+            *before,
+            ClaimWrittenOff(
+                case=draft.index.case,
+                id=draft.fid(),
+                effective_on=_after(draw, declared.effective_on, 4000),
+                claim=declared.claim,
+                amount=draw(money(1, declared.amount.cents)),
+                clause=draw(st.sampled_from(list(WriteOffClause))),
+                disclosed=draw(st.booleans()),
+                reference=draw(_refs()),
+            ),
+        )
+
+
+def _waiver_revived(draw: st.DrawFn, draft: _Draft) -> _Candidates:
+    waivers = [
+        w
+        for w in draft.live(ClaimWrittenOff)
+        if w.clause is WriteOffClause.BETTER_FORTUNE
+    ]
+    if waivers:  # part of it may have revived already: then refused
+        waiver = draw(st.sampled_from(waivers))
+        yield (_revival(draw, draft, waiver),)
+    for before, declared in _claims(draw, draft):
+        waiver = ClaimWrittenOff(
+            case=draft.index.case,
+            id=draft.fid("w"),
+            effective_on=_after(draw, declared.effective_on, 800),
+            claim=declared.claim,
+            amount=draw(money(1, declared.amount.cents)),
+            clause=WriteOffClause.BETTER_FORTUNE,
+            disclosed=draw(st.booleans()),
+        )
+        yield (*before, waiver, _revival(draw, draft, waiver))
+
+
+def _revival(draw: st.DrawFn, draft: _Draft, waiver: ClaimWrittenOff) -> WaiverRevived:
+    return WaiverRevived(
+        case=draft.index.case,
+        id=draft.fid(),
+        effective_on=_after(draw, waiver.effective_on, 900),
+        claim=waiver.claim,
+        waiver=waiver.id,
+        amount=draw(money(1, waiver.amount.cents)),
+        condition=draw(st.none() | st.just("net income above 1 M€")),
+    )
+
+
+def _held_elsewhere(draft: _Draft) -> set[str]:
+    """Claims whose amount another fact repeats (a contribution's new-money claim,
+    the AGS's subrogated claims): a correction of their amount would break that."""
+    held: set[str | None] = set()
+    for contribution in draft.live(ContributionReceived):
+        held.add(contribution.claim)
+    for advance in draft.live(AgsAdvanced):
+        held |= {advance.superprivileged_claim, advance.privileged_claim}
+    return {claim for claim in held if claim is not None}
+
+
+def _correction(
+    draw: st.DrawFn, draft: _Draft, target: ClaimDeclared | PaymentMade
+) -> FactCorrected:
+    changes: dict[str, Any]
+    if isinstance(target, ClaimDeclared):
+        if draw(st.booleans()):
+            changes = {"description": "declared again with its invoices"}
+        else:  # upwards: a claim may not be declared below what was admitted of it
+            changes = {"amount": (target.amount + draw(money(1, 10**8))).plain()}
+    elif draw(st.booleans()):
+        changes = {"amount": draw(money(1, 10**8)).plain()}
+    else:
+        changes = {"effective_on": _after(draw, draft.opened_on(), 4000).isoformat()}
+    return FactCorrected(
+        case=draft.index.case,
+        id=draft.fid(),
+        effective_on=_after(draw, target.effective_on, 400),
+        corrects=target.id,
+        changes=changes,
+        reason=draw(st.none() | st.just("typing error")),
+    )
+
+
+def _fact_corrected(draw: st.DrawFn, draft: _Draft) -> _Candidates:
+    held = _held_elsewhere(draft)
+    targets: list[ClaimDeclared | PaymentMade] = [
+        *(d for d in draft.live(ClaimDeclared) if d.claim not in held),
+        *draft.live(PaymentMade),
+    ]
+    if targets:
+        yield (_correction(draw, draft, draw(st.sampled_from(targets))),)
+    before, declared = _new_claim(draw, draft)
+    yield (*before, _correction(draw, draft, declared))
+
+
+def _fact_voided(draw: st.DrawFn, draft: _Draft) -> _Candidates:
+    # Facts nothing rests on; a waiver that revived is refused (void the revival first).
+    targets: list[Fact] = [
+        *draft.live(PaymentMade),
+        *draft.live(RemissionGranted),
+        *draft.live(ClaimWrittenOff),
+        *draft.live(InterestAccrued),
+    ]
+    if targets:
+        yield (_void(draw, draft, draw(st.sampled_from(targets))),)
+    before, declared = _new_claim(draw, draft)
+    if draw(st.booleans()):  # a claim declared by mistake
+        yield (*before, _void(draw, draft, declared))
+    else:
+        payment = PaymentMade(
+            case=draft.index.case,
+            id=draft.fid("p"),
+            effective_on=_after(draw, declared.effective_on),
+            claim=declared.claim,
+            amount=draw(money(1, declared.amount.cents)),
+            basis=PaymentBasis.PLAN_DIVIDEND,
+        )
+        yield (*before, payment, _void(draw, draft, payment))
+
+
+def _void(draw: st.DrawFn, draft: _Draft, target: Fact) -> FactVoided:
+    return FactVoided(
+        case=draft.index.case,
+        id=draft.fid(),
+        effective_on=_after(draw, target.effective_on, 400),
+        voids=target.id,
+        reason=draw(st.none() | st.just("recorded twice")),
+    )
+
+
+# --- the plan ---
+
+
+def _plan(draw: st.DrawFn, draft: _Draft) -> tuple[tuple[Fact, ...], PlanAdopted]:
+    """The plan the history adopted, or a new adoption to offer first."""
+    adopted = draft.live(PlanAdopted)
+    if adopted:
+        return (), adopted[0]
+    adoption = PlanAdopted(
+        case=draft.index.case,
+        id=draft.fid("a"),
+        effective_on=draft.opened_on() + timedelta(days=draw(st.integers(100, 600))),
+        duration_years=draw(st.integers(1, 10)),
+        supervisor="Supervisor",
+        options=(PlanOption(option="uniform", percents=(Decimal(100),)),),
+        uniform_option="uniform",
+    )
+    return (adoption,), adoption
+
+
+def _plan_adopted(draw: st.DrawFn, draft: _Draft) -> _Candidates:
+    yield _plan(draw, draft)[0]
+
+
+def _consultation_answered(draw: st.DrawFn, draft: _Draft) -> _Candidates:
+    before, adoption = _plan(draw, draft)
+    creditors = _live_creditors(draft)
+    if not creditors:
+        registered = _new_creditor(draw, draft, "r")
+        before, creditors = (*before, registered), [registered.creditor]
+    answer = draw(st.sampled_from(list(Answer)))
+    options = [o.option for o in adoption.options]
+    answered_on = max(
+        draft.opened_on(),
+        adoption.effective_on - timedelta(days=draw(st.integers(0, 60))),
+    )
+    yield (
+        *before,
+        ConsultationAnswered(
+            case=draft.index.case,
+            id=draft.fid(),
+            effective_on=answered_on,
+            creditor=draw(st.sampled_from(creditors)),
+            answer=answer,
+            option=draw(st.sampled_from(options)) if answer is Answer.ACCEPTS else None,
+            received_on=draw(
+                st.none() | st.integers(0, 30).map(lambda d: answered_on - timedelta(d))
+            ),
+        ),
+    )
+
+
+def _instalment_remitted(draw: st.DrawFn, draft: _Draft) -> _Candidates:
+    before, adoption = _plan(draw, draft)
+    yield (
+        *before,
+        InstalmentRemitted(
+            case=draft.index.case,
+            id=draft.fid(),
+            effective_on=_after(draw, adoption.effective_on, 3700),
+            amount=draw(money(1, 10**9)),
+        ),
+    )
+
+
+def _plan_modified(draw: st.DrawFn, draft: _Draft) -> _Candidates:
+    before, adoption = _plan(draw, draft)
+    yield (
+        *before,
+        PlanModified(
+            case=draft.index.case,
+            id=draft.fid(),
+            effective_on=adoption.effective_on
+            + timedelta(days=draw(st.integers(1, 3000))),
+            percents=tuple(draw(percent_patterns(5))),
+            duration_years=draw(st.integers(1, 10)),
+            first_due=draw(st.sampled_from(list(FirstDue))),
+            judgment_ref=draw(_refs()),
+        ),
+    )
+
+
+def _plan_resolved(draw: st.DrawFn, draft: _Draft) -> _Candidates:
+    before, adoption = _plan(draw, draft)
+    yield (
+        *before,
+        PlanResolved(
+            case=draft.index.case,
+            id=draft.fid(),
+            effective_on=_after(draw, adoption.effective_on, 3650),
+            reason=draw(st.sampled_from(list(ResolutionReason))),
+            judgment_ref=draw(_refs()),
+        ),
+    )
+
+
+def _plan_completed(draw: st.DrawFn, draft: _Draft) -> _Candidates:
+    before, adoption = _plan(draw, draft)
+    yield (
+        *before,
+        PlanCompleted(
+            case=draft.index.case,
+            id=draft.fid(),
+            effective_on=_after(
+                draw, anniversary(adoption.effective_on, adoption.duration_years), 365
+            ),
+            judgment_ref=draw(_refs()),
+        ),
+    )
+
+
+def _claim_rescheduled(draw: st.DrawFn, draft: _Draft) -> _Candidates:
+    for before, declared in _claims(draw, draft):
+        yield (
+            *before,
+            ClaimRescheduled(
+                case=draft.index.case,
+                id=draft.fid(),
+                effective_on=_after(draw, declared.effective_on, 800),
+                claim=declared.claim,
+                percents=tuple(draw(percent_patterns())),
+                from_date=draw(st.none() | st.just(_after(draw, draft.opened_on()))),
+                first_due=draw(st.sampled_from(list(FirstDue))),
+                agreement_ref=draw(_refs()),
+            ),
+        )
+
+
+# --- group support ---
+
+
+def _commitment(
+    draw: st.DrawFn, draft: _Draft
+) -> tuple[tuple[Fact, ...], CapitalCommitted]:
+    """A new commitment by a group company of the case (a new one if it has none)."""
+    before: tuple[Fact, ...] = ()
+    investors = _live_creditors(draft, CreditorKind.GROUP_COMPANY)
+    if investors:
+        investor = draw(st.sampled_from(investors))
+    else:
+        registered = _new_creditor(draw, draft, "g", CreditorKind.GROUP_COMPANY)
+        before, investor = (registered,), registered.creditor
+    opened_on = draft.opened_on()
+    committed = CapitalCommitted(
+        case=draft.index.case,
+        id=draft.fid("k"),
+        effective_on=_after(draw, opened_on, 400),
+        commitment=f"K-{draft.fid()}",
+        investor=investor,
+        tranches=tuple(
+            Tranche(due_on=_after(draw, opened_on, 2000), amount=draw(money(1, 10**8)))
+            for _ in range(draw(st.integers(1, 3)))
+        ),
+        condition=draw(st.sampled_from(list(Condition))),
+        form=draw(st.sampled_from(list(ContributionForm))),
+        reference=draw(_refs()),
+    )
+    return (*before, committed), committed
+
+
+def _capital_committed(draw: st.DrawFn, draft: _Draft) -> _Candidates:
+    yield _commitment(draw, draft)[0]
+
+
+def _contribution(
+    draw: st.DrawFn, draft: _Draft, commitment: CapitalCommitted
+) -> tuple[Fact, ...]:
+    when = _after(draw, commitment.effective_on, 2000)
+    amount = draw(money(1, 10**8))
+    received = ContributionReceived(
+        case=draft.index.case,
+        id=draft.fid(),
+        effective_on=when,
+        commitment=commitment.commitment,
+        amount=amount,
+        form=commitment.form,
+    )
+    if commitment.form is not ContributionForm.CURRENT_ACCOUNT_ADVANCE:
+        return (received,)
+    # An advance is new money lent to the company: recorded with its claim (L626-10).
+    claim = ClaimDeclared(
+        case=draft.index.case,
+        id=draft.fid("n"),
+        effective_on=when,
+        claim=f"ADV-{draft.fid()}",
+        creditor=commitment.investor,
+        amount=amount,
+        origin_on=when,
+        rank=Rank.NEW_MONEY,
+        declared_by=DeclaredBy.DEBTOR_LIST,
+    )
+    return (claim, attrs.evolve(received, claim=claim.claim))
+
+
+def _contribution_received(draw: st.DrawFn, draft: _Draft) -> _Candidates:
+    commitments = draft.live(CapitalCommitted)
+    if commitments:  # its investor may not be a creditor: then refused
+        yield _contribution(draw, draft, draw(st.sampled_from(commitments)))
+    before, commitment = _commitment(draw, draft)
+    yield (*before, *_contribution(draw, draft, commitment))
+
+
+# --- employment ---
+
+
+def _departure(draw: st.DrawFn, draft: _Draft) -> EmployeeDeparted:
+    return EmployeeDeparted(
+        case=draft.index.case,
+        id=draft.fid("e"),
+        effective_on=_after(draw, draft.opened_on(), 900),
+        employee=f"EMP-{draft.fid()}",
+        departure=draw(st.sampled_from(list(DepartureKind))),
+        seniority_months=draw(st.integers(0, 480)),
+        monthly_pay=draw(money(150000, 900000)),
+    )
+
+
+def _employee_departed(draw: st.DrawFn, draft: _Draft) -> _Candidates:
+    yield (_departure(draw, draft),)
+
+
+def _severance(kind: type[SeveranceAgreed | SeverancePaid]) -> _Step:
+    def step(draw: st.DrawFn, draft: _Draft) -> _Candidates:
+        departures = draft.live(EmployeeDeparted)
+        known: bool = draw(st.booleans()) if departures else False
+        before: tuple[Fact, ...] = ()
+        if known:
+            departed = draw(st.sampled_from(departures))
+        else:
+            departed = _departure(draw, draft)
+            before = (departed,)
+        when = _after(draw, departed.effective_on, 365)
+        amount = draw(money(1, 10**7))
+        if kind is SeveranceAgreed:
+            severance: Fact = SeveranceAgreed(
+                case=draft.index.case,
+                id=draft.fid(),
+                effective_on=when,
+                employee=departed.employee,
+                amount=amount,
+            )
+        else:
+            severance = SeverancePaid(
+                case=draft.index.case,
+                id=draft.fid(),
+                effective_on=when,
+                employee=departed.employee,
+                amount=amount,
+                funding=draw(st.sampled_from(list(Funding))),
+            )
+        yield (*before, severance)
+
+    return step
+
+
+def _ags_advanced(draw: st.DrawFn, draft: _Draft) -> _Candidates:
+    # A new departure, the employee's wage claim, and the AGS's advance on it.
+    departed = _departure(draw, draft)
+    employee = _new_creditor(draw, draft, "w", CreditorKind.EMPLOYEE)
+    owed = draw(money(1, 10**7))
+    claim = ClaimDeclared(
+        case=draft.index.case,
+        id=draft.fid("d"),
+        effective_on=departed.effective_on,
+        claim=f"{departed.employee}-1",
+        creditor=employee.creditor,
+        amount=owed,
+        origin_on=departed.effective_on,
+        rank=Rank.SALARY_PRIVILEGED,
+        declared_by=DeclaredBy.MANDATAIRE,
+    )
+    batch: list[Fact] = [departed, employee, claim]
+    funds = _live_creditors(draft, CreditorKind.AGS)
+    if funds:
+        ags = draw(st.sampled_from(funds))
+    else:
+        registered = _new_creditor(draw, draft, "g", CreditorKind.AGS)
+        batch.append(registered)
+        ags = registered.creditor
+    advance = _ags_advance(
+        draw,
+        draft.index.case,
+        draft.fid(),
+        departed.employee,
+        claim.claim,
+        owed,
+        departed.effective_on,
+        ags,
+    )
+    yield (*batch, *advance)
+
+
+def _histories(case: str) -> st.SearchStrategy[list[Fact]]:
+    """What a fact kind is drawn into: a case, perhaps with a plan, perhaps with
+    the group's support and departures (shrinking towards the plain case)."""
+    return st.one_of(
+        case_histories(case=case),
+        plan_histories(case=case),
+        support_and_employment_histories(case=case),
+    )
+
+
+#: The step of each fact kind.
+_STEPS: dict[type[Fact], _Step] = {
+    CaseOpened: _case_opened,
+    CaseConverted: _case_converted,
+    CreditorRegistered: _creditor_registered,
+    ClaimDeclared: _claim_declared,
+    ClaimAdmitted: _claim_admitted,
+    ClaimRejected: _decision(ClaimRejected),
+    ClaimContested: _decision(ClaimContested),
+    ClaimForeclosed: _decision(ClaimForeclosed),
+    ReliefRequested: _relief_requested,
+    ClaimRelieved: _claim_relieved,
+    InterestAccrued: _interest_accrued,
+    PaymentMade: _payment_made,
+    RemissionGranted: _remission_granted,
+    ClaimWrittenOff: _claim_written_off,
+    WaiverRevived: _waiver_revived,
+    FactCorrected: _fact_corrected,
+    FactVoided: _fact_voided,
+    PlanAdopted: _plan_adopted,
+    ConsultationAnswered: _consultation_answered,
+    InstalmentRemitted: _instalment_remitted,
+    PlanModified: _plan_modified,
+    PlanResolved: _plan_resolved,
+    PlanCompleted: _plan_completed,
+    ClaimRescheduled: _claim_rescheduled,
+    CapitalCommitted: _capital_committed,
+    ContributionReceived: _contribution_received,
+    EmployeeDeparted: _employee_departed,
+    SeveranceAgreed: _severance(SeveranceAgreed),
+    SeverancePaid: _severance(SeverancePaid),
+    AgsAdvanced: _ags_advanced,
+}
+
+
+@st.composite
+def _history_with(draw: st.DrawFn, kind: type[Fact], case: str) -> list[Fact]:
+    draft = _Draft(case, draw(_histories(case)))
+    draft.accept_first(_STEPS[kind](draw, draft))
+    if not any(type(fact) is kind for fact in draft.accepted):
+        raise AssertionError(f"plandebt.strategies drew no {kind.kind} fact")
+    return draft.accepted
+
+
+def history_with(
+    kind: type[Fact], case: str = "CASE-1"
+) -> st.SearchStrategy[list[Fact]]:
+    """A valid history of one case that holds at least one fact of `kind` (a
+    subclass of `Fact`, e.g. `ReliefRequested`), in recording order: a case, plan
+    or support-and-employment history, then the fact and whatever it rests on (a
+    foreclosure before a relief, a departure before a severance...), tried first on
+    what the history holds, then on something new. Every fact kind has one; a kind
+    without is refused with a ValueError naming it."""
+    if kind not in _STEPS:
+        raise ValueError(
+            f"no strategy draws {getattr(kind, 'kind', kind)!r} facts "
+            f"({getattr(kind, '__name__', kind)}): add one to plandebt.strategies"
+        )
+    return _history_with(kind, case)
+
+
+#: A strategy for each fact kind (the class): `FACT_STRATEGIES[PlanResolved]` draws a
+#: valid history of case "CASE-1" that holds a plan.resolved fact. Its keys are every
+#: subclass of `Fact` (`plandebt.events.fact_kinds()`).
+FACT_STRATEGIES: Mapping[type[Fact], st.SearchStrategy[list[Fact]]] = MappingProxyType(
+    {kind: history_with(kind) for kind in _STEPS}
+)

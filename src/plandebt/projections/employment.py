@@ -9,7 +9,7 @@ years pro rata. It is a floor: a collective agreement or the PSE may give more.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from fractions import Fraction
 from typing import Any
 
@@ -116,7 +116,7 @@ class EmploymentView:
         return {
             "case": self.case,
             "as_of": self.as_of.isoformat(),
-            "known_at": known.isoformat() if hasattr(known, "isoformat") else known,
+            "known_at": known.isoformat() if isinstance(known, datetime) else known,
             "by_kind": self.by_kind(),
             "totals": {k: v.plain() for k, v in self.totals().items()},
             "ags_claims": self.ags_claims.plain(),

@@ -20,7 +20,7 @@ Conventions (docs/plan.md):
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from fractions import Fraction
 from typing import Any
 
@@ -469,7 +469,7 @@ class PlanStatus:
         return {
             "case": self.case,
             "as_of": self.as_of.isoformat(),
-            "known_at": known if not hasattr(known, "isoformat") else known.isoformat(),
+            "known_at": known.isoformat() if isinstance(known, datetime) else known,
             "phase": self.phase,
             "adopted_on": d(self.adopted_on),
             "plan_year": self.plan_year,

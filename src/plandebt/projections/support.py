@@ -10,7 +10,7 @@ new-money claim of its own.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import attrs
@@ -129,7 +129,7 @@ class SupportView:
         return {
             "case": self.case,
             "as_of": self.as_of.isoformat(),
-            "known_at": known.isoformat() if hasattr(known, "isoformat") else known,
+            "known_at": known.isoformat() if isinstance(known, datetime) else known,
             "by_investor": {
                 k: {n: m.plain() for n, m in v.items()}
                 for k, v in self.by_investor().items()
