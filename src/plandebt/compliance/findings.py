@@ -7,6 +7,8 @@ from typing import Any
 
 import attrs
 
+from plandebt.projections import serialise
+
 
 class Severity(enum.Enum):
     ERROR = "error"  # the plan or a payment breaks the rule
@@ -34,14 +36,4 @@ class Finding:
     confidence: str = "S"  # of the legal values the rule uses: T, S or U
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "rule": self.rule,
-            "article": self.article,
-            "severity": self.severity.value,
-            "message": self.message,
-            "creditor": self.creditor,
-            "claim": self.claim,
-            "instalment": self.instalment,
-            "evidence": list(self.evidence),
-            "confidence": self.confidence,
-        }
+        return serialise.fields(self)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import attrs
@@ -12,6 +12,7 @@ from plandebt.compliance.context import CheckContext
 from plandebt.compliance.findings import Finding, Severity
 from plandebt.compliance.rules import RULES, plan_rule_findings
 from plandebt.events import CaseOpened, PlanAdopted
+from plandebt.projections import serialise
 from plandebt.projections.index import CaseIndex, KnownAt
 from plandebt.ruleset import Rule, Ruleset, ruleset_for
 
@@ -40,13 +41,11 @@ class Report:
         return out
 
     def to_dict(self) -> dict[str, Any]:
-        known = self.known_at
-        return {
-            "case": self.case,
-            "as_of": self.as_of.isoformat(),
-            "known_at": known.isoformat() if isinstance(known, datetime) else known,
-            "ruleset": self.ruleset_version,
-            "overridden": [
+        return serialise.fields(
+            self,
+            omit=("ruleset_version", "overridden"),
+            ruleset=self.ruleset_version,
+            overridden=[
                 {
                     "key": r.key,
                     "value": r.value_text(),
@@ -55,9 +54,8 @@ class Report:
                 }
                 for r in self.overridden
             ],
-            "errors": len(self.errors),
-            "findings": [f.to_dict() for f in self.findings],
-        }
+            errors=len(self.errors),
+        )
 
 
 def check(

@@ -33,7 +33,7 @@ from plandebt.events import (
 )
 from plandebt.lifecycle import STEP, VALUATIONS, status_of
 from plandebt.money import Money
-from plandebt.projections import postings
+from plandebt.projections import postings, serialise
 from plandebt.projections.index import CaseIndex, KnownAt
 from plandebt.projections.postings import COLUMNS, INDEX
 
@@ -89,22 +89,13 @@ class ClaimBalance:
         return self.declared if self.admitted is None else self.admitted
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "claim": self.claim,
-            "creditor": self.creditor,
-            "creditor_name": self.creditor_name,
-            "creditor_kind": self.creditor_kind.value,
-            "rank": self.rank.value,
-            "origin_on": self.origin_on.isoformat(),
-            "declared_on": self.declared_on.isoformat(),
-            "frozen": self.frozen,
-            "status": self.status,
-            "provisional": self.provisional,
-            "decided_on": self.decided_on.isoformat() if self.decided_on else None,
-            "decision_ref": self.decision_ref,
+        return serialise.fields(
+            self,
+            omit=("sums", "facts"),
+            provisional=self.provisional,
             **_amounts(self),
-            "facts": list(self.facts),
-        }
+            facts=self.facts,
+        )
 
 
 #: The amount columns of a balance, in the order people read them: the declared
@@ -164,7 +155,7 @@ class Totals:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        return {"claims": self.claims, "owed": self.owed.plain()} | _amounts(self)
+        return serialise.fields(self, omit=("sums",), **_amounts(self))
 
 
 @attrs.frozen
@@ -197,20 +188,13 @@ class Balances:
         raise KeyError(claim)
 
     def to_dict(self) -> dict[str, Any]:
-        known = self.known_at
-        return {
-            "case": self.case,
-            "as_of": self.as_of.isoformat(),
-            "known_at": known.isoformat() if isinstance(known, datetime) else known,
-            "position": self.position,
-            "procedure": self.procedure,
-            "opened_on": self.opened_on.isoformat() if self.opened_on else None,
-            "claims": [b.to_dict() for b in self.claims],
-            "by_creditor": {k: v.to_dict() for k, v in self.by_creditor().items()},
-            "by_rank": {k: v.to_dict() for k, v in self.by_rank().items()},
-            "by_freeze": {k: v.to_dict() for k, v in self.by_freeze().items()},
-            "total": self.total.to_dict(),
-        }
+        return serialise.fields(
+            self,
+            by_creditor=self.by_creditor(),
+            by_rank=self.by_rank(),
+            by_freeze=self.by_freeze(),
+            total=self.total,
+        )
 
 
 def _group(claims: Iterable[ClaimBalance], key: Any) -> dict[str, Totals]:

@@ -9,7 +9,7 @@ years pro rata. It is a floor: a collective agreement or the PSE may give more.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from fractions import Fraction
 from typing import Any
 
@@ -25,6 +25,7 @@ from plandebt.events import (
 )
 from plandebt.events.claims import CreditorKind
 from plandebt.money import Money, round_half_away
+from plandebt.projections import serialise
 from plandebt.projections.balances import balances
 from plandebt.projections.index import CaseIndex, KnownAt
 from plandebt.projections.plan import adoption, ruleset_of
@@ -64,24 +65,7 @@ class DepartureStatus:
         return self.paid_by_company + self.paid_by_group + self.advanced_by_ags
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "employee": self.employee,
-            "departure": self.departure,
-            "left_on": self.left_on.isoformat(),
-            "seniority_months": self.seniority_months,
-            "ags_window": self.ags_window,
-        } | {
-            k: getattr(self, k).plain()
-            for k in (
-                "monthly_pay",
-                "legal_minimum",
-                "agreed",
-                "paid_by_company",
-                "paid_by_group",
-                "advanced_by_ags",
-                "paid",
-            )
-        }
+        return serialise.fields(self, paid=self.paid)
 
 
 @attrs.frozen
@@ -112,16 +96,7 @@ class EmploymentView:
         }
 
     def to_dict(self) -> dict[str, Any]:
-        known = self.known_at
-        return {
-            "case": self.case,
-            "as_of": self.as_of.isoformat(),
-            "known_at": known.isoformat() if isinstance(known, datetime) else known,
-            "by_kind": self.by_kind(),
-            "totals": {k: v.plain() for k, v in self.totals().items()},
-            "ags_claims": self.ags_claims.plain(),
-            "departures": [d.to_dict() for d in self.departures],
-        }
+        return serialise.fields(self, by_kind=self.by_kind(), totals=self.totals())
 
 
 def ags_window(

@@ -20,7 +20,7 @@ Conventions (docs/plan.md):
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any
 
@@ -45,6 +45,7 @@ from plandebt.events import (
 )
 from plandebt.events.claims import CreditorKind
 from plandebt.money import Money, round_half_away
+from plandebt.projections import serialise
 from plandebt.projections.balances import ClaimBalance, claim_balance
 from plandebt.projections.index import CaseIndex, KnownAt
 from plandebt.projections.postings import SETTLEMENTS, SUBROGATED
@@ -107,24 +108,9 @@ class ClaimSchedule:
         return max(instalment.due_on, self.declared_on)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "claim": self.claim,
-            "creditor": self.creditor,
-            "treatment": self.treatment,
-            "option": self.option,
-            "base": self.base.plain(),
-            "provisional": self.provisional,
-            "scheduled": self.scheduled.plain(),
-            "option_remission": self.option_remission.plain(),
-            "instalments": [
-                {
-                    "number": i.number,
-                    "due_on": i.due_on.isoformat(),
-                    "amount": i.amount.plain(),
-                }
-                for i in self.instalments
-            ],
-        }
+        return serialise.fields(
+            self, omit=("dues",), option_remission=self.option_remission
+        )
 
 
 @attrs.frozen
@@ -164,14 +150,14 @@ class PlanSchedule:
         return [c for c in self.claims if c.creditor == creditor]
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "case": self.case,
-            "adopted_on": self.adopted.effective_on.isoformat(),
-            "duration_years": self.adopted.duration_years,
-            "total": self.total.plain(),
-            "by_year": [{"year": y, "amount": m.plain()} for y, m in self.by_year()],
-            "claims": [c.to_dict() for c in self.claims],
-        }
+        return serialise.fields(
+            self,
+            omit=("adopted", "modifications", "dates"),
+            adopted_on=self.adopted.effective_on,
+            duration_years=self.adopted.duration_years,
+            total=self.total,
+            by_year=[{"year": y, "amount": m} for y, m in self.by_year()],
+        )
 
 
 def _visible(
@@ -409,18 +395,7 @@ class CreditorPosition:
     acquired_remission: Money
 
     def to_dict(self) -> dict[str, Any]:
-        return {"creditor": self.creditor, "options": list(self.options)} | {
-            k: getattr(self, k).plain()
-            for k in (
-                "scheduled",
-                "due",
-                "distributed",
-                "reserved",
-                "behind",
-                "contingent_remission",
-                "acquired_remission",
-            )
-        }
+        return serialise.fields(self)
 
 
 @attrs.frozen
@@ -462,32 +437,7 @@ class PlanStatus:
         raise KeyError(creditor)
 
     def to_dict(self) -> dict[str, Any]:
-        def d(v: date | None) -> str | None:
-            return v.isoformat() if v else None
-
-        known = self.known_at
-        return {
-            "case": self.case,
-            "as_of": self.as_of.isoformat(),
-            "known_at": known.isoformat() if isinstance(known, datetime) else known,
-            "phase": self.phase,
-            "adopted_on": d(self.adopted_on),
-            "plan_year": self.plan_year,
-            "duration_years": self.duration_years,
-            "total_scheduled": self.total_scheduled.plain(),
-            "due": self.due.plain(),
-            "remitted": self.remitted.plain(),
-            "distributed": self.distributed.plain(),
-            "reserved": self.reserved.plain(),
-            "arrears": self.arrears.plain(),
-            "oldest_unpaid_due_on": d(self.oldest_unpaid_due_on),
-            "days_late": self.days_late,
-            "next_due_on": d(self.next_due_on),
-            "next_due_amount": self.next_due_amount.plain(),
-            "percent_repaid": percent_text(self.percent_repaid),
-            "ended_on": d(self.ended_on),
-            "creditors": [c.to_dict() for c in self.creditors],
-        }
+        return serialise.fields(self, percent_repaid=percent_text(self.percent_repaid))
 
 
 def percent_text(value: Fraction) -> str:

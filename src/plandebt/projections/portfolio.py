@@ -11,6 +11,7 @@ from typing import Any
 import attrs
 
 from plandebt.money import Money
+from plandebt.projections import serialise
 from plandebt.projections.balances import Balances, ClaimBalance, Totals
 from plandebt.projections.plan import PlanStatus
 
@@ -26,7 +27,7 @@ class CreditorAcrossCases:
     totals: Totals
 
     def to_dict(self) -> dict[str, Any]:
-        return {"key": self.key, "cases": list(self.cases)} | self.totals.to_dict()
+        return serialise.fields(self, omit=("totals",)) | self.totals.to_dict()
 
 
 @attrs.frozen
@@ -75,16 +76,15 @@ class Portfolio:
         return Money(sum(s.arrears.cents for s in self.statuses))
 
     def to_dict(self, by: str = "creditor") -> dict[str, Any]:
-        return {
-            "as_of": self.as_of.isoformat(),
-            "known_at": self.known_at.isoformat() if self.known_at else None,
-            "cases": len(self.statuses),
-            "by_phase": self.by_phase(),
-            "arrears": self.arrears.plain(),
-            "total": self.total.to_dict(),
-            "statuses": [s.to_dict() for s in self.statuses],
-            "creditors": [c.to_dict() for c in self.creditors(by)],
-        }
+        return serialise.fields(
+            self,
+            omit=("balances",),
+            cases=len(self.statuses),
+            by_phase=self.by_phase(),
+            arrears=self.arrears,
+            total=self.total,
+            creditors=self.creditors(by),
+        )
 
 
 def portfolio(

@@ -10,7 +10,7 @@ new-money claim of its own.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import attrs
@@ -25,6 +25,7 @@ from plandebt.events import (
     WriteOffClause,
 )
 from plandebt.money import Money
+from plandebt.projections import serialise
 from plandebt.projections.balances import balances
 from plandebt.projections.index import CaseIndex, KnownAt
 from plandebt.projections.plan import adoption
@@ -42,16 +43,7 @@ class TrancheStatus:
     late: bool  # not received in full by its due date, and the due date has passed
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "commitment": self.commitment,
-            "investor": self.investor,
-            "number": self.number,
-            "due_on": self.due_on.isoformat(),
-            "amount": self.amount.plain(),
-            "received": self.received.plain(),
-            "suspended": self.suspended,
-            "late": self.late,
-        }
+        return serialise.fields(self)
 
 
 @attrs.frozen
@@ -76,17 +68,7 @@ class WaiverStatus:
         return self.amount - self.revived
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "waiver": self.waiver,
-            "claim": self.claim,
-            "creditor": self.creditor,
-            "waived_on": self.waived_on.isoformat(),
-            "clause": self.clause,
-            "amount": self.amount.plain(),
-            "final": self.final.plain(),
-            "contingent": self.contingent.plain(),
-            "revived": self.revived.plain(),
-        }
+        return serialise.fields(self, final=self.final, contingent=self.contingent)
 
 
 @attrs.frozen
@@ -125,27 +107,13 @@ class SupportView:
         return Money(sum(w.revived.cents for w in self.waivers))
 
     def to_dict(self) -> dict[str, Any]:
-        known = self.known_at
-        return {
-            "case": self.case,
-            "as_of": self.as_of.isoformat(),
-            "known_at": known.isoformat() if isinstance(known, datetime) else known,
-            "by_investor": {
-                k: {n: m.plain() for n, m in v.items()}
-                for k, v in self.by_investor().items()
-            },
-            "tranches": [t.to_dict() for t in self.tranches],
-            "received_by_form": {
-                k: v.plain() for k, v in self.received_by_form.items()
-            },
-            "waivers": [w.to_dict() for w in self.waivers],
-            "waived_final": self.waived_final.plain(),
-            "waived_contingent": self.waived_contingent.plain(),
-            "revived": self.revived.plain(),
-            "intercompany_outstanding": {
-                k: v.plain() for k, v in self.intercompany_outstanding.items()
-            },
-        }
+        return serialise.fields(
+            self,
+            by_investor=self.by_investor(),
+            waived_final=self.waived_final,
+            waived_contingent=self.waived_contingent,
+            revived=self.revived,
+        )
 
 
 def support(index: CaseIndex, as_of: date, known_at: KnownAt = None) -> SupportView:
