@@ -9,6 +9,10 @@ codec serves the store, the journal and the Python API. Per field type there are
   wrong shape is refused with an InvalidInputError naming the field;
 - a trusted converter, for what the ledger itself stored (validated when recorded):
   only the conversion, none of the checks, because a rebuild reads millions of them.
+
+A `dict[str, Any]` field (a correction's `changes`) holds journal form whatever it was
+given: its decoder and its encoder write each value as the journal would (see
+`journal_value`), so the store and an export never meet a Python object.
 """
 
 from __future__ import annotations
@@ -207,10 +211,11 @@ def _tuple_codec(item_type: Any, field: str) -> Codec:
     return encode, decode
 
 
-def _decode_dict(value: Any, field: str) -> dict[str, Any]:
-    if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
-        raise InvalidInputError(field, value, "must be an object")
-    return dict(value)
+def _journal_dict_codec(field: str) -> Codec:
+    def encode(value: Mapping[str, Any]) -> dict[str, Any]:
+        return journal_dict(value, field)
+
+    return encode, journal_dict
 
 
 def codec_for(tp: Any, field: str = "") -> Codec:
@@ -223,7 +228,7 @@ def codec_for(tp: Any, field: str = "") -> Codec:
     if origin is tuple:
         return _tuple_codec(typing.get_args(tp)[0], field)
     if origin is dict or tp is dict:
-        return dict, _decode_dict
+        return _journal_dict_codec(field)
     if isinstance(tp, type):
         if issubclass(tp, enum.Enum):
             return _enum_codec(tp)
@@ -284,6 +289,60 @@ def _record_codec(record_class: type) -> Codec:
     return encode, decode
 
 
+# --- free-form values in journal form (a correction's changes) ------------------------
+
+_JOURNAL_NATIVE = (str, int, bool, type(None))
+
+
+def journal_dict(value: Any, field: str) -> dict[str, Any]:
+    """An object with str keys, each value in journal form (`journal_value`)."""
+    if not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value):
+        raise InvalidInputError(field, value, "must be an object")
+    return {key: journal_value(item, f"{field}.{key}") for key, item in value.items()}
+
+
+def journal_value(value: Any, field: str) -> Any:
+    """`value` written as the journal writes a field of its type: a date or datetime
+    in ISO 8601, Money as its journal text, a Decimal as its digits, an enum as its
+    value, lists, tuples, objects and attrs records item by item. Anything else (a
+    float, a set, an object the journal cannot read back) is refused, naming
+    `field`."""
+    if type(value) in _JOURNAL_NATIVE:
+        return value
+    if isinstance(value, float):
+        raise InvalidInputError(
+            field, value, 'floats are refused: give a string like "1234.56"'
+        )
+    if isinstance(value, Decimal):
+        return _decimal_text(value, field)
+    if isinstance(value, list | tuple):
+        return [journal_value(item, f"{field}[{i}]") for i, item in enumerate(value)]
+    if isinstance(value, Mapping):
+        return journal_dict(value, field)
+    try:
+        encode = codec_for(type(value), field)[0]
+    except TypeError:
+        raise InvalidInputError(
+            field,
+            value,
+            f"a {type(value).__name__} cannot be written in the journal: give a "
+            "string, an integer, a date, a datetime, Money, a Decimal or an enum",
+        ) from None
+    return journal_value(encode(value), field)
+
+
+def _decimal_text(value: Decimal, field: str) -> str:
+    """The digits of a Decimal, without an exponent ("1E+2" is "100"), and without
+    zeros after the second decimal, which change no value and which an amount does not
+    accept ("500.000" is "500.00"; "0.125" stays)."""
+    if not value.is_finite():
+        raise InvalidInputError(field, value, "must be a finite number")
+    units, dot, decimals = format(value, "f").partition(".")
+    if len(decimals) > 2:
+        decimals = decimals.rstrip("0").ljust(2, "0")
+    return f"{units}.{decimals}" if dot else units
+
+
 # --- trusted converters: what the ledger stored ---------------------------------------
 
 
@@ -292,8 +351,15 @@ def _trusted(tp: Any, field: str) -> Converter:
     if origin in (typing.Union, types.UnionType):
         inner = [a for a in typing.get_args(tp) if a is not type(None)]
         return _trusted(inner[0], field)
-    if tp in (str, int, bool, dict) or origin is dict:
+    if tp in (str, int, bool):
         return None
+    if origin is dict or tp is dict:
+        # Corrections recorded before their changes were kept in journal form may hold
+        # a Decimal (eventsourcing's transcoder stored it): written as the journal does.
+        def convert_dict(value: Any) -> dict[str, Any]:
+            return journal_dict(value, field)
+
+        return convert_dict
     if tp is date:
         return date.fromisoformat
     if tp is datetime:
