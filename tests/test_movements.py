@@ -4,6 +4,7 @@ the log exactly once and resumes after a crash."""
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import quote
 
 import pytest
 from hypothesis import given, settings
@@ -124,3 +125,46 @@ def test_the_movements_command_applies_only_what_is_new(tmp_path, capsys) -> Non
     assert main(["--db", db, "movements", view, "--json"]) == 0
     assert '"applied": 0' in capsys.readouterr().out
     assert "URSSAF" in first
+
+
+def _schemas(conn) -> set[str]:  # type: ignore[no-untyped-def]
+    return {row[0] for row in conn.execute("SELECT nspname FROM pg_namespace")}
+
+
+@pytest.mark.postgres
+def test_a_schema_name_in_the_url_is_only_a_name(pg_url) -> None:
+    import psycopg
+    from psycopg.sql import SQL, Identifier
+    from tests.conftest import PG_DSN
+
+    from plandebt import StorageError
+    from plandebt.demo import CASE, illustrative_journal
+
+    schema = pg_url.partition("?schema=")[2]
+    victim = f"{schema}_injected"
+    injection = f'{schema}";CREATE SCHEMA {victim};--'
+    with psycopg.connect(PG_DSN, autocommit=True) as conn:
+        try:
+            with pytest.raises(StorageError):  # no such schema
+                MovementsView(f"{PG_DSN}?schema={quote(injection)}")
+            assert victim not in _schemas(conn)
+        finally:
+            conn.execute(SQL("DROP SCHEMA IF EXISTS {}").format(Identifier(victim)))
+
+        # A schema whose name holds a quote is used as it is.
+        odd = f'{schema}"odd'
+        conn.execute(SQL("CREATE SCHEMA {}").format(Identifier(odd)))
+        try:
+            ledger = Ledger.open("memory")
+            ledger.import_journal(illustrative_journal())
+            view = MovementsView(f"{PG_DSN}?schema={quote(odd)}")
+            view.catch_up(ledger)
+            day = date(2026, 6, 30)
+            assert view.claim_sums(CASE, day) == expected(ledger, CASE, day, None)
+            view.close()
+            tables = conn.execute(
+                "SELECT count(*) FROM pg_tables WHERE schemaname = %s", (odd,)
+            ).fetchone()
+            assert tables is not None and tables[0] > 0
+        finally:
+            conn.execute(SQL("DROP SCHEMA {} CASCADE").format(Identifier(odd)))

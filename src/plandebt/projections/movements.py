@@ -87,6 +87,7 @@ class MovementsView:
         try:
             if self._pg:
                 import psycopg
+                import psycopg.sql
 
                 from plandebt.storage import postgres_environment
 
@@ -100,15 +101,20 @@ class MovementsView:
                     connect_timeout=5,
                 )
                 if "POSTGRES_SCHEMA" in env:
-                    self._conn.execute(f'SET search_path TO "{env["POSTGRES_SCHEMA"]}"')
+                    # A quoted identifier: any schema name is just a name.
+                    self._conn.execute(
+                        psycopg.sql.SQL("SET search_path TO {}").format(
+                            psycopg.sql.Identifier(env["POSTGRES_SCHEMA"])
+                        )
+                    )
                     self._conn.commit()
             else:
                 self._conn = sqlite3.connect(target)
+            with self._transaction() as cur:
+                for statement in _SCHEMA:
+                    cur.execute(statement)
         except Exception as e:
             raise StorageError(f"cannot open the movements view {target!r}: {e}") from e
-        with self._transaction() as cur:
-            for statement in _SCHEMA:
-                cur.execute(statement)
 
     def close(self) -> None:
         self._conn.close()
