@@ -171,3 +171,8 @@ def test_a_correction_stored_before_the_fix_with_a_decimal_exports(
     assert exported[-1]["changes"] == {"amount": "600.00"}
     _paid_600(old)
     assert list(_restored(old).export()) == exported
+    # A rebuild reads the stored JSON as it is: the Decimal is still eventsourcing's
+    # {"_type_": "decimal_str", ...} there.
+    rebuilt = store.open()
+    rebuilt.rebuild()
+    assert list(rebuilt.export()) == exported

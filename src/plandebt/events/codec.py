@@ -355,9 +355,10 @@ def _trusted(tp: Any, field: str) -> Converter:
         return None
     if origin is dict or tp is dict:
         # Corrections recorded before their changes were kept in journal form may hold
-        # a Decimal (eventsourcing's transcoder stored it): written as the journal does.
+        # a Decimal or a datetime, which eventsourcing's transcoder stored: written as
+        # the journal does.
         def convert_dict(value: Any) -> dict[str, Any]:
-            return journal_dict(value, field)
+            return journal_dict(_untranscoded(value), field)
 
         return convert_dict
     if tp is date:
@@ -375,6 +376,24 @@ def _trusted(tp: Any, field: str) -> Converter:
         return decode(value, field)
 
     return convert
+
+
+#: What eventsourcing's JSON transcoder wrote for the values it knows, as read back
+#: by the mapper, or as a plain `json.loads` of the stored event (a rebuild) sees it.
+_TRANSCODED: dict[str, Callable[[str], Any]] = {
+    "decimal_str": Decimal,
+    "datetime_iso": datetime.fromisoformat,
+}
+
+
+def _untranscoded(value: Any) -> Any:
+    if isinstance(value, dict):
+        if value.keys() == {"_type_", "_data_"} and value["_type_"] in _TRANSCODED:
+            return _TRANSCODED[value["_type_"]](value["_data_"])
+        return {key: _untranscoded(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_untranscoded(item) for item in value]
+    return value
 
 
 def _trusted_money(value: str) -> Money:
