@@ -85,9 +85,20 @@ from plandebt.events import (
 )
 from plandebt.events.plan import InstalmentRemitted, PlanAdopted
 from plandebt.ledger import Ledger
-from plandebt.movements import _FEEDS as MOVEMENT_FEEDS
 from plandebt.movements import MovementsView
 from plandebt.storage import STARTED_TOPIC, postgres_environment
+
+#: What the floor of a SQL projection hard-codes (the view itself reads
+#: `projections.postings`): kind -> (column, claim field, sign).
+MOVEMENT_FEEDS = {
+    "claim.declared": ("declared", "claim", 1),
+    "payment.made": ("paid", "claim", 1),
+    "remission.granted": ("remitted", "claim", 1),
+    "claim.interest_accrued": ("interest", "claim", 1),
+    "claim.written_off": ("written_off", "claim", 1),
+    "claim.waiver_revived": ("written_off", "claim", -1),
+    "ags.advanced": ("subrogated", "employee_claim", 1),
+}
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -1305,12 +1316,12 @@ def next_steps(runs: list[dict[str, Any]]) -> list[str]:
     if catch:
         steps.append(
             f"`MovementsView.catch_up`: {catch}. A page's rows are already written "
-            "with one `executemany` per table and each claim's creditor is "
-            "remembered; what remains is decoding every event through the "
-            "eventsourcing mapper and keeping the latest payload of every money "
-            "fact (needed to reverse a later correction): reading the stored JSON "
-            "directly, as the rebuild does, and keeping payloads only for facts "
-            "that are corrected later (a second pass) are the next steps."
+            "with one `executemany` per table, each claim's creditor is "
+            "remembered and the stored JSON is read directly, as the rebuild "
+            "does; what remains is building each fact and keeping the latest "
+            "payload of every money fact (needed to reverse a later correction): "
+            "keeping payloads only for facts that are corrected later (a second "
+            "pass) is the next step."
         )
     ingest = where(
         lambda f: f.get("ingest_ratio", 0) > 2,

@@ -1,5 +1,5 @@
 """Where the SQL view of movements used to live: see plandebt.projections.movements."""
 
-from plandebt.projections.movements import _FEEDS, BUCKETS, MovementsView
+from plandebt.projections.movements import BUCKETS, MovementsView
 
-__all__ = ["BUCKETS", "_FEEDS", "MovementsView"]
+__all__ = ["BUCKETS", "MovementsView"]
