@@ -36,7 +36,8 @@ Case = tuple[
 
 
 def _paid(ledger: Ledger, on: date) -> Money:
-    return ledger.balances(CASE, on).claim("C1").paid
+    paid: Money = ledger.balances(CASE, on).claim("C1").paid
+    return paid
 
 
 def _paid_from_september(ledger: Ledger) -> None:
@@ -158,7 +159,7 @@ def test_a_correction_stored_before_the_fix_with_a_decimal_exports(
     # What an earlier version wrote: the Decimal went to eventsourcing's transcoder,
     # which stores it and gives it back as a Decimal.
     head = len(ledger.history(CASE))
-    stream = ledger.app.repository.get(CaseStream.create_id(CASE))
+    stream: CaseStream = ledger.app.repository.get(CaseStream.create_id(CASE))
     raw = FactCorrected(
         case=CASE, effective_on=PAID_ON, corrects=payment, changes={}
     ).stamped(head + 1, datetime.now(UTC))

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from plandebt import InvalidInputError, Ledger, StorageError
 from plandebt.demo import CASE, illustrative_journal
-from plandebt.events import Fact
+from plandebt.events import Fact, PaymentMade
 from plandebt.movements import BUCKETS, MovementsView
 from plandebt.projections import postings
 from plandebt.projections.movements import instant
@@ -122,7 +122,10 @@ def _agrees(view: MovementsView, ledger: Ledger, data: st.DataObject) -> None:
 @settings(max_examples=25)
 @given(two_cases(), st.integers(1, 12), st.data())
 def test_the_sql_view_agrees_with_the_projections_on_sqlite(
-    tmp_path_factory, facts, page_size, data
+    tmp_path_factory: pytest.TempPathFactory,
+    facts: list[Fact],
+    page_size: int,
+    data: st.DataObject,
 ) -> None:
     ledger = _record(facts)
     view = MovementsView(str(tmp_path_factory.mktemp("movements") / "view.db"))
@@ -149,7 +152,7 @@ def _fresh_schema(pg_url: str) -> Iterator[str]:
 
 
 @pytest.mark.postgres
-def test_the_sql_view_agrees_with_the_projections_on_postgresql(pg_url) -> None:
+def test_the_sql_view_agrees_with_the_projections_on_postgresql(pg_url: str) -> None:
     @settings(max_examples=5)
     @given(two_cases(), st.integers(3, 12), st.data())
     def check(facts: list[Fact], page_size: int, data: st.DataObject) -> None:
@@ -166,12 +169,12 @@ def test_the_sql_view_agrees_with_the_projections_on_postgresql(pg_url) -> None:
 
 
 def test_the_view_reads_its_columns_and_rows_from_the_postings(
-    tmp_path, monkeypatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert tuple(c.name for c in postings.COLUMNS) == BUCKETS
     # Were payments posted as interest, the view would say so, unchanged.
     monkeypatch.setitem(
-        postings._POSTINGS, postings.PaymentMade, postings._into(postings.INTEREST)
+        postings._POSTINGS, PaymentMade, postings._into(postings.INTEREST)
     )
     ledger = demo_ledger()
     view = MovementsView(str(tmp_path / "view.db"))
@@ -185,7 +188,7 @@ def test_the_view_reads_its_columns_and_rows_from_the_postings(
 # --- known_at is an instant -------------------------------------------------------------
 
 
-def test_known_at_compares_instants_whatever_their_offset(tmp_path) -> None:
+def test_known_at_compares_instants_whatever_their_offset(tmp_path: Path) -> None:
     ledger = Ledger.open("memory", clock=ticking())
     ledger.import_journal(illustrative_journal()[:40])
     pay = {"paid_on": date(2023, 1, 5), "basis": "connected_setoff"}
@@ -220,7 +223,7 @@ def test_known_at_compares_instants_whatever_their_offset(tmp_path) -> None:
 # --- exactly once, and after a crash ----------------------------------------------------
 
 
-def test_the_view_follows_the_log_exactly_once_and_resumes(tmp_path) -> None:
+def test_the_view_follows_the_log_exactly_once_and_resumes(tmp_path: Path) -> None:
     ledger = demo_ledger()
     path = str(tmp_path / "movements.db")
     view = MovementsView(path)
@@ -293,7 +296,7 @@ def view_target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 def test_a_catch_up_killed_mid_page_resumes_where_it_stopped(
-    tmp_path, view_target
+    tmp_path: Path, view_target: str
 ) -> None:
     store = tmp_path / "store.db"
     demo_ledger(store).close()
@@ -316,7 +319,9 @@ def test_a_catch_up_killed_mid_page_resumes_where_it_stopped(
     ledger.close()
 
 
-def test_catch_ups_running_at_once_apply_each_fact_once(tmp_path, view_target) -> None:
+def test_catch_ups_running_at_once_apply_each_fact_once(
+    tmp_path: Path, view_target: str
+) -> None:
     ledger = demo_ledger()
     MovementsView(view_target).close()  # the tables, before the race
     views = [MovementsView(view_target) for _ in range(3)]
@@ -344,7 +349,7 @@ def test_catch_ups_running_at_once_apply_each_fact_once(tmp_path, view_target) -
         view.close()
 
 
-def test_a_view_written_by_the_earlier_version_is_rebuilt(tmp_path) -> None:
+def test_a_view_written_by_the_earlier_version_is_rebuilt(tmp_path: Path) -> None:
     import sqlite3
 
     path = tmp_path / "view.db"
@@ -366,7 +371,7 @@ def test_a_view_written_by_the_earlier_version_is_rebuilt(tmp_path) -> None:
 
 
 @pytest.mark.postgres
-def test_the_view_in_postgresql_agrees_too(pg_url) -> None:
+def test_the_view_in_postgresql_agrees_too(pg_url: str) -> None:
     ledger = demo_ledger(pg_url)
     view = MovementsView(pg_url)
     view.catch_up(ledger, page_size=25)
@@ -379,7 +384,7 @@ def test_the_view_in_postgresql_agrees_too(pg_url) -> None:
 
 @pytest.mark.postgres
 def test_eventsourcing_s_projection_runner_keeps_the_view_in_postgresql(
-    pg_url,
+    pg_url: str,
 ) -> None:
     from eventsourcing.projection import ProjectionRunner
 
@@ -414,7 +419,7 @@ def _schemas(conn: Any) -> set[str]:
 
 
 @pytest.mark.postgres
-def test_a_schema_name_in_the_url_is_only_a_name(pg_url) -> None:
+def test_a_schema_name_in_the_url_is_only_a_name(pg_url: str) -> None:
     import psycopg
     from psycopg.sql import SQL, Identifier
 
@@ -449,7 +454,9 @@ def test_a_schema_name_in_the_url_is_only_a_name(pg_url) -> None:
 # --- the command ------------------------------------------------------------------------
 
 
-def test_the_movements_command_applies_only_what_is_new(tmp_path, capsys) -> None:
+def test_the_movements_command_applies_only_what_is_new(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from plandebt.cli import main
 
     db, view = str(tmp_path / "store.db"), str(tmp_path / "view.db")
