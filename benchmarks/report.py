@@ -200,12 +200,12 @@ def next_steps(runs: list[dict[str, Any]]) -> list[str]:
     if catch:
         steps.append(
             f"`MovementsView.catch_up`: {catch}. A page's rows are already written "
-            "with one `executemany` per table and each claim's creditor is "
-            "remembered; what remains is decoding every event through the "
-            "eventsourcing mapper and keeping the latest payload of every money "
-            "fact (needed to reverse a later correction): reading the stored JSON "
-            "directly, as the rebuild does, and keeping payloads only for facts "
-            "that are corrected later (a second pass) are the next steps."
+            "with one `executemany` per table, each claim's creditor is "
+            "remembered and the stored JSON is read directly, as the rebuild "
+            "does; what remains is building each fact and keeping the latest "
+            "payload of every money fact (needed to reverse a later correction): "
+            "keeping payloads only for facts that are corrected later (a second "
+            "pass) is the next step."
         )
     ingest = where(
         lambda f: f.get("ingest_ratio", 0) > 2,

@@ -104,10 +104,6 @@ def test_the_view_knows_a_fact_from_its_exact_recording_time(view_target: str) -
         view.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="MovementsView compares known_at as text; fixed by the SQL view rework",
-)
 def test_the_view_reads_known_at_with_an_offset_as_the_same_instant(
     view_target: str,
 ) -> None:
