@@ -25,3 +25,23 @@ def test_ruff_finds_nothing() -> None:
         text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_strict_finds_nothing_in_the_package() -> None:
+    # The package ships py.typed: its annotations are a promise to its users.
+    api = pytest.importorskip("mypy.api", reason="mypy comes with the test extra")
+    stdout, stderr, status = api.run(["--strict", str(ROOT / "src" / "plandebt")])
+    assert status == 0, stdout + stderr
+
+
+def test_plain_pytest_collects_the_suite() -> None:
+    pytest_command = Path(sys.executable).with_name("pytest")
+    if not pytest_command.exists():
+        pytest.skip("no pytest script beside this interpreter")
+    result = subprocess.run(
+        [str(pytest_command), "--collect-only", "-q", "-p", "no:cacheprovider"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
