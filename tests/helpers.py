@@ -52,7 +52,8 @@ def record_payments_retrying(ledger: Ledger, claim: str, count: int) -> int:
     """Records `count` payments on `claim`, retrying on conflicts; returns how many
     conflicts it met. Each payment has a client reference, so a retry after an
     ambiguous failure cannot record it twice."""
-    from plandebt import ConflictError, PaymentMade
+    from plandebt import ConflictError
+    from plandebt.events import PaymentMade
 
     conflicts = 0
     for i in range(count):

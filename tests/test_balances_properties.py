@@ -7,13 +7,11 @@ from datetime import UTC, date, datetime
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plandebt import (
+from plandebt import Fact, Ledger, Money
+from plandebt.events import (
     ClaimWrittenOff,
-    Fact,
     FactCorrected,
     FactVoided,
-    Ledger,
-    Money,
     PaymentMade,
     RemissionGranted,
 )

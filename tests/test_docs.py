@@ -237,3 +237,18 @@ def test_the_api_page_names_every_public_name() -> None:
         assert re.search(rf"`[^`\n]*\b{re.escape(name)}\b[^`\n]*`", api), (
             f"docs/api.md does not mention {name}"
         )
+
+
+def test_the_top_level_api_is_small_and_facts_live_in_events() -> None:
+    import warnings
+
+    import plandebt.events
+
+    assert len(plandebt.__all__) <= 40
+    assert all(name in dir(plandebt) for name in plandebt.__all__)
+    # An old import of a fact from plandebt keeps working, and says where it moved.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        moved = plandebt.PaymentMade  # type: ignore[attr-defined]
+    assert moved is plandebt.events.PaymentMade
+    assert "plandebt.events" in str(caught[0].message)

@@ -14,9 +14,9 @@ from plandebt import (
     IdempotencyConflictError,
     Ledger,
     Money,
-    PaymentMade,
     UnknownReferenceError,
 )
+from plandebt.events import PaymentMade
 
 
 def test_records_and_reads_back_a_case(store) -> None:

@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.helpers import CASE, open_basic_case
 
-from plandebt import Fact, InvalidInputError, Ledger, Money, PaymentMade
-from plandebt.events import PaymentBasis, PlanModified
+from plandebt import Fact, InvalidInputError, Ledger, Money
+from plandebt.events import PaymentBasis, PaymentMade, PlanModified
 from plandebt.money import round_half_away
 from plandebt.schedules import FirstDue, percent_schedule, reschedule
 from plandebt.strategies import plan_histories

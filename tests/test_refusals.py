@@ -14,9 +14,9 @@ from plandebt import (
     InvalidInputError,
     JournalError,
     Money,
-    PaymentMade,
     UnknownReferenceError,
 )
+from plandebt.events import PaymentMade
 
 REFUSALS = [
     # (description, call, error type, field)

@@ -20,14 +20,8 @@ from hypothesis import event, find, given, settings, target
 from hypothesis import strategies as st
 from tests.helpers import CASE, OPENED, open_basic_case, snapshot
 
-from plandebt import (
-    ConflictError,
-    InvalidInputError,
-    Ledger,
-    Money,
-    PaymentMade,
-    ruleset_for,
-)
+from plandebt import ConflictError, InvalidInputError, Ledger, Money, ruleset_for
+from plandebt.events import PaymentMade
 from plandebt.strategies import money
 
 PARIS_SUMMER = timezone(timedelta(hours=2))

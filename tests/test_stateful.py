@@ -20,7 +20,8 @@ from hypothesis.stateful import (
     rule,
 )
 
-from plandebt import InvalidInputError, Ledger, Money, PaymentBasis
+from plandebt import InvalidInputError, Ledger, Money
+from plandebt.events import PaymentBasis
 from plandebt.strategies import money
 
 CASE = "STATEFUL"

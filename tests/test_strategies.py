@@ -69,7 +69,7 @@ def test_procedures_straddle_the_2021_reform(pair) -> None:
 def test_money_is_conserved_through_waivers_revivals_and_subrogations(facts) -> None:
     from datetime import date
 
-    from plandebt import AgsAdvanced, ClaimWrittenOff, WaiverRevived
+    from plandebt.events import AgsAdvanced, ClaimWrittenOff, WaiverRevived
 
     ledger = Ledger.open("memory")
     ledger.record_all(facts)
