@@ -92,13 +92,15 @@ COMMANDS: dict[str, tuple[type[Fact], dict[str, str | None]]] = {
 #: Set by the ledger when it records a fact, never by a caller.
 STAMPED = {"seq", "recorded_at"}
 SHELL = {"record", "record_all", "execute", "index"}
+#: Commands that compute their facts from the case rather than from their arguments.
+DERIVED = {"distribute_remittance"}
 
 
 def command_names() -> list[str]:
     return sorted(
         name
         for name, value in vars(CaseCommands).items()
-        if callable(value) and not name.startswith("_") and name not in SHELL
+        if callable(value) and not name.startswith("_") and name not in SHELL | DERIVED
     )
 
 

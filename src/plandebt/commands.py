@@ -23,6 +23,7 @@ from decimal import Decimal
 from typing import Any, TypeVar, cast
 
 from plandebt.decisions.commands import AdvanceAgs, Command, ReceiveContribution
+from plandebt.distribution import Distribution, dividend_facts, plan_distribution
 from plandebt.errors import InvalidInputError, UnknownReferenceError
 from plandebt.events import (
     AgsAdvanced,
@@ -73,6 +74,7 @@ from plandebt.events import (
     WaiverRevived,
     WriteOffClause,
 )
+from plandebt.events.codec import codec_for
 from plandebt.money import Money
 from plandebt.projections.index import CaseIndex
 from plandebt.schedules import FirstDue
@@ -859,6 +861,28 @@ class CaseCommands(abc.ABC):
             client_ref=client_ref,
         )
         return self.execute(ReceiveContribution(fact))
+
+    def distribute_remittance(
+        self,
+        case: str,
+        remittance: str,
+        *,
+        paid_on: DateIn | None = None,
+        dry_run: bool = False,
+    ) -> Distribution:
+        """Distributes what the debtor remitted up to `remittance` (the id of a
+        `plan.instalment_remitted`): each claim's plan dividend for the instalments
+        the money covers, oldest due first, reserving what falls to claims without a
+        decision (L626-21 al. 4), split to the cent (see `plandebt.distribution`).
+        Records the dividends (`payment.made`, basis `plan_dividend`, dated `paid_on`,
+        default the remittance's date) in one batch unless `dry_run`; distributing
+        the same remittance again records nothing. Returns the distribution."""
+        _encode, decode = codec_for(date, "paid_on")
+        on = None if paid_on is None else decode(paid_on, "paid_on")
+        plan = plan_distribution(self.index(case), remittance, on)
+        if not dry_run and plan.dividends:
+            self.record_all(dividend_facts(plan))
+        return plan
 
     # --- employment -------------------------------------------------------------------
 
