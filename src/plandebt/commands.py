@@ -17,11 +17,13 @@ A parameter left at None gives the fact's own default. The date of a fact is
 from __future__ import annotations
 
 import abc
+import os
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any, TypeVar, cast
 
+from plandebt.claims_sheet import claim_facts, read_rows
 from plandebt.decisions.commands import AdvanceAgs, Command, ReceiveContribution
 from plandebt.distribution import Distribution, dividend_facts, plan_distribution
 from plandebt.errors import InvalidInputError, UnknownReferenceError
@@ -883,6 +885,27 @@ class CaseCommands(abc.ABC):
         if not dry_run and plan.dividends:
             self.record_all(dividend_facts(plan))
         return plan
+
+    def import_claims(
+        self,
+        case: str,
+        sheet: str | os.PathLike[str],
+        *,
+        mapping: Mapping[str, str] | None = None,
+        dry_run: bool = False,
+    ) -> list[Fact]:
+        """Records the état des créances of a CSV or XLSX sheet (see
+        `plandebt.claims_sheet`): the creditors not yet registered, each claim's
+        declaration and its decision, in one batch; importing the same sheet again
+        records nothing new. A sheet with bad cells is refused whole (`SheetError`
+        names every cell). With `dry_run`, returns the facts it would record."""
+        facts = claim_facts(
+            case,
+            read_rows(sheet),
+            registered=self.index(case).creditors,
+            mapping=mapping,
+        )
+        return facts if dry_run else self.record_all(facts)
 
     # --- employment -------------------------------------------------------------------
 
