@@ -14,8 +14,8 @@ names other headers: `{"claim": "N° créance", ...}`, from a TOML file's `[colu
 from __future__ import annotations
 
 import csv
-import os
 import io
+import os
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -265,7 +265,7 @@ class _Row:
         self.ok = False
         self.bad.append(BadCell(self.number, field, self.cells.get(field, ""), reason))
 
-    def text(self, field: str, required: bool = False) -> str | None:
+    def cell_text(self, field: str, required: bool = False) -> str | None:
         value = self.cells.get(field, "")
         if not value:
             if required:
@@ -273,8 +273,8 @@ class _Row:
             return None
         return value
 
-    def money(self, field: str, required: bool = False) -> Money | None:
-        value = self.text(field, required)
+    def cell_money(self, field: str, required: bool = False) -> Money | None:
+        value = self.cell_text(field, required)
         if value is None:
             return None
         try:
@@ -283,8 +283,8 @@ class _Row:
             self._refuse(field, e.reason)
             return None
 
-    def day(self, field: str, required: bool = False) -> date | None:
-        value = self.text(field, required)
+    def cell_date(self, field: str, required: bool = False) -> date | None:
+        value = self.cell_text(field, required)
         if value is None:
             return None
         french = _FRENCH_DATE.match(value)
@@ -301,13 +301,13 @@ class _Row:
         return None
 
     def facts(self, case: str, known: set[str], seen: set[str]) -> list[Fact]:
-        claim = self.text("claim", True)
-        creditor = self.text("creditor", True)
-        declared = self.money("declared", True)
-        origin_on = self.day("origin_on", True)
-        declared_on = self.day("declared_on", True)
+        claim = self.cell_text("claim", True)
+        creditor = self.cell_text("creditor", True)
+        declared = self.cell_money("declared", True)
+        origin_on = self.cell_date("origin_on", True)
+        declared_on = self.cell_date("declared_on", True)
         kind = CreditorKind.OTHER
-        kind_text = self.text("creditor_kind")
+        kind_text = self.cell_text("creditor_kind")
         if kind_text is not None:
             if _key(kind_text) in _KINDS:
                 kind = _KINDS[_key(kind_text)]
@@ -320,8 +320,8 @@ class _Row:
         decision = _DECISIONS.get(_key(self.cells.get("decision", "")))
         if decision is None:
             self._refuse("decision", "is not admise, rejetée or contestée")
-        admitted = self.money("admitted")
-        decided_on = self.day("decided_on", required=bool(decision))
+        admitted = self.cell_money("admitted")
+        decided_on = self.cell_date("decided_on", required=bool(decision))
         if claim is not None:
             if claim in seen:
                 self._refuse("claim", "appears on an earlier row")
@@ -336,7 +336,7 @@ class _Row:
                 CreditorRegistered.build(
                     case=case,
                     creditor=creditor,
-                    name=self.text("creditor_name") or creditor,
+                    name=self.cell_text("creditor_name") or creditor,
                     creditor_kind=kind,
                     effective_on=declared_on,
                     client_ref=f"etat/creditor/{creditor}",
@@ -354,7 +354,7 @@ class _Row:
                 client_ref=f"etat/{claim}/declared",
             )
         )
-        ref = self.text("decision_ref")
+        ref = self.cell_text("decision_ref")
         common: dict[str, Any] = {
             "case": case,
             "claim": claim,
@@ -371,7 +371,7 @@ class _Row:
         return facts
 
     def _rank(self, kind: CreditorKind) -> Rank | None:
-        label = self.text("rank", True)
+        label = self.cell_text("rank", True)
         if label is None:
             return None
         key = _key(label)
