@@ -43,6 +43,7 @@ from plandebt.projections.plan import (
     plan_status,
 )
 from plandebt.projections.portfolio import Portfolio, portfolio
+from plandebt.projections.statement import Statement, statement
 from plandebt.projections.support import SupportView, support
 from plandebt.ruleset import Ruleset
 from plandebt.storage import (
@@ -453,6 +454,14 @@ class Ledger(CaseCommands):
         """Departures, legal severance floor next to what was agreed, severance paid
         by source, AGS advances and windows, what the AGS is owed."""
         return employment(self.index(case), _as_date(as_of), known_at, ruleset)
+
+    def statement(
+        self, case: str, creditor: str, as_of: date, known_at: KnownAt = None
+    ) -> Statement:
+        """One creditor's statement: every decision, instalment due, payment and
+        remission on its claims up to `as_of`, with what it is owed after each, as
+        known at `known_at` (table, `to_csv()`, `to_html()`)."""
+        return statement(self.index(case), creditor, _as_date(as_of), known_at)
 
     def check(
         self,
