@@ -93,7 +93,7 @@ COMMANDS: dict[str, tuple[type[Fact], dict[str, str | None]]] = {
 STAMPED = {"seq", "recorded_at"}
 SHELL = {"record", "record_all", "execute", "index"}
 #: Commands that compute their facts from the case rather than from their arguments.
-DERIVED = {"distribute_remittance", "import_claims"}
+DERIVED = {"distribute_remittance", "import_claims", "adopt_plan_file"}
 
 
 def command_names() -> list[str]:

@@ -78,6 +78,7 @@ from plandebt.events import (
 )
 from plandebt.events.codec import codec_for
 from plandebt.money import Money
+from plandebt.plan_file import read_plan
 from plandebt.projections.index import CaseIndex
 from plandebt.schedules import FirstDue
 
@@ -582,6 +583,11 @@ class CaseCommands(abc.ABC):
                 client_ref=client_ref,
             )
         )
+
+    def adopt_plan_file(self, case: str, path: str | os.PathLike[str]) -> PlanAdopted:
+        """Records the plan a TOML file describes (see `plandebt.plan_file` and
+        `examples/plan.toml`): the judgment, its options and their percentages."""
+        return self._record(read_plan(case, path))
 
     def answer_consultation(
         self,
