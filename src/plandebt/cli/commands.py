@@ -89,31 +89,22 @@ def _progress_bar(label: str) -> Callable[[int, int], None]:
 # --- recording ------------------------------------------------------------------------
 
 
-def _journal_lines(name: str) -> list[str]:
-    """The lines of the journal `name` (- for standard input), which must be UTF-8."""
+def _journal_bytes(name: str) -> bytes | str:
+    """The journal `name` (- for standard input) as it is, in bytes: the library
+    cuts it into lines and decodes each (`journal.parse_lines`), so that a file and
+    a journal given from Python meet the same checks."""
     try:
         if name == "-":
             buffer = getattr(sys.stdin, "buffer", None)
-            data: bytes | str = sys.stdin.read() if buffer is None else buffer.read()
-        else:
-            with open(name, "rb") as f:
-                data = f.read()
+            return sys.stdin.read() if buffer is None else buffer.read()
+        with open(name, "rb") as f:
+            return f.read()
     except OSError as e:
         raise UsageError(f"cannot read {name}: {e.strerror or e}") from e
-    if isinstance(data, str):
-        return data.splitlines()
-    try:
-        return data.decode("utf-8").splitlines()
-    except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        raise UsageError(
-            f"{name}: line {line} is not UTF-8 text "
-            f"(byte 0x{data[e.start]:02x}); a journal is JSON Lines in UTF-8"
-        ) from e
 
 
 def record(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
-    lines = _journal_lines(args.journal)
+    lines = _journal_bytes(args.journal)
     bar = _progress_bar("checking") if args.progress or sys.stderr.isatty() else None
     facts = ledger.import_journal(lines, restore=args.restore, progress=bar)
     if bar is not None:
@@ -282,8 +273,10 @@ def check_plan(args: argparse.Namespace, out: IO[str]) -> int:
     try:
         with open(args.proposal, encoding="utf-8") as f:
             data = json.load(f)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise UsageError(f"cannot read {args.proposal}: {e}") from e
+    except (OSError, ValueError, RecursionError) as e:
+        # ValueError: not UTF-8, not JSON, an integer of more than 4,300 digits.
+        reason = "nested too deep" if isinstance(e, RecursionError) else e
+        raise UsageError(f"cannot read {args.proposal}: {reason}") from e
     if not isinstance(data, dict) or not isinstance(data.get("plan"), dict):
         raise InvalidInputError("plan", None, "the proposal holds a 'plan' object")
     opened_on = _proposal_date(data.get("opened_on"))
