@@ -78,7 +78,7 @@ FAILURES = {
     ),
     "export into a folder": (
         ["--db", "a.db", "export", "-o", "."],
-        USAGE,
+        STORE,
         ["folder"],
         ["a.db"],
     ),
