@@ -33,12 +33,14 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def workdir(template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A folder holding a.db (a store), notsqlite.db (a text file), bad.jsonl (not
-    JSON, then bytes that are not UTF-8), notjson.jsonl, link.jsonl (a symbolic link
+    JSON, then bytes that are not UTF-8), latin1.jsonl (a blank line, then Latin-1
+    text), notjson.jsonl, link.jsonl (a symbolic link
     to the store) and undated.json (a draft plan without its opening date); the
     current directory of the test."""
     shutil.copy(template, tmp_path / "a.db")
     (tmp_path / "notsqlite.db").write_text("these are my notes, not a database\n")
     (tmp_path / "bad.jsonl").write_bytes(b"not json\n\xff\xfe\x00\x01binary\n")
+    (tmp_path / "latin1.jsonl").write_bytes(b"\n\xe9t\xe9\n")
     (tmp_path / "notjson.jsonl").write_text("not json\n")
     (tmp_path / "link.jsonl").symlink_to(tmp_path / "a.db")
     (tmp_path / "undated.json").write_text('{"plan": {"duration_years": 10}}')
@@ -76,7 +78,7 @@ FAILURES = {
     ),
     "export into a folder": (
         ["--db", "a.db", "export", "-o", "."],
-        USAGE,
+        STORE,
         ["folder"],
         ["a.db"],
     ),
@@ -111,9 +113,9 @@ FAILURES = {
         ["a.db"],
     ),
     "a journal of bytes that are not text": (
-        ["--db", "a.db", "record", "bad.jsonl"],
+        ["--db", "a.db", "record", "latin1.jsonl"],
         USAGE,
-        ["bad.jsonl", "line 2", "UTF-8"],
+        ["refused", "line 2", "UTF-8", "0xe9"],
         ["a.db"],
     ),
     "a journal line that is not JSON": (

@@ -20,7 +20,24 @@ class InvalidInputError(PlandebtError, ValueError):
         self.field = field
         self.value = value
         self.reason = reason
-        super().__init__(f"{field}={value!r}: {reason}")
+        super().__init__(f"{field}={shown(value)}: {reason}")
+
+
+#: The longest value a message shows; the error's `value` keeps all of it.
+SHOWN_LENGTH = 200
+
+
+def shown(value: Any) -> str:
+    """`value`'s repr for a message: shortened past SHOWN_LENGTH characters (a line
+    of megabytes is refused in one line), or only its type when it has no repr
+    (nested too deep, or an integer of more digits than Python writes)."""
+    try:
+        text = repr(value)
+    except (RecursionError, ValueError):
+        return f"<{type(value).__name__}>"
+    if len(text) <= SHOWN_LENGTH:
+        return text
+    return f"{text[: SHOWN_LENGTH - 20]}... ({len(text):,} characters)"
 
 
 class UnknownReferenceError(InvalidInputError):

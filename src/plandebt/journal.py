@@ -3,39 +3,69 @@
 Export writes every fact with its id, its position (`seq`) and its recording time.
 Import goes through the same validation as the Python API and is all-or-nothing: the
 first bad line is reported with its number and nothing of the file is written.
+
+Reading is strict, and every problem is a refusal with its line number: lines end at
+"\\n" and nowhere else (not at a form feed or U+2028, which `str.splitlines` would
+split on), each is UTF-8, strict JSON (no NaN, no duplicate key, no integer of more
+than 19 digits), within `limits.MAX_LINE_LENGTH` and `limits.MAX_NESTING`.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import IO, Any
 
+from plandebt import limits
 from plandebt.errors import InvalidInputError, JournalError
 from plandebt.events import Fact
 
+#: What `parse_lines` reads: a whole journal (text or bytes), or its lines (text or
+#: bytes, one per item) or the dictionaries they hold.
+Journal = str | bytes | Iterable[str | bytes | Mapping[str, Any]]
+
+#: What JSON calls whitespace: a line of nothing else is blank.
+_BLANK = " \t\r\n"
+_BLANK_BYTES = _BLANK.encode()
+_UTF8_BOM = "\ufeff"
+#: Byte-order marks of UTF-16 and UTF-32, which a journal is not written in.
+_OTHER_BOMS = (
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\xfe\xff", "UTF-16"),
+    (b"\xff\xfe", "UTF-16"),
+)
+
+
+def split(journal: str | bytes) -> list[str] | list[bytes]:
+    """The lines of a whole journal: it is cut at each "\\n" and nowhere else."""
+    if isinstance(journal, bytes):
+        return journal.split(b"\n")
+    return journal.split("\n")
+
 
 def parse_lines(
-    lines: Iterable[str | dict[str, Any]], *, keep_recording: bool = False
+    lines: Journal, *, keep_recording: bool = False
 ) -> list[tuple[int, Fact]]:
     """Parses journal lines into facts, with their 1-based line numbers. Blank lines
-    are skipped. `seq` is always reassigned by the ledger; `recorded_at` is kept only
-    when `keep_recording` (a restore)."""
+    are skipped (they count). `seq` is always reassigned by the ledger; `recorded_at`
+    is kept only when `keep_recording` (a restore)."""
+    if isinstance(lines, str | bytes):
+        lines = split(lines)
     facts: list[tuple[int, Fact]] = []
     for number, line in enumerate(lines, start=1):
         try:
+            if isinstance(line, bytes):
+                line = _text(line, number)
             if isinstance(line, str):
-                if not line.strip():
+                if number == 1 and line.startswith(_UTF8_BOM):
+                    line = line[1:]
+                if not line.strip(_BLANK):
                     continue
-                try:
-                    data = json.loads(line)
-                except json.JSONDecodeError as e:
-                    raise InvalidInputError(
-                        "line", line.strip()[:80], f"is not JSON: {e.msg}"
-                    ) from e
+                data = _json(line)
             else:
                 data = line
-            if not isinstance(data, dict):
+            if not isinstance(data, Mapping):
                 raise InvalidInputError("line", data, "must be a JSON object")
             data = dict(data)
             data.pop("seq", None)
@@ -45,6 +75,141 @@ def parse_lines(
         except InvalidInputError as e:
             raise JournalError(number, e) from e
     return facts
+
+
+def _text(line: bytes, number: int) -> str:
+    """A line of bytes as text: UTF-8, nothing else."""
+    if len(line) > limits.MAX_LINE_LENGTH:
+        raise _too_long(line, len(line), "bytes")
+    if number == 1:
+        for bom, encoding in _OTHER_BOMS:
+            if line.startswith(bom):
+                raise InvalidInputError(
+                    "line",
+                    line[:16],
+                    f"is {encoding} text (it starts with a byte-order mark); "
+                    "a journal is JSON Lines in UTF-8",
+                )
+    if b"\x00" in line:  # never in JSON text: raw controls must be escaped
+        raise InvalidInputError(
+            "line",
+            line[:40],
+            "holds NUL bytes: binary data or UTF-16 text, not a JSON line in UTF-8",
+        )
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise InvalidInputError(
+            "line",
+            line[max(0, e.start - 20) : e.start + 20],
+            f"is not UTF-8 text (byte 0x{line[e.start]:02x} at byte {e.start + 1}); "
+            "a journal is JSON Lines in UTF-8",
+        ) from e
+
+
+def _too_long(line: str | bytes, length: int, unit: str) -> InvalidInputError:
+    return InvalidInputError(
+        "line",
+        line[:40],
+        f"is {length:,} {unit} long; a journal line holds at most "
+        f"{limits.MAX_LINE_LENGTH:,}",
+    )
+
+
+class _Refused(Exception):
+    """Raised inside the JSON parser's hooks, to leave it at once."""
+
+    def __init__(self, refusal: InvalidInputError) -> None:
+        self.refusal = refusal
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        seen: set[str] = set()
+        for key, value in pairs:
+            if key in seen:
+                raise _Refused(
+                    InvalidInputError(key, value, "is given twice in the same object")
+                )
+            seen.add(key)
+    return data
+
+
+def _constant(name: str) -> Any:
+    raise _Refused(
+        InvalidInputError("line", name, f"{name} is not a number JSON may hold")
+    )
+
+
+def _integer(text: str) -> int:
+    if len(text.lstrip("-")) > limits.MAX_INTEGER_DIGITS:
+        raise _Refused(
+            InvalidInputError(
+                "line",
+                text[:40],
+                f"holds an integer of {len(text.lstrip('-')):,} digits; at most "
+                f"{limits.MAX_INTEGER_DIGITS}",
+            )
+        )
+    return int(text)
+
+
+_DECODER = json.JSONDecoder(
+    object_pairs_hook=_object, parse_constant=_constant, parse_int=_integer
+)
+
+
+def _json(line: str) -> Any:
+    """The JSON value of a line, strictly read."""
+    if len(line) > limits.MAX_LINE_LENGTH:
+        raise _too_long(line, len(line), "characters")
+    try:
+        data = _DECODER.decode(line)
+    except _Refused as e:
+        raise e.refusal from None
+    except json.JSONDecodeError as e:
+        where = f"column {e.colno}"
+        if e.pos < len(line) and not line[e.pos].isprintable():
+            where += f", at U+{ord(line[e.pos]):04X}"  # a form feed, a U+2028...
+        raise InvalidInputError(
+            "line", line.strip(_BLANK)[:80], f"is not JSON: {e.msg} ({where})"
+        ) from e
+    except RecursionError:
+        raise _too_deep(line) from None
+    # A line of few brackets cannot nest deep: most are not walked.
+    if line.count("{") + line.count("[") > limits.MAX_NESTING and _depth(data) > (
+        limits.MAX_NESTING
+    ):
+        raise _too_deep(line)
+    return data
+
+
+def _too_deep(line: str) -> InvalidInputError:
+    return InvalidInputError(
+        "line",
+        line[:40],
+        f"nests objects and lists more than {limits.MAX_NESTING} levels deep",
+    )
+
+
+def _depth(data: Any) -> int:
+    """How deep `data` nests objects and lists (a bare value: 0)."""
+    deepest = 0
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            items: Iterable[Any] = value.values()
+        elif isinstance(value, list):
+            items = value
+        else:
+            continue
+        deepest = max(deepest, depth)
+        if deepest > limits.MAX_NESTING:
+            break
+        stack.extend((item, depth + 1) for item in items)
+    return deepest
 
 
 def dump_lines(facts: Iterable[dict[str, Any]]) -> Iterator[str]:

@@ -164,6 +164,7 @@ class Ledger(CaseCommands):
         for fact in facts:
             if not isinstance(fact, Fact):
                 raise InvalidInputError("fact", fact, "is not a plandebt fact")
+            fact.check()  # the bounds at the door, for a fact built directly too
             commands.append(decisions.Record(fact))
         return self._record_commands(commands, restore=restore, progress=progress)
 
@@ -510,15 +511,16 @@ class Ledger(CaseCommands):
 
     def import_journal(
         self,
-        lines: Iterable[str | dict[str, Any]],
+        lines: str | bytes | Iterable[str | bytes | dict[str, Any]],
         *,
         restore: bool = False,
         progress: Progress | None = None,
     ) -> list[Fact]:
-        """Records a journal (JSON Lines text lines, or dicts) atomically. A bad line
-        is refused with its 1-based line number and nothing from the journal is
-        written. `restore=True` keeps each line's recording time (a backup restored
-        into an empty store answers "as known at K" as the original did)."""
+        """Records a journal (its whole text or bytes, or its lines, or dicts)
+        atomically. A bad line is refused with its 1-based line number and nothing
+        from the journal is written. `restore=True` keeps each line's recording time
+        (a backup restored into an empty store answers "as known at K" as the
+        original did)."""
         from plandebt.journal import parse_lines
 
         facts = parse_lines(lines, keep_recording=restore)

@@ -16,6 +16,7 @@ from typing import Any
 
 import attrs
 
+from plandebt import limits
 from plandebt.errors import InvalidInputError
 
 DEFAULT_CURRENCY = "EUR"
@@ -23,7 +24,8 @@ DEFAULT_CURRENCY = "EUR"
 # Separators accepted between groups of thousands: space, no-break space,
 # narrow no-break space (French typography), apostrophe (Swiss), underscore.
 _GROUPING = " \u00a0\u202f'_"
-_AMOUNT = re.compile(r"^([+-]?)(\d+)(?:\.(\d*))?$")
+# ASCII digits only: other scripts' digits ("١٢", "１２") and superscripts are refused.
+_AMOUNT = re.compile(r"([+-]?)([0-9]+)(?:\.([0-9]*))?")
 
 
 def _check_cents(instance: Any, attribute: attrs.Attribute[int], value: Any) -> None:
@@ -37,6 +39,7 @@ def _check_currency(instance: Any, attribute: attrs.Attribute[str], value: Any) 
     if not (
         isinstance(value, str)
         and len(value) == 3
+        and value.isascii()
         and value.isalpha()
         and value.isupper()
     ):
@@ -74,6 +77,8 @@ class Money:
 
         Refuses more than two decimals rather than rounding: an amount that is not
         a whole number of cents is a mistake in the input, not something to guess.
+        Refuses digits other than ASCII ones, and amounts over plandebt's largest
+        (`limits.MAX_AMOUNT_CENTS`, 10^12).
         """
         if not isinstance(text, str):
             raise InvalidInputError(field, text, "an amount must be given as a string")
@@ -91,14 +96,18 @@ class Money:
                 raw = raw.replace(",", "")
         elif raw.count(",") == 1:
             raw = raw.replace(",", ".")
-        match = _AMOUNT.match(raw)
+        match = _AMOUNT.fullmatch(raw)
         if not match:
             raise InvalidInputError(field, text, "is not an amount like 3447000.00")
         sign, units, decimals = match.groups()
         decimals = decimals or ""
         if len(decimals) > 2:
             raise InvalidInputError(field, text, "has more than two decimals")
+        # Counted before converting: Python converts at most 4,300 digits.
+        if len(units.lstrip("0")) > limits.MAX_AMOUNT_UNITS:
+            raise limits.amount_too_large(field, text)
         cents = int(units) * 100 + int((decimals + "00")[:2])
+        limits.check_cents(cents, field, text)
         return cls._of(-cents if sign == "-" else cents, currency)
 
     @classmethod
@@ -113,10 +122,16 @@ class Money:
         if isinstance(value, str):
             return cls.parse(value, currency, field)
         if isinstance(value, Decimal):
+            if not value.is_finite():
+                raise InvalidInputError(field, value, "is not a finite amount")
+            if value.adjusted() >= limits.MAX_AMOUNT_UNITS:
+                raise limits.amount_too_large(field, value)
             try:
                 exact = value.quantize(Decimal("0.01"))
             except InvalidOperation as e:
-                raise InvalidInputError(field, value, "is not a finite amount") from e
+                raise InvalidInputError(
+                    field, value, "has more than two decimals"
+                ) from e
             if exact != value:
                 raise InvalidInputError(field, value, "has more than two decimals")
             return cls(int(exact * 100), currency)

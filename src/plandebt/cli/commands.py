@@ -9,10 +9,12 @@ only those in `CREATE_STORE` may create it.
 from __future__ import annotations
 
 import argparse
-import itertools
+import contextlib
 import json
 import os
+import stat
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from datetime import date
@@ -20,7 +22,7 @@ from typing import IO, Any, Protocol
 
 from plandebt import journal
 from plandebt.cli import tables
-from plandebt.cli.exits import FINDINGS, OK, UsageError
+from plandebt.cli.exits import FINDINGS, OK, StoreProblem, UsageError
 from plandebt.cli.store import is_store_file, redacted
 from plandebt.compliance import check_plan_proposal, rules_markdown
 from plandebt.errors import InvalidInputError
@@ -89,31 +91,22 @@ def _progress_bar(label: str) -> Callable[[int, int], None]:
 # --- recording ------------------------------------------------------------------------
 
 
-def _journal_lines(name: str) -> list[str]:
-    """The lines of the journal `name` (- for standard input), which must be UTF-8."""
+def _journal_bytes(name: str) -> bytes | str:
+    """The journal `name` (- for standard input) as it is, in bytes: the library
+    cuts it into lines and decodes each (`journal.parse_lines`), so that a file and
+    a journal given from Python meet the same checks."""
     try:
         if name == "-":
             buffer = getattr(sys.stdin, "buffer", None)
-            data: bytes | str = sys.stdin.read() if buffer is None else buffer.read()
-        else:
-            with open(name, "rb") as f:
-                data = f.read()
+            return sys.stdin.read() if buffer is None else buffer.read()
+        with open(name, "rb") as f:
+            return f.read()
     except OSError as e:
         raise UsageError(f"cannot read {name}: {e.strerror or e}") from e
-    if isinstance(data, str):
-        return data.splitlines()
-    try:
-        return data.decode("utf-8").splitlines()
-    except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        raise UsageError(
-            f"{name}: line {line} is not UTF-8 text "
-            f"(byte 0x{data[e.start]:02x}); a journal is JSON Lines in UTF-8"
-        ) from e
 
 
 def record(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
-    lines = _journal_lines(args.journal)
+    lines = _journal_bytes(args.journal)
     bar = _progress_bar("checking") if args.progress or sys.stderr.isatty() else None
     facts = ledger.import_journal(lines, restore=args.restore, progress=bar)
     if bar is not None:
@@ -167,28 +160,81 @@ def export(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
     if not args.output:
         journal.write(facts, out)
         return OK
-    _check_output(args.output, args.db)
-    # The first fact is read before the file is opened, so that an unknown case
-    # leaves an existing file as it was.
-    first = next(facts, None)
-    try:
-        f = open(args.output, "w", encoding="utf-8")  # noqa: SIM115 (closed below)
-    except OSError as e:
-        raise UsageError(f"cannot write {args.output}: {e.strerror or e}") from e
-    with f:
-        rest = facts if first is None else itertools.chain([first], facts)
-        count = journal.write(rest, f)
+    if is_store_file(args.output, args.db):
+        raise UsageError(
+            f"refusing to write the export over the store it reads ({args.output})"
+        )
+    count = write_file(args.output, lambda f: journal.write(facts, f))
     print(f"exported {count} facts to {args.output}", file=sys.stderr)
     return OK
 
 
-def _check_output(output: str, store: str) -> None:
-    if is_store_file(output, store):
-        raise UsageError(
-            f"refusing to write the export over the store it reads ({output})"
-        )
-    if os.path.isdir(output):
-        raise UsageError(f"cannot write {output}: it is a folder (give a file name)")
+def write_file(path: str, write: Callable[[IO[str]], int]) -> int:
+    """Writes the file `path` with `write(stream)` (returning what it returns), so
+    that no failure leaves it half written: the text goes to a temporary file beside
+    it, flushed to the disk, which then replaces it in one step (os.replace). A path
+    that cannot be written (a missing folder, a folder, a full disk) is a
+    StoreProblem (exit 3), and a file already there is left as it was.
+
+    A symbolic link is followed (the file it names is replaced, the link stays), and
+    what is not a regular file (/dev/stdout, a named pipe) is written directly."""
+    target = os.path.realpath(path)
+    try:
+        if os.path.isdir(target):
+            raise StoreProblem(
+                f"cannot write {path}: it is a folder (give a file name)"
+            )
+        if os.path.exists(target) and not os.path.isfile(target):
+            with open(target, "w", encoding="utf-8") as stream:
+                return write(stream)
+        return _replace(target, write)
+    except OSError as e:
+        raise StoreProblem(f"cannot write {path}: {e.strerror or e}") from e
+
+
+def _replace(target: str, write: Callable[[IO[str]], int]) -> int:
+    folder = os.path.dirname(target)
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        mode = 0o666 & ~_umask()
+    handle, temporary = tempfile.mkstemp(
+        prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=folder
+    )
+    try:
+        with open(handle, "w", encoding="utf-8", newline="\n") as stream:
+            result = write(stream)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    _sync_folder(folder)
+    return result
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _sync_folder(folder: str) -> None:
+    """Flushes the folder's entry of the replaced file to the disk, where the system
+    allows it (so that the new file survives a power cut)."""
+    try:
+        handle = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(handle)
+    except OSError:
+        pass
+    finally:
+        os.close(handle)
 
 
 # --- views of one case ----------------------------------------------------------------
@@ -282,8 +328,10 @@ def check_plan(args: argparse.Namespace, out: IO[str]) -> int:
     try:
         with open(args.proposal, encoding="utf-8") as f:
             data = json.load(f)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise UsageError(f"cannot read {args.proposal}: {e}") from e
+    except (OSError, ValueError, RecursionError) as e:
+        # ValueError: not UTF-8, not JSON, an integer of more than 4,300 digits.
+        reason = "nested too deep" if isinstance(e, RecursionError) else e
+        raise UsageError(f"cannot read {args.proposal}: {reason}") from e
     if not isinstance(data, dict) or not isinstance(data.get("plan"), dict):
         raise InvalidInputError("plan", None, "the proposal holds a 'plan' object")
     opened_on = _proposal_date(data.get("opened_on"))
@@ -338,6 +386,11 @@ def portfolio(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
 def movements(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
     from plandebt.movements import MovementsView
 
+    if is_store_file(args.target, args.db):
+        raise UsageError(
+            f"refusing to keep the movements view in the store's own file "
+            f"({args.target}): give a file of its own"
+        )
     view = MovementsView(args.target)
     try:
         applied = view.catch_up(ledger)

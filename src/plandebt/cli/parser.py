@@ -8,6 +8,7 @@ import os
 from datetime import UTC, date, datetime
 from typing import NoReturn
 
+from plandebt.limits import is_date_text
 from plandebt.storage import PLANDEBT_DB
 
 #: The store used when neither --db nor the PLANDEBT_DB environment variable names one.
@@ -22,8 +23,10 @@ class Parser(argparse.ArgumentParser):
 
 
 def iso_date(text: str) -> date:
-    """A calendar date written like 2026-06-30."""
+    """A calendar date written like 2026-06-30 (YYYY-MM-DD only, as in a journal)."""
     try:
+        if not is_date_text(text):
+            raise ValueError("Invalid isoformat")
         return date.fromisoformat(text)
     except ValueError as e:
         # Python says why a well-formed date does not exist ("month must be in
@@ -37,7 +40,7 @@ def iso_date(text: str) -> date:
 def known_at(text: str) -> datetime | int:
     """A log position (an integer) or an ISO datetime; a date means the end of
     that day, UTC; a datetime without zone is taken as UTC."""
-    if text.isdigit():
+    if text.isascii() and text.isdigit():
         return int(text)
     try:
         if len(text) == 10:

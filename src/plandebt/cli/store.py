@@ -103,16 +103,20 @@ def _check_sqlite_file(path: Path, create: bool) -> None:
 
 def is_store_file(output: str, target: str) -> bool:
     """True if writing `output` would overwrite the SQLite store `target` or one of
-    the files SQLite keeps beside it."""
+    the files SQLite keeps beside it (its write-ahead log, shared memory, rollback
+    journal), whichever way either is named: a relative path, a symbolic link to it
+    (followed as SQLite follows one), a hard link."""
     path = sqlite_path(target)
     if path is None:
         return False
     out = os.path.realpath(output)
-    for suffix in SQLITE_SIDECARS:
-        store_file = f"{path}{suffix}"
-        if out == os.path.realpath(store_file):
-            return True
-        both_exist = os.path.exists(output) and os.path.exists(store_file)
-        if both_exist and os.path.samefile(output, store_file):  # a hard link
-            return True
+    names = {os.fspath(path), os.path.realpath(path)}
+    for name in names:
+        for suffix in SQLITE_SIDECARS:
+            store_file = f"{name}{suffix}"
+            if out == os.path.realpath(store_file):
+                return True
+            both_exist = os.path.exists(output) and os.path.exists(store_file)
+            if both_exist and os.path.samefile(output, store_file):  # a hard link
+                return True
     return False

@@ -93,6 +93,21 @@ class Fact:
             )
         return cls._decode(values)
 
+    def check(self) -> None:
+        """Refuses (InvalidInputError) a fact holding a value beyond the bounds at
+        the door (`plandebt.limits`) or not of its field's type: what `build` and
+        `from_dict` check, for a fact made by calling its class directly. The
+        ledger calls it on every fact it is given to record."""
+        for name, decode in _codecs(type(self)).decoders.items():
+            value = getattr(self, name)
+            if value is not None and decode(value, name) != value:
+                raise InvalidInputError(
+                    name,
+                    value,
+                    f"is a {type(value).__name__}, not the field's type: build the "
+                    f"fact with {type(self).__name__}.build(...) to convert it",
+                )
+
     @staticmethod
     def from_stored(data: Mapping[str, Any]) -> Fact:
         """Rebuilds a fact the ledger itself stored: it was validated when recorded,

@@ -6,7 +6,10 @@ codec serves the store, the journal and the Python API. Per field type there are
 - an encoder, from the Python value to JSON-native values (a date to "2022-03-01",
   Money to "1234.56" or "12.00 CHF", an enum to its value, a record to an object);
 - a decoder, from journal or Python values to the field's type, strict: a value of the
-  wrong shape is refused with an InvalidInputError naming the field;
+  wrong shape, or beyond a bound at the door (`plandebt.limits`: an amount over
+  10^12 €, a plan of more than 100 years, a control character in a name, a date
+  outside 1900-2199 or not written YYYY-MM-DD...), is refused with an
+  InvalidInputError naming the field;
 - a trusted converter, for what the ledger itself stored (validated when recorded):
   only the conversion, none of the checks, because a rebuild reads millions of them.
 
@@ -22,11 +25,12 @@ import types
 import typing
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import attrs
 
+from plandebt import limits
 from plandebt.errors import InvalidInputError
 from plandebt.money import Money
 
@@ -84,16 +88,30 @@ def _iso(value: date) -> str:
     return value.isoformat()
 
 
-def _decode_str(value: Any, field: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidInputError(field, value, "must be a non-empty string")
-    return value
+def _str_codec(name: str) -> Codec:
+    """The codec of the string field `name`: free text, or an identifier, reference
+    or name (`limits.FREE_TEXT_FIELDS`)."""
+    free = limits.is_free_text(name)
+
+    def decode(value: Any, field: str) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise InvalidInputError(field, value, "must be a non-empty string")
+        return limits.check_text(value, field, free)
+
+    return _same, decode
 
 
-def _decode_int(value: Any, field: str) -> int:
-    if type(value) is not int:
-        raise InvalidInputError(field, value, "must be an integer")
-    return value
+def _int_codec(name: str) -> Codec:
+    """The codec of the integer field `name`, within its bounds
+    (`limits.INTEGER_BOUNDS`)."""
+    bounds = limits.integer_bounds(name)
+
+    def decode(value: Any, field: str) -> int:
+        if type(value) is not int:
+            raise InvalidInputError(field, value, "must be an integer")
+        return limits.check_integer(value, field, bounds)
+
+    return _same, decode
 
 
 def _decode_bool(value: Any, field: str) -> bool:
@@ -103,59 +121,87 @@ def _decode_bool(value: Any, field: str) -> bool:
 
 
 def _decode_date(value: Any, field: str) -> date:
+    given = value
     if isinstance(value, datetime):
         raise InvalidInputError(field, value, "must be a date, not a datetime")
-    if isinstance(value, date):
-        return value
     if isinstance(value, str):
+        if not limits.is_date_text(value):
+            raise InvalidInputError(
+                field, value, "must be a date written YYYY-MM-DD, like 2022-03-01"
+            )
         try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise InvalidInputError(field, value, "must be a date like 2022-03-01")
+            value = date.fromisoformat(value)
+        except ValueError as e:
+            raise InvalidInputError(field, value, f"is not a date: {e}") from e
+    if not isinstance(value, date):
+        raise InvalidInputError(field, value, "must be a date like 2022-03-01")
+    return limits.check_date(value, field, given)
 
 
 def _decode_datetime(value: Any, field: str) -> datetime:
+    given = value
     if isinstance(value, str):
+        if not limits.is_datetime_text(value):
+            if limits.is_datetime_text(value + "Z"):
+                raise InvalidInputError(field, value, "must carry a time zone (UTC)")
+            raise InvalidInputError(
+                field,
+                value,
+                "must be an ISO 8601 datetime in extended form with its offset, "
+                "like 2024-02-06T09:15:00+00:00",
+            )
         try:
             value = datetime.fromisoformat(value)
         except ValueError as e:
-            raise InvalidInputError(field, value, "must be an ISO 8601 datetime") from e
+            raise InvalidInputError(field, value, f"is not a datetime: {e}") from e
     if not isinstance(value, datetime):
         raise InvalidInputError(field, value, "must be a datetime")
-    if value.tzinfo is None:
+    if value.tzinfo is None or value.utcoffset() is None:
         raise InvalidInputError(field, value, "must carry a time zone (UTC)")
+    limits.check_date(value, field, given)
     return value.astimezone(UTC)
 
 
+#: The longest journal text of an amount the fast path converts ("-1000000000000.00").
+_PLAIN_LONGEST = len(limits.MAX_AMOUNT_TEXT) + 1
+
+
 def _is_plain_amount(text: str) -> bool:
-    """'-1234.56': digits, a dot, two digits (str methods: faster than a regex)."""
+    """'-1234.56': ASCII digits, a dot, two digits (str methods: faster than a
+    regex)."""
     units = text[1:-3] if text.startswith("-") else text[:-3]
     return (
-        len(text) > 3
+        3 < len(text) <= _PLAIN_LONGEST
+        and text.isascii()
         and text[-3] == "."
         and text[-2:].isdigit()
         and units.isdigit()
-        and units.isascii()
     )
 
 
 def decode_money(value: Any, field: str) -> Money:
     """Money from its journal text ("-1234.56", "12.00 CHF") or any form
-    `Money.coerce` accepts."""
+    `Money.coerce` accepts, at most `limits.MAX_AMOUNT_CENTS` either way."""
     if type(value) is str and _is_plain_amount(value):
         # The journal's own form ("-1234.56"): what every stored fact holds.
-        return Money._of(int(value.replace(".", "", 1)))
+        cents = int(value.replace(".", "", 1))
+        if -limits.MAX_AMOUNT_CENTS <= cents <= limits.MAX_AMOUNT_CENTS:
+            return Money._of(cents)
+        raise limits.amount_too_large(field, value)
     if isinstance(value, str):
         text = value.strip()
+        code = text[-3:]
         if (
             len(text) > 4
-            and text[-3:].isalpha()
-            and text[-3:].isupper()
+            and code.isascii()
+            and code.isalpha()
+            and code.isupper()
             and text[-4] == " "
         ):
-            return Money.parse(text[:-4], currency=text[-3:], field=field)
-    return Money.coerce(value, field=field)
+            return Money.parse(text[:-4], currency=code, field=field)
+    money = Money.coerce(value, field=field)
+    limits.check_cents(money.cents, field, value)
+    return money
 
 
 def encode_money(value: Money) -> str:
@@ -170,13 +216,15 @@ def encode_money(value: Money) -> str:
 def _decode_decimal(value: Any, field: str) -> Decimal:
     if isinstance(value, bool | float):
         raise InvalidInputError(field, value, "give a decimal as a string, not a float")
-    try:
-        result = Decimal(value) if isinstance(value, int | str | Decimal) else None
-    except InvalidOperation:
-        result = None
-    if result is None or not result.is_finite():
-        raise InvalidInputError(field, value, 'must be a decimal number like "12.5"')
-    return result
+    if isinstance(value, str):
+        # ASCII digits, no exponent: Decimal itself reads "1e999999", "1_000" and
+        # other scripts' digits.
+        return Decimal(limits.check_decimal_text(value, field))
+    if isinstance(value, int):
+        return limits.check_decimal(Decimal(value), field, value)
+    if isinstance(value, Decimal):
+        return limits.check_decimal(value, field, value)
+    raise InvalidInputError(field, value, 'must be a decimal number like "12.5"')
 
 
 def _enum_codec(enum_class: type[enum.Enum]) -> Codec:
@@ -203,9 +251,12 @@ def _tuple_codec(item_type: Any, field: str) -> Codec:
     def encode(value: Sequence[Any]) -> list[Any]:
         return [item_encode(item) for item in value]
 
+    most = limits.list_bound(field)
+
     def decode(value: Any, field: str) -> tuple[Any, ...]:
         if not isinstance(value, list | tuple):
             raise InvalidInputError(field, value, "must be a list")
+        limits.check_list(len(value), field, value, most)
         return tuple(item_decode(v, f"{field}[{i}]") for i, v in enumerate(value))
 
     return encode, decode
@@ -237,9 +288,9 @@ def codec_for(tp: Any, field: str = "") -> Codec:
         if tp is bool:
             return _same, _decode_bool
         if tp is int:
-            return _same, _decode_int
+            return _int_codec(field)
         if tp is str:
-            return _same, _decode_str
+            return _str_codec(field)
         if tp is Decimal:
             return str, _decode_decimal
         if tp is datetime:
@@ -270,6 +321,11 @@ def _record_codec(record_class: type) -> Codec:
 
     def decode(value: Any, field: str) -> Any:
         if isinstance(value, record_class):
+            # Built in Python: its values are checked as they stand.
+            for name, (_enc, dec), _req in fields:
+                item = getattr(value, name)
+                if item is not None:
+                    dec(item, f"{field}.{name}")
             return value
         if not isinstance(value, dict):
             raise InvalidInputError(field, value, "must be an object")
@@ -294,14 +350,29 @@ def _record_codec(record_class: type) -> Codec:
 _JOURNAL_NATIVE = (str, int, bool, type(None))
 
 
-def journal_dict(value: Any, field: str) -> dict[str, Any]:
-    """An object with str keys, each value in journal form (`journal_value`)."""
+def journal_dict(value: Any, field: str, depth: int = 1) -> dict[str, Any]:
+    """An object with str keys, each value in journal form (`journal_value`), nested
+    at most `limits.MAX_NESTING` deep (`depth` is this object's level)."""
     if not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value):
         raise InvalidInputError(field, value, "must be an object")
-    return {key: journal_value(item, f"{field}.{key}") for key, item in value.items()}
+    _check_depth(value, field, depth)
+    limits.check_list(len(value), field, value, limits.MAX_LIST_ITEMS)
+    return {
+        key: journal_value(item, f"{field}.{key}", depth + 1)
+        for key, item in value.items()
+    }
 
 
-def journal_value(value: Any, field: str) -> Any:
+def _check_depth(value: Any, field: str, depth: int) -> None:
+    if depth > limits.MAX_NESTING:
+        raise InvalidInputError(
+            field,
+            value,
+            f"nests objects and lists more than {limits.MAX_NESTING} levels deep",
+        )
+
+
+def journal_value(value: Any, field: str, depth: int = 1) -> Any:
     """`value` written as the journal writes a field of its type: a date or datetime
     in ISO 8601, Money as its journal text, a Decimal as its digits, an enum as its
     value, lists, tuples, objects and attrs records item by item. Anything else (a
@@ -316,9 +387,14 @@ def journal_value(value: Any, field: str) -> Any:
     if isinstance(value, Decimal):
         return _decimal_text(value, field)
     if isinstance(value, list | tuple):
-        return [journal_value(item, f"{field}[{i}]") for i, item in enumerate(value)]
+        _check_depth(value, field, depth)
+        limits.check_list(len(value), field, value, limits.MAX_LIST_ITEMS)
+        return [
+            journal_value(item, f"{field}[{i}]", depth + 1)
+            for i, item in enumerate(value)
+        ]
     if isinstance(value, Mapping):
-        return journal_dict(value, field)
+        return journal_dict(value, field, depth)
     try:
         encode = codec_for(type(value), field)[0]
     except TypeError:
@@ -328,15 +404,14 @@ def journal_value(value: Any, field: str) -> Any:
             f"a {type(value).__name__} cannot be written in the journal: give a "
             "string, an integer, a date, a datetime, Money, a Decimal or an enum",
         ) from None
-    return journal_value(encode(value), field)
+    return journal_value(encode(value), field, depth)
 
 
 def _decimal_text(value: Decimal, field: str) -> str:
     """The digits of a Decimal, without an exponent ("1E+2" is "100"), and without
     zeros after the second decimal, which change no value and which an amount does not
     accept ("500.000" is "500.00"; "0.125" stays)."""
-    if not value.is_finite():
-        raise InvalidInputError(field, value, "must be a finite number")
+    limits.check_decimal(value, field, value)
     units, dot, decimals = format(value, "f").partition(".")
     if len(decimals) > 2:
         decimals = decimals.rstrip("0").ljust(2, "0")
