@@ -382,16 +382,23 @@ class CaseCommands(abc.ABC):
         *,
         requested_on: DateIn | None = None,
         effective_on: DateIn | None = None,
+        knowledge_on: DateIn | None = None,
+        justification: str | None = None,
         id: str | None = None,
         client_ref: str | None = None,
     ) -> ReliefRequested:
         """Records a request for relief from foreclosure (`claim.relief_requested`,
-        relevé de forclusion, L622-26), made on `requested_on`."""
+        relevé de forclusion, L622-26), made on `requested_on`: a relieved claim
+        shares only in the distributions after it. `knowledge_on` and its
+        `justification` record al. 3's exception: the creditor could not know of its
+        claim before the 6 months ran out, and has 6 months from that date."""
         return self._record(
             ReliefRequested.build(
                 case=case,
                 claim=claim,
                 effective_on=_effective_on("requested_on", requested_on, effective_on),
+                knowledge_on=knowledge_on,
+                justification=justification,
                 id=id,
                 client_ref=client_ref,
             )

@@ -897,6 +897,25 @@ def _foreclosed(draw: st.DrawFn, draft: _Draft, declared: ClaimDeclared) -> Fact
     )
 
 
+def _relief_request(
+    draw: st.DrawFn, draft: _Draft, declared: ClaimDeclared, after: date, fid: str
+) -> ReliefRequested:
+    """A request for relief, sometimes under al. 3's later-knowledge exception (a
+    date from which the creditor could no longer ignore its claim, and why)."""
+    when = _after(draw, after, 180)
+    knowledge = draw(st.none() | st.integers(0, 400))
+    return ReliefRequested(
+        case=draft.index.case,
+        id=fid,
+        effective_on=when,
+        claim=declared.claim,
+        knowledge_on=None
+        if knowledge is None
+        else max(declared.origin_on, when - timedelta(days=knowledge)),
+        justification=None if knowledge is None else "Invoice found in an audit",
+    )
+
+
 def _relief_requested(draw: st.DrawFn, draft: _Draft) -> _Candidates:
     # Relief is asked for a foreclosed claim (L622-26): foreclose it first. On a claim
     # the history holds, a later decision may stand in the way; a new one is clear.
@@ -905,11 +924,8 @@ def _relief_requested(draw: st.DrawFn, draft: _Draft) -> _Candidates:
         yield (
             *before,
             foreclosed,
-            ReliefRequested(
-                case=draft.index.case,
-                id=draft.fid(),
-                effective_on=_after(draw, foreclosed.effective_on, 180),
-                claim=declared.claim,
+            _relief_request(
+                draw, draft, declared, foreclosed.effective_on, draft.fid()
             ),
         )
 
@@ -919,11 +935,8 @@ def _claim_relieved(draw: st.DrawFn, draft: _Draft) -> _Candidates:
         batch: list[Fact] = [*before, _foreclosed(draw, draft, declared)]
         if draw(st.booleans()):
             batch.append(
-                ReliefRequested(
-                    case=draft.index.case,
-                    id=draft.fid("q"),
-                    effective_on=_after(draw, batch[-1].effective_on, 180),
-                    claim=declared.claim,
+                _relief_request(
+                    draw, draft, declared, batch[-1].effective_on, draft.fid("q")
                 )
             )
         batch.append(

@@ -20,6 +20,7 @@ from plandebt.events import (
     AgsAdvanced,
     CaseOpened,
     ClaimDeclared,
+    ClaimForeclosed,
     ClaimRelieved,
     ClaimWrittenOff,
     InstalmentRemitted,
@@ -33,8 +34,9 @@ from plandebt.events import (
     ReliefRequested,
     WriteOffClause,
 )
+from plandebt.lifecycle import BARRED, ClaimStatus, relief
 from plandebt.money import Money
-from plandebt.projections.balances import procedure_in_force
+from plandebt.projections.balances import claim_balance, procedure_in_force
 from plandebt.projections.plan import first_anchor
 from plandebt.ruleset import Ruleset
 from plandebt.schedules import FirstDue
@@ -49,16 +51,37 @@ class RuleInfo:
     summary: str
     parameters: tuple[str, ...]
     check: Check
+    #: The tag of the rule's own legal basis (the law primer's T, S or U), apart
+    #: from the ruleset values it reads; None: only its values' tags count.
+    confidence: str | None = None
 
+    def confidence_in(self, rules: Ruleset | None) -> str:
+        """The rule's confidence: the weakest of its own tag and of the tags its
+        ruleset values have in `rules` (the values missing from a version count for
+        nothing), S when nothing says."""
+        levels = [self.confidence] if self.confidence else []
+        if rules is not None:
+            levels += [rules.rule(k).confidence for k in self.parameters if k in rules]
+        return min(levels, key=_WEAKEST.index) if levels else "S"
+
+
+#: Confidence tags from the weakest.
+_WEAKEST = "UST"
 
 RULES: list[RuleInfo] = []
 
 
 def rule(
-    rule_id: str, article: str, summary: str, parameters: Iterable[str] = ()
+    rule_id: str,
+    article: str,
+    summary: str,
+    parameters: Iterable[str] = (),
+    confidence: str | None = None,
 ) -> Callable[[Check], Check]:
     def register(check: Check) -> Check:
-        RULES.append(RuleInfo(rule_id, article, summary, tuple(parameters), check))
+        RULES.append(
+            RuleInfo(rule_id, article, summary, tuple(parameters), check, confidence)
+        )
         return check
 
     return register
@@ -68,7 +91,7 @@ class _Confidence(Protocol):
     """What `_finding` needs of its context: a case's (`CheckContext`) or a
     proposal's (`_ProposalContext`)."""
 
-    def confidence(self, *keys: str) -> str: ...
+    rules: Ruleset
 
 
 def _finding(
@@ -86,7 +109,7 @@ def _finding(
         severity=severity,
         message=message,
         evidence=tuple(e for e in evidence if e),
-        confidence=ctx.confidence(*info.parameters),
+        confidence=info.confidence_in(ctx.rules),
         **where,
     )
 
@@ -204,30 +227,161 @@ def late_declaration(ctx: CheckContext) -> list[Finding]:
 
 @rule(
     "L622-26.late-relief-request",
-    "C. com. L622-26",
+    "C. com. L622-26 al. 3",
     "Relief from foreclosure is requested more than 6 months after the BODACC "
-    "publication.",
-    ("relief_request_max_months",),
+    "publication, unless the later-knowledge exception is recorded: the creditor "
+    "could not know of its claim before those 6 months ran out, and asked within 6 "
+    "months of the date it could no longer ignore it (then an info, with its "
+    "justification).",
+    ("relief_request_max_months", "relief_request_later_knowledge_months"),
+    confidence="T",
 )
 def late_relief_request(ctx: CheckContext) -> list[Finding]:
     bodacc = ctx.opening.bodacc_published_on
     if bodacc is None:
         return []
+    rule_id = "L622-26.late-relief-request"
     limit = add_months(bodacc, ctx.rules.months("relief_request_max_months"))
-    return [
-        _finding(
-            ctx,
-            "L622-26.late-relief-request",
-            Severity.ERROR,
-            f"Relief for claim {f.claim} was requested on {_iso(f.effective_on)}, after "
-            f"the limit of {_iso(limit)}; only a creditor who could not have known of its "
-            "claim may still ask (L622-26 al. 3).",
-            (f.id, ctx.opening.id),
-            claim=f.claim,
+    out = []
+    for f in ctx.facts:
+        if not isinstance(f, ReliefRequested):
+            continue
+        evidence = (f.id, ctx.opening.id)
+        late_by = (f.effective_on - limit).days
+        if f.knowledge_on is None:
+            if late_by > 0:
+                out.append(
+                    _finding(
+                        ctx,
+                        rule_id,
+                        Severity.ERROR,
+                        f"Relief for claim {f.claim} was requested on "
+                        f"{_iso(f.effective_on)}, {late_by} days after the limit of "
+                        f"{_iso(limit)}; only a creditor that could not know of its claim "
+                        "before then may still ask, within 6 months of the date it could "
+                        "no longer ignore it (L622-26 al. 3): record that date and its "
+                        "justification.",
+                        evidence,
+                        claim=f.claim,
+                    )
+                )
+            continue
+        if f.knowledge_on <= limit:
+            # The exception is for a creditor placed in the impossibility of knowing
+            # of its claim "avant l'expiration du délai de six mois" (al. 3).
+            if late_by > 0:
+                out.append(
+                    _finding(
+                        ctx,
+                        rule_id,
+                        Severity.ERROR,
+                        f"Relief for claim {f.claim} was requested on "
+                        f"{_iso(f.effective_on)}, after the limit of {_iso(limit)}: the "
+                        "later-knowledge exception does not apply, since the creditor "
+                        f"could know of its claim from {_iso(f.knowledge_on)}, before the "
+                        "limit (L622-26 al. 3).",
+                        evidence,
+                        claim=f.claim,
+                    )
+                )
+            continue
+        later = add_months(
+            f.knowledge_on, ctx.rules.months("relief_request_later_knowledge_months")
         )
-        for f in ctx.facts
-        if isinstance(f, ReliefRequested) and f.effective_on > limit
+        if f.effective_on > later:
+            out.append(
+                _finding(
+                    ctx,
+                    rule_id,
+                    Severity.ERROR,
+                    f"Relief for claim {f.claim} was requested on {_iso(f.effective_on)}, "
+                    f"after the limit of {_iso(later)} that the later-knowledge exception "
+                    f"gives from {_iso(f.knowledge_on)}, when the creditor could no longer "
+                    "ignore its claim (L622-26 al. 3).",
+                    evidence,
+                    claim=f.claim,
+                )
+            )
+        elif late_by > 0:
+            out.append(
+                _finding(
+                    ctx,
+                    rule_id,
+                    Severity.INFO,
+                    f"Relief for claim {f.claim} was requested on {_iso(f.effective_on)}, "
+                    f"after the ordinary limit of {_iso(limit)}, under the later-knowledge "
+                    f"exception: the creditor could not ignore its claim from "
+                    f"{_iso(f.knowledge_on)}, which gives it until {_iso(later)} "
+                    f"(L622-26 al. 3). Justification: {f.justification}",
+                    evidence,
+                    claim=f.claim,
+                )
+            )
+    for f in ctx.facts:
+        if not isinstance(f, ClaimRelieved):
+            continue
+        granted = relief(ctx.index.facts_about(f.claim, ctx.position))
+        if granted is not None and granted.relief == f.id and granted.request is None:
+            out.append(
+                _finding(
+                    ctx,
+                    rule_id,
+                    Severity.INFO,
+                    f"Claim {f.claim} was relieved on {_iso(f.effective_on)} with no "
+                    "request recorded: the plan counts its share from the relief's "
+                    "date, the latest the request can have been, so what fell due "
+                    "before it is not owed to the claim (L622-26 al. 1). Record the "
+                    "request (claim.relief_requested) to count from its own date.",
+                    (f.id,),
+                    claim=f.claim,
+                )
+            )
+    return out
+
+
+@rule(
+    "L622-26.dividend-to-foreclosed-claim",
+    "C. com. L622-26 al. 1",
+    "A plan dividend is paid to a claim that takes no part in distributions: "
+    "foreclosed for late declaration and not relieved (a pending request for relief "
+    "changes nothing) on the payment date.",
+    confidence="T",  # L622-26 read on doctrine.fr and lexbase.fr (2014 and 2021 texts)
+)
+def dividend_to_foreclosed_claim(ctx: CheckContext) -> list[Finding]:
+    out = []
+    for fact in ctx.facts:
+        if not (
+            isinstance(fact, PaymentMade) and fact.basis is PaymentBasis.PLAN_DIVIDEND
+        ):
+            continue
+        then = claim_balance(ctx.index, fact.claim, fact.effective_on, ctx.position)
+        if then is None or ClaimStatus(then.status) not in BARRED:
+            continue
+        out.append(
+            _finding(
+                ctx,
+                "L622-26.dividend-to-foreclosed-claim",
+                Severity.ERROR,
+                f"Claim {fact.claim} received a plan dividend of {fact.amount.french()} "
+                f"on {_iso(fact.effective_on)} while it was {then.status.replace('_', ' ')}"
+                ": a foreclosed creditor is not admitted to distributions and dividends "
+                "unless relieved, and then only to those after its request (L622-26 al. 1).",
+                (fact.id, _foreclosure_of(ctx, fact.claim, fact.effective_on)),
+                creditor=then.creditor,
+                claim=fact.claim,
+            )
+        )
+    return out
+
+
+def _foreclosure_of(ctx: CheckContext, claim: str, on: date) -> str | None:
+    """The id of the claim's latest foreclosure effective on or before `on`."""
+    found = [
+        f
+        for f in ctx.index.facts_about(claim, ctx.position)
+        if isinstance(f, ClaimForeclosed) and f.effective_on <= on
     ]
+    return max(found, key=lambda f: (f.effective_on, f.seq or 0)).id if found else None
 
 
 @rule(
@@ -395,10 +549,6 @@ class _ProposalContext:
 
     def __init__(self, rules: Ruleset) -> None:
         self.rules = rules
-
-    def confidence(self, *keys: str) -> str:
-        levels = [self.rules.rule(k).confidence for k in keys] or ["S"]
-        return min(levels, key="UST".index)
 
 
 @rule(

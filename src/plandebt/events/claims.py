@@ -139,12 +139,21 @@ class ClaimForeclosed(Fact):
 @attrs.frozen(kw_only=True)
 class ReliefRequested(Fact):
     """A request for relief from foreclosure (relevé de forclusion, L622-26);
-    `effective_on` is the request date."""
+    `effective_on` is the request date: a relieved claim shares only in the
+    distributions after it (al. 1).
+
+    The request is made within 6 months of the BODACC publication (of the personal
+    notice, for holders of a published security or contract). Al. 3's exception: a
+    creditor that could not know of its claim before those 6 months ran out has 6
+    months from the date it could no longer ignore it, `knowledge_on`, recorded with
+    its `justification`."""
 
     kind = "claim.relief_requested"
     identity = ("claim",)
 
     claim: str
+    knowledge_on: date | None = None
+    justification: str | None = None
 
 
 @attrs.frozen(kw_only=True)

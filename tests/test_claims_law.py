@@ -1,0 +1,505 @@
+"""Claims law at the edges (issue 12): who takes part in the plan, and for how much.
+
+Each rule is tested on both sides of its boundary (a day, a cent), by name:
+- a foreclosed claim (C. com. L622-26 al. 1-2) is not scheduled, not in what the debtor
+  owes, the plan's base, its arrears or its default; balances still show it;
+- a relieved claim (L622-26 al. 1) shares only in the distributions after its relief
+  request; al. 3's later-knowledge exception is recorded with its justification.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from plandebt import Fact, InvalidInputError, Ledger, Money
+from plandebt.events import (
+    ClaimDeclared,
+    ClaimForeclosed,
+    ClaimRelieved,
+    CreditorRegistered,
+    ReliefRequested,
+)
+from plandebt.lifecycle import BARRED, ClaimStatus
+from plandebt.strategies import plan_histories
+
+CASE = "RG 22/00012"
+OPENED = date(2022, 3, 14)
+BODACC = date(2022, 3, 28)  # declarations until 28 May 2022, relief until 28 Sept
+ADOPTED = date(2023, 3, 20)
+TEN_PERCENT = ["10"] * 10
+
+
+def plan_case(
+    late_amount: str = "2000",
+    foreclose: bool = True,
+    big: tuple[str, str] = ("10000", "10000"),
+    small: tuple[str, ...] = (),
+) -> Ledger:
+    """Two admitted claims of 10,000 (`big`), a claim of 2,000 declared too late and
+    foreclosed, perhaps some small claims, then a plan paying 10 % a year from the
+    first anniversary of its adoption."""
+    ledger = Ledger.open("memory")
+    ledger.open_case(
+        CASE,
+        procedure="redressement_judiciaire",
+        court="TJ Lyon",
+        debtor="Debtor SAS",
+        opened_on=OPENED,
+        bodacc_published_on=BODACC,
+    )
+    claims = [
+        ("A-1", "A", big[0], date(2022, 5, 2)),
+        ("B-1", "B", big[1], date(2022, 5, 3)),
+        ("LATE-1", "LATE", late_amount, date(2022, 7, 1)),
+        *((f"S{i:02}-1", f"S{i:02}", a, date(2022, 5, 4)) for i, a in enumerate(small)),
+    ]
+    for claim, creditor, amount, declared_on in claims:
+        ledger.register_creditor(
+            CASE, creditor, name=creditor, creditor_kind="supplier"
+        )
+        ledger.declare_claim(
+            CASE,
+            claim,
+            creditor=creditor,
+            amount=amount,
+            origin_on=date(2022, 1, 10),
+            rank="unsecured",
+            declared_on=declared_on,
+        )
+    ledger.admit_claim(CASE, "A-1", decided_on=date(2022, 9, 1))
+    ledger.admit_claim(CASE, "B-1", decided_on=date(2022, 9, 1))
+    if foreclose:
+        ledger.foreclose_claim(
+            CASE, "LATE-1", decided_on=date(2022, 9, 1), decision_ref="Ord. JC 22/9"
+        )
+    ledger.adopt_plan(
+        CASE,
+        adopted_on=ADOPTED,
+        duration_years=10,
+        supervisor="Me S",
+        options=[{"option": "u", "percents": TEN_PERCENT}],
+        uniform_option="u",
+    )
+    return ledger
+
+
+def year_1_due(ledger: Ledger) -> Money:
+    return ledger.plan_status(CASE, date(2024, 3, 20)).due
+
+
+def findings(ledger: Ledger, rule: str, as_of: date = date(2030, 1, 1)) -> list:
+    return [f for f in ledger.check(CASE, as_of).findings if f.rule == rule]
+
+
+# --- 1. a foreclosed claim (L622-26 al. 1-2) ---------------------------------------------
+
+
+def test_a_foreclosed_claim_is_not_scheduled_year_1_due_is_2000_not_2200() -> None:
+    ledger = plan_case()
+    schedule = ledger.schedule(CASE)
+    assert schedule is not None
+    assert [c.claim for c in schedule.claims] == ["A-1", "B-1"]
+    assert year_1_due(ledger) == Money.parse("2000")
+
+
+def test_a_late_claim_not_foreclosed_is_scheduled_until_its_foreclosure_is_recorded() -> (
+    None
+):
+    # The other side: the late declaration alone is reported (R622-24), the claim is
+    # scheduled; the foreclosure takes it out from the moment it is known.
+    ledger = plan_case(foreclose=False)
+    assert year_1_due(ledger) == Money.parse("2200")
+    assert findings(ledger, "R622-24.late-declaration")
+    before = ledger.schedule(CASE)
+    foreclosure = ledger.foreclose_claim(CASE, "LATE-1", decided_on=date(2023, 6, 1))
+    assert year_1_due(ledger) == Money.parse("2000")
+    # ...and a view as known before it is recorded does not move.
+    assert ledger.schedule(CASE, known_at=foreclosure.seq - 1) == before
+
+
+def test_a_foreclosed_claim_is_in_no_arrears_and_no_default() -> None:
+    ledger = plan_case()
+    ledger.remit_instalment(CASE, amount="2000.00", paid_on=date(2024, 3, 20))
+    status = ledger.plan_status(CASE, date(2024, 6, 30))
+    assert (status.phase, status.arrears) == ("performing", Money(0))
+    assert status.total_scheduled == Money.parse("20000")
+    assert [p.creditor for p in status.creditors] == ["A", "B"]
+    # One cent short is arrears, then default: the foreclosed claim is not what fills it.
+    short = plan_case()
+    short.remit_instalment(CASE, amount="1999.99", paid_on=date(2024, 3, 20))
+    assert short.plan_status(CASE, date(2024, 3, 20)).arrears == Money(1)
+    assert short.plan_status(CASE, date(2024, 6, 30)).phase == "in_default"
+
+
+def test_balances_still_show_a_foreclosed_claim_in_its_own_state() -> None:
+    ledger = plan_case()
+    row = ledger.balances(CASE, date(2024, 6, 30)).claim("LATE-1")
+    assert row.status == "foreclosed"
+    assert row.declared == Money.parse("2000")
+    # Not extinguished (L622-26 al. 2 makes it unenforceable against the debtor while
+    # the plan runs, not void): the creditor's books keep it, undecided.
+    assert row.outstanding == Money.parse("2000") and row.provisional
+    assert row.decision_ref == "Ord. JC 22/9"
+
+
+@pytest.mark.parametrize(
+    ("big", "paid_at_adoption"),
+    [(("99750.00", "99750.00"), 21), (("99749.99", "99750.00"), 20)],
+    ids=["exactly the cap", "one cent under"],
+)
+def test_a_foreclosed_claim_is_not_in_the_estimated_liabilities_of_the_small_claims(
+    big: tuple[str, str], paid_at_adoption: int
+) -> None:
+    # 21 small claims of 500: 10,500.00, which is 5 % of 210,000.00. With 199,500.00
+    # of other claims they all fit (L626-20 II); with one cent less the last is left
+    # out — although the foreclosed 2,000 would add 100.00 to the cap if it counted.
+    ledger = plan_case(big=big, small=("500.00",) * 21)
+    schedule = ledger.schedule(CASE)
+    assert schedule is not None
+    small = [c.claim for c in schedule.claims if c.treatment == "small_claim"]
+    assert len(small) == paid_at_adoption
+    assert "LATE-1" not in {c.claim for c in schedule.claims}
+
+
+def test_a_claim_awaiting_relief_is_still_not_scheduled() -> None:
+    ledger = plan_case()
+    ledger.request_relief(CASE, "LATE-1", requested_on=date(2022, 9, 20))
+    assert year_1_due(ledger) == Money.parse("2000")
+    assert ledger.balances(CASE, date(2024, 1, 1)).claim("LATE-1").status == (
+        "relief_requested"
+    )
+
+
+def test_a_refused_relief_is_a_new_foreclosure_and_a_new_request_may_follow() -> None:
+    ledger = plan_case()
+    ledger.request_relief(CASE, "LATE-1", requested_on=date(2022, 9, 20))
+    ledger.foreclose_claim(CASE, "LATE-1", decided_on=date(2022, 10, 20))
+    assert ledger.balances(CASE, date(2022, 10, 20)).claim("LATE-1").status == (
+        "foreclosed"
+    )
+    ledger.request_relief(CASE, "LATE-1", requested_on=date(2022, 10, 21))
+    ledger.relieve_claim(CASE, "LATE-1", decided_on=date(2022, 11, 2))
+    schedule = ledger.schedule(CASE)
+    assert schedule is not None
+    late = next(c for c in schedule.claims if c.claim == "LATE-1")
+    assert late.shares_from == date(2022, 10, 21)  # the request that was granted
+
+
+@pytest.mark.parametrize(
+    ("paid_on", "found"),
+    [(date(2024, 3, 19), 1), (date(2024, 3, 20), 0)],
+    ids=["the day before the relief", "the day of the relief"],
+)
+def test_a_plan_dividend_to_a_claim_still_foreclosed_on_its_date_is_an_error(
+    paid_on: date, found: int
+) -> None:
+    ledger = plan_case()
+    ledger.request_relief(CASE, "LATE-1", requested_on=date(2024, 3, 1))
+    ledger.relieve_claim(CASE, "LATE-1", decided_on=date(2024, 3, 20))
+    paid = ledger.distribute(CASE, "LATE-1", amount="200.00", paid_on=paid_on)
+    (*hits,) = findings(ledger, "L622-26.dividend-to-foreclosed-claim")
+    assert len(hits) == found
+    if hits:
+        assert hits[0].article == "C. com. L622-26 al. 1"
+        assert hits[0].confidence == "T"
+        assert paid.id in hits[0].evidence
+
+
+def record_each(facts: list[Fact]) -> Ledger:
+    ticks = (
+        datetime(2030, 1, 1, tzinfo=UTC) + timedelta(seconds=i) for i in range(10**6)
+    )
+    ledger = Ledger.open("memory", clock=lambda: next(ticks))
+    for fact in facts:
+        ledger.record(fact)
+    return ledger
+
+
+def with_a_foreclosed_claim(facts: list[Fact], amount: int, days: int) -> list[Fact]:
+    """The same history with, right after the opening, one more creditor whose claim
+    is declared and foreclosed."""
+    opening = facts[0]
+    case, on = opening.case, opening.effective_on
+    extra: list[Fact] = [
+        CreditorRegistered.build(
+            case=case,
+            id="zz-late-creditor",
+            effective_on=on,
+            creditor="ZZ-LATE",
+            name="Late",
+            creditor_kind="supplier",
+        ),
+        ClaimDeclared.build(
+            case=case,
+            id="zz-late-claim",
+            effective_on=on + timedelta(days=days),
+            claim="ZZ-LATE-1",
+            creditor="ZZ-LATE",
+            amount=Money(amount),
+            origin_on=on - timedelta(days=1),
+            rank="unsecured",
+        ),
+        ClaimForeclosed.build(
+            case=case,
+            id="zz-late-foreclosure",
+            effective_on=on + timedelta(days=days + 1),
+            claim="ZZ-LATE-1",
+        ),
+    ]
+    return [opening, *extra, *facts[1:]]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    plan_histories(),
+    st.integers(1, 10**9),
+    st.integers(0, 90),
+    st.dates(date(2016, 1, 1), date(2040, 1, 1)),
+)
+def test_a_foreclosed_claim_never_changes_what_the_debtor_owes(
+    facts: list[Fact], amount: int, days: int, as_of: date
+) -> None:
+    without = record_each(facts)
+    withit = record_each(with_a_foreclosed_claim(facts, amount, days))
+    assert withit.plan_status("CASE-1", as_of) == without.plan_status("CASE-1", as_of)
+    with_schedule, schedule = withit.schedule("CASE-1"), without.schedule("CASE-1")
+    if schedule is None:
+        assert with_schedule is None
+    else:
+        assert with_schedule is not None
+        assert with_schedule.claims == schedule.claims
+    # ...while the balances show it, in its own state.
+    foreclosed_on = facts[0].effective_on + timedelta(days=days + 1)
+    row = withit.balances("CASE-1", max(as_of, foreclosed_on)).claim("ZZ-LATE-1")
+    assert row.status == "foreclosed" and row.declared == Money(amount)
+
+
+def test_the_statuses_barred_from_distributions_are_foreclosure_and_a_pending_request():
+    assert {ClaimStatus.FORECLOSED, ClaimStatus.RELIEF_REQUESTED} == BARRED
+    with pytest.raises(InvalidInputError):
+        plan_case().relieve_claim(CASE, "A-1", decided_on=date(2023, 1, 1))
+
+
+# --- 2. a relieved claim (L622-26 al. 1) and the later-knowledge exception (al. 3) --------
+
+
+def late_schedule(ledger: Ledger):  # type: ignore[no-untyped-def]
+    schedule = ledger.schedule(CASE)
+    assert schedule is not None
+    return next(c for c in schedule.claims if c.claim == "LATE-1")
+
+
+def test_a_claim_relieved_in_year_3_is_not_owed_years_1_and_2() -> None:
+    # Plan year 3 runs from 20 March 2025 to 19 March 2026: the request of 1 June 2025
+    # comes after the dividends of years 1 and 2 (due 2024-03-20 and 2025-03-20).
+    ledger = plan_case()
+    ledger.request_relief(CASE, "LATE-1", requested_on=date(2025, 6, 1))
+    ledger.relieve_claim(CASE, "LATE-1", decided_on=date(2025, 9, 1))
+    late = late_schedule(ledger)
+    assert [i.number for i in late.instalments] == [3, 4, 5, 6, 7, 8, 9, 10]
+    assert late.instalments[0].due_on == date(2026, 3, 20)
+    assert (late.scheduled, late.forfeited) == (Money.parse("1600"), Money.parse("400"))
+    assert late.option_remission == Money(0)  # forfeited is not a remission
+    assert (late.shares_from, late.relieved_on) == (date(2025, 6, 1), date(2025, 9, 1))
+    status = ledger.plan_status(CASE, date(2026, 3, 20))
+    assert status.creditor("LATE").due == Money.parse("200")
+    assert status.due == Money.parse("6200")  # 3 × 2,000 + LATE's year 3
+
+
+@pytest.mark.parametrize(
+    ("requested_on", "owed_from"),
+    [(date(2025, 3, 20), 2), (date(2025, 3, 21), 3)],
+    ids=["on the anniversary", "the day after"],
+)
+def test_the_instalment_due_on_the_day_of_the_request_is_owed_the_one_before_is_not(
+    requested_on: date, owed_from: int
+) -> None:
+    ledger = plan_case()
+    ledger.request_relief(CASE, "LATE-1", requested_on=requested_on)
+    ledger.relieve_claim(CASE, "LATE-1", decided_on=date(2025, 4, 15))
+    late = late_schedule(ledger)
+    assert late.instalments[0].number == owed_from
+    assert late.forfeited == Money.parse("200") * (owed_from - 1)
+
+
+def test_what_a_relieved_claim_is_owed_falls_due_from_the_relief_order() -> None:
+    # Year 2 (due 2025-03-20) is owed to a claim that asked on that day, but the
+    # debtor owes it only once the relief is granted: from 15 April, at once.
+    ledger = plan_case()
+    ledger.request_relief(CASE, "LATE-1", requested_on=date(2025, 3, 20))
+    ledger.relieve_claim(CASE, "LATE-1", decided_on=date(2025, 4, 15))
+    ledger.remit_instalment(CASE, amount="4000.00", paid_on=date(2025, 3, 20))
+    assert late_schedule(ledger).dues[0] == date(2025, 4, 15)
+    assert ledger.plan_status(CASE, date(2025, 4, 14)).arrears == Money(0)
+    on_the_day = ledger.plan_status(CASE, date(2025, 4, 15))
+    assert (on_the_day.arrears, on_the_day.oldest_unpaid_due_on) == (
+        Money.parse("200"),
+        date(2025, 4, 15),
+    )
+
+
+def test_unlike_a_relieved_claim_a_claim_admitted_in_year_3_is_owed_years_1_and_2() -> (
+    None
+):
+    # A claim declared in time and disputed takes part in every distribution: what
+    # fell due while it was disputed is reserved, then owed at once (L626-21).
+    ledger = plan_case(foreclose=False)
+    ledger.correct(CASE, _declaration_id(ledger), {"effective_on": "2022-05-20"})
+    ledger.contest_claim(CASE, "LATE-1", decided_on=date(2022, 9, 1))
+    ledger.admit_claim(CASE, "LATE-1", decided_on=date(2025, 6, 1))
+    late = late_schedule(ledger)
+    assert late.instalments[0].number == 1 and late.forfeited == Money(0)
+    position = ledger.plan_status(CASE, date(2025, 6, 1)).creditor("LATE")
+    assert position.behind == Money.parse("400")  # years 1 and 2, owed at once
+
+
+def _declaration_id(ledger: Ledger) -> str:
+    return next(
+        f.id
+        for f in ledger.history(CASE)
+        if isinstance(f, ClaimDeclared) and f.claim == "LATE-1"
+    )
+
+
+def test_a_relief_recorded_without_a_request_counts_from_its_own_date() -> None:
+    ledger = plan_case()
+    relief = ledger.relieve_claim(CASE, "LATE-1", decided_on=date(2025, 3, 20))
+    late = late_schedule(ledger)
+    assert (late.shares_from, late.instalments[0].number) == (date(2025, 3, 20), 2)
+    (info,) = [
+        f
+        for f in findings(ledger, "L622-26.late-relief-request")
+        if f.evidence == (relief.id,)
+    ]
+    assert info.severity.value == "info"
+
+
+def relief_findings(knowledge_on: date | None, requested_on: date) -> list:
+    ledger = plan_case()
+    ledger.request_relief(
+        CASE,
+        "LATE-1",
+        requested_on=requested_on,
+        knowledge_on=knowledge_on,
+        justification=None if knowledge_on is None else "Invoice found in an audit",
+    )
+    return findings(ledger, "L622-26.late-relief-request")
+
+
+@pytest.mark.parametrize(
+    ("requested_on", "severity"),
+    [(date(2023, 7, 10), "info"), (date(2023, 7, 11), "error")],
+    ids=["6 months after the knowledge", "a day more"],
+)
+def test_a_late_request_under_the_later_knowledge_exception_is_not_an_error(
+    requested_on: date, severity: str
+) -> None:
+    # BODACC 2022-03-28: the ordinary limit is 2022-09-28. Known from 2023-01-10,
+    # the claim may be relieved on a request up to 2023-07-10 (L622-26 al. 3).
+    (found,) = relief_findings(date(2023, 1, 10), requested_on)
+    assert found.severity.value == severity
+    assert found.article == "C. com. L622-26 al. 3" and found.confidence == "T"
+    if severity == "info":
+        assert "Invoice found in an audit" in found.message
+
+
+@pytest.mark.parametrize(
+    ("knowledge_on", "severity"),
+    [(date(2022, 9, 28), "error"), (date(2022, 9, 29), "info")],
+    ids=["known on the last day of the 6 months", "known the day after"],
+)
+def test_the_exception_is_only_for_a_creditor_that_could_not_know_within_the_6_months(
+    knowledge_on: date, severity: str
+) -> None:
+    (found,) = relief_findings(knowledge_on, date(2023, 1, 10))
+    assert found.severity.value == severity
+
+
+def test_a_request_within_the_6_months_needs_no_exception() -> None:
+    assert relief_findings(None, date(2022, 9, 28)) == []
+    (late,) = relief_findings(None, date(2022, 9, 29))
+    assert late.severity.value == "error" and "record that date" in late.message
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"knowledge_on": date(2023, 1, 10)}, "justification"),
+        ({"knowledge_on": date(2023, 1, 10), "justification": "  "}, "justification"),
+        ({"justification": "Invoice found in an audit"}, "knowledge_on"),
+        (
+            {"knowledge_on": date(2023, 2, 1), "justification": "Audit"},
+            "knowledge_on",
+        ),  # after the request
+        (
+            {"knowledge_on": date(2022, 1, 9), "justification": "Audit"},
+            "knowledge_on",
+        ),  # before the claim arose
+    ],
+)
+def test_the_exception_is_recorded_with_its_date_and_justification_or_refused(
+    fields: dict, field: str
+) -> None:
+    ledger = plan_case()
+    before = list(ledger.export())
+    with pytest.raises(InvalidInputError) as refused:
+        ledger.request_relief(CASE, "LATE-1", requested_on=date(2023, 1, 31), **fields)
+    assert refused.value.field == field
+    assert list(ledger.export()) == before
+
+
+@st.composite
+def relieved_histories(draw: st.DrawFn) -> tuple[list[Fact], date]:
+    """A plan history with one more claim, declared late, foreclosed, then relieved on
+    a request made at any time of the plan (or before it)."""
+    facts = draw(plan_histories())
+    adopted = next(f for f in facts if f.kind == "plan.adopted")
+    on = facts[0].effective_on
+    requested_on = adopted.effective_on + timedelta(days=draw(st.integers(-90, 3700)))
+    requested_on = max(requested_on, on + timedelta(days=2))
+    extra = [
+        *with_a_foreclosed_claim([facts[0]], draw(st.integers(1, 10**9)), 0)[1:],
+        ReliefRequested.build(
+            case=facts[0].case,
+            id="zz-relief-request",
+            effective_on=requested_on,
+            claim="ZZ-LATE-1",
+        ),
+        ClaimRelieved.build(
+            case=facts[0].case,
+            id="zz-relief",
+            effective_on=requested_on + timedelta(days=draw(st.integers(0, 200))),
+            claim="ZZ-LATE-1",
+        ),
+    ]
+    return [*facts, *extra], requested_on
+
+
+@settings(max_examples=40, deadline=None)
+@given(relieved_histories(), st.dates(date(2016, 1, 1), date(2040, 1, 1)))
+def test_a_relieved_claims_dues_never_include_an_annuity_due_before_its_request(
+    history: tuple[list[Fact], date], as_of: date
+) -> None:
+    facts, requested_on = history
+    ledger = record_each(facts)
+    schedule = ledger.schedule("CASE-1")
+    assert schedule is not None
+    (late,) = [c for c in schedule.claims if c.claim == "ZZ-LATE-1"]
+    assert late.shares_from == requested_on
+    assert all(i.due_on >= requested_on for i in late.instalments)
+    assert all(due >= late.relieved_on for due in late.dues)  # type: ignore[operator]
+    assert late.scheduled + late.forfeited + late.option_remission == late.base
+    status = ledger.plan_status("CASE-1", as_of)
+    if status.adopted_on is None:
+        return  # before the plan: nobody is owed anything under it
+    assert status.creditor("ZZ-LATE").due == Money(
+        sum(
+            i.amount.cents
+            for i, d in zip(late.instalments, late.dues, strict=True)
+            if d <= as_of
+        )
+    )
