@@ -24,6 +24,7 @@ from plandebt.events import (
     ReliefRequested,
 )
 from plandebt.lifecycle import BARRED, ClaimStatus
+from plandebt.ruleset import ruleset_for
 from plandebt.strategies import plan_histories
 
 CASE = "RG 22/00012"
@@ -402,7 +403,9 @@ def test_a_late_request_under_the_later_knowledge_exception_is_not_an_error(
     # the claim may be relieved on a request up to 2023-07-10 (L622-26 al. 3).
     (found,) = relief_findings(date(2023, 1, 10), requested_on)
     assert found.severity.value == severity
-    assert found.article == "C. com. L622-26 al. 3" and found.confidence == "T"
+    # T for L622-26 itself; S overall, for the CPC art. 642 extension it also reads
+    # (that the CPC governs these deadlines rests on R662-1, not read).
+    assert found.article == "C. com. L622-26 al. 3" and found.confidence == "S"
     if severity == "info":
         assert "Invoice found in an audit" in found.message
 
@@ -503,3 +506,202 @@ def test_a_relieved_claims_dues_never_include_an_annuity_due_before_its_request(
             if d <= as_of
         )
     )
+
+
+# --- 3. declaration deadlines (L622-24 al. 1, R622-24, CPC art. 642) ---------------------
+
+
+def _iso(day: date) -> str:
+    return day.isoformat()
+
+
+def declaration_findings(
+    bodacc: date,
+    declared_on: date,
+    overrides: dict | None = None,
+    abroad: bool = False,
+    **claim: object,
+) -> list:
+    ledger = Ledger.open("memory")
+    ledger.open_case(
+        CASE,
+        procedure="sauvegarde",
+        court="TJ Strasbourg",
+        debtor="D",
+        opened_on=bodacc - timedelta(days=10),
+        bodacc_published_on=bodacc,
+    )
+    ledger.register_creditor(CASE, "X", name="X", creditor_kind="bank", abroad=abroad)
+    ledger.declare_claim(
+        CASE,
+        "X-1",
+        creditor="X",
+        amount="1000",
+        origin_on=bodacc - timedelta(days=30),
+        rank="secured",
+        declared_on=declared_on,
+        **claim,  # type: ignore[arg-type]
+    )
+    rules = ruleset_for(bodacc - timedelta(days=10), overrides or {})
+    return [
+        f
+        for f in ledger.check(CASE, date(2030, 1, 1), ruleset=rules).findings
+        if f.rule == "R622-24.late-declaration"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("bodacc", "last_day", "why"),
+    [
+        (date(2024, 3, 1), date(2024, 5, 2), "1 May 2024, a Wednesday, is a holiday"),
+        (date(2024, 3, 9), date(2024, 5, 10), "9 May 2024 is Ascension Thursday"),
+        (date(2024, 2, 20), date(2024, 4, 22), "20 April 2024 is a Saturday"),
+        (date(2023, 3, 29), date(2023, 5, 30), "29 May 2023 is Whit Monday"),
+        (date(2024, 3, 14), date(2024, 5, 14), "14 May 2024, a Tuesday, is not moved"),
+    ],
+)
+def test_a_declaration_deadline_ending_on_a_holiday_runs_to_the_next_working_day(
+    bodacc: date, last_day: date, why: str
+) -> None:
+    assert declaration_findings(bodacc, last_day) == [], why
+    (late,) = declaration_findings(bodacc, last_day + timedelta(days=1))
+    assert late.severity.value == "warning" and _iso(last_day) in late.message
+
+
+def test_without_the_art_642_extension_the_deadline_ends_on_its_own_day() -> None:
+    off = {"deadline_extended_to_next_working_day": False}
+    (late,) = declaration_findings(date(2024, 3, 1), date(2024, 5, 2), off)
+    assert "2024-05-01 (2 months" in late.message
+    assert declaration_findings(date(2024, 3, 1), date(2024, 5, 1), off) == []
+
+
+def test_an_alsace_moselle_holiday_given_as_an_override_moves_the_deadline() -> None:
+    # 26 October 2022 + 2 months: Monday 26 December, St Stephen's day there.
+    local = {
+        "public_holidays": "01-01, good_friday, easter_monday, 05-01, 05-08, "
+        "ascension, whit_monday, 07-14, 08-15, 11-01, 11-11, 12-25, 12-26"
+    }
+    bodacc, stephen = date(2022, 10, 26), date(2022, 12, 27)
+    assert declaration_findings(bodacc, stephen, local) == []
+    assert len(declaration_findings(bodacc, stephen)) == 1  # not a holiday elsewhere
+    (late,) = declaration_findings(bodacc, stephen + timedelta(days=1), local)
+    assert "moved from Monday 2022-12-26" in late.message
+
+
+@pytest.mark.parametrize(
+    ("declared_on", "late"),
+    [(date(2022, 8, 10), False), (date(2022, 8, 11), True)],
+    ids=["2 months after the notice", "a day more"],
+)
+def test_a_published_security_holders_deadline_runs_from_its_personal_notice(
+    declared_on: date, late: bool
+) -> None:
+    # BODACC 2022-03-28 (deadline 30 May); the notice, received 10 June, gives until
+    # Wednesday 10 August (L622-24 al. 1).
+    found = declaration_findings(
+        BODACC,
+        declared_on,
+        published_security=True,
+        notice_received_on=date(2022, 6, 10),
+    )
+    assert len(found) == late
+    if late:
+        assert "personal notice received of 2022-06-10" in found[0].message
+
+
+@pytest.mark.parametrize(
+    ("declared_on", "late"),
+    [(date(2022, 5, 30), False), (date(2022, 5, 31), True)],
+    ids=["within 2 months of the BODACC", "a day more"],
+)
+def test_a_holder_warned_before_the_publication_may_still_declare_within_its_months(
+    declared_on: date, late: bool
+) -> None:
+    # Notice on 20 March, BODACC on 28 March: the later of the two deadlines holds
+    # (Cass. com. 30 Oct 2012, n° 11-22.836).
+    found = declaration_findings(
+        BODACC,
+        declared_on,
+        published_security=True,
+        notice_received_on=date(2022, 3, 25),
+    )
+    assert len(found) == late
+
+
+def test_abroad_the_four_months_also_run_from_the_notice() -> None:
+    kwargs = {"published_security": True, "notice_received_on": date(2022, 6, 10)}
+    assert declaration_findings(BODACC, date(2022, 10, 10), abroad=True, **kwargs) == []
+    assert (
+        len(declaration_findings(BODACC, date(2022, 10, 11), abroad=True, **kwargs))
+        == 1
+    )
+
+
+def test_without_a_recorded_notice_a_holders_deadline_is_not_checked() -> None:
+    (info,) = declaration_findings(BODACC, date(2023, 6, 1), published_security=True)
+    assert info.severity.value == "info" and "not recorded" in info.message
+
+
+def test_a_late_claim_once_foreclosed_is_an_info_not_a_warning() -> None:
+    ledger = plan_case()  # LATE-1 declared 2022-07-01, foreclosed
+    (found,) = findings(ledger, "R622-24.late-declaration")
+    assert found.severity.value == "info" and "foreclosed" in found.message
+    (still,) = findings(plan_case(foreclose=False), "R622-24.late-declaration")
+    assert still.severity.value == "warning" and "counts it" in still.message
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"notice_received_on": date(2022, 6, 10)}, "notice_received_on"),
+        (
+            {"published_security": True, "notice_received_on": date(2022, 3, 13)},
+            "notice_received_on",
+        ),  # before the opening
+    ],
+)
+def test_a_notice_is_recorded_for_a_published_security_holder_after_the_opening(
+    fields: dict, field: str
+) -> None:
+    ledger = plan_case()
+    with pytest.raises(InvalidInputError) as refused:
+        ledger.declare_claim(
+            CASE,
+            "N-1",
+            creditor="A",
+            amount="10",
+            origin_on=date(2022, 1, 1),
+            rank="secured",
+            declared_on=date(2022, 5, 1),
+            **fields,
+        )
+    assert refused.value.field == field
+
+
+@pytest.mark.parametrize(
+    ("requested_on", "late"),
+    [(date(2022, 12, 12), False), (date(2022, 12, 13), True)],
+    ids=["on the Monday", "the Tuesday"],
+)
+def test_a_holders_relief_limit_runs_from_its_notice_to_the_next_working_day(
+    requested_on: date, late: bool
+) -> None:
+    # Notice received 10 June 2022: 6 months is Saturday 10 December, so Monday 12.
+    ledger = plan_case(foreclose=False)
+    ledger.declare_claim(
+        CASE,
+        "H-1",
+        creditor="A",
+        amount="5000",
+        origin_on=date(2022, 1, 1),
+        rank="secured",
+        declared_on=date(2022, 9, 1),
+        published_security=True,
+        notice_received_on=date(2022, 6, 10),
+    )
+    ledger.foreclose_claim(CASE, "H-1", decided_on=date(2022, 9, 15))
+    ledger.request_relief(CASE, "H-1", requested_on=requested_on)
+    found = [
+        f for f in findings(ledger, "L622-26.late-relief-request") if f.claim == "H-1"
+    ]
+    assert len(found) == late

@@ -246,12 +246,17 @@ class CaseCommands(abc.ABC):
         description: str | None = None,
         interest_regime: InterestRegime | str | None = None,
         loan_term_months: int | None = None,
+        published_security: bool | None = None,
+        notice_received_on: DateIn | None = None,
         id: str | None = None,
         client_ref: str | None = None,
     ) -> ClaimDeclared:
         """Records a declaration of claim (`claim.declared`, L622-24), dated
         `declared_on`. `origin_on`, when the debt arose, decides whether it is
-        frozen; interest continues only under loans of a year or more (L622-28)."""
+        frozen; interest continues only under loans of a year or more (L622-28).
+        A holder of a published security or contract (`published_security`) has its
+        deadlines run from the personal notice it received (`notice_received_on`,
+        L622-24 al. 1)."""
         return self._record(
             ClaimDeclared.build(
                 case=case,
@@ -265,6 +270,8 @@ class CaseCommands(abc.ABC):
                 description=description,
                 interest_regime=interest_regime,
                 loan_term_months=loan_term_months,
+                published_security=published_security,
+                notice_received_on=notice_received_on,
                 id=id,
                 client_ref=client_ref,
             )

@@ -793,6 +793,10 @@ def _new_claim(
         registered = _new_creditor(draw, draft, f"{suffix}r")
         before, creditor = (registered,), registered.creditor
     declared_on = _after(draw, draft.opened_on(), 400)
+    # A holder of a published security or contract, perhaps with its personal notice
+    # (L622-24 al. 1): received from the opening on, before or after declaring.
+    published = draw(st.booleans())
+    notice = draw(st.none() | st.integers(0, 200)) if published else None
     declared = ClaimDeclared(
         case=draft.index.case,
         id=draft.fid(suffix),
@@ -803,6 +807,10 @@ def _new_claim(
         origin_on=declared_on - timedelta(days=draw(st.integers(0, 900))),
         rank=draw(st.sampled_from(list(Rank))),
         declared_by=draw(st.sampled_from(list(DeclaredBy))),
+        published_security=published,
+        notice_received_on=None
+        if notice is None
+        else draft.opened_on() + timedelta(days=notice),
     )
     return (*before, declared), declared
 

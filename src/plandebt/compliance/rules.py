@@ -13,7 +13,12 @@ from typing import Protocol
 
 import attrs
 
-from plandebt.calendar import add_months, anniversary
+from plandebt.calendar import (
+    add_months,
+    anniversary,
+    next_working_day,
+    parse_holidays,
+)
 from plandebt.compliance.context import CheckContext
 from plandebt.compliance.findings import Finding, Severity
 from plandebt.events import (
@@ -170,15 +175,100 @@ def payment_without_basis(ctx: CheckContext) -> list[Finding]:
     return out
 
 
+@attrs.frozen
+class _Deadline:
+    """The last day of a deadline in months from an event (CPC art. 641 al. 2), moved
+    to the next working day when it would end on a Saturday, a Sunday or a public
+    holiday (CPC art. 642 al. 2)."""
+
+    ends_on: date
+    nominal: date  # before the extension
+    months: int
+    runs_from: str  # what starts it, for the messages
+
+    def text(self) -> str:
+        moved = ""
+        if self.ends_on != self.nominal:
+            moved = (
+                f", moved from {_WEEKDAYS[self.nominal.weekday()]} {_iso(self.nominal)} to "
+                "the next working day (CPC art. 642)"
+            )
+        return (
+            f"{_iso(self.ends_on)} ({self.months} months from {self.runs_from}{moved})"
+        )
+
+
+_DEADLINE_RULES = ("deadline_extended_to_next_working_day", "public_holidays")
+#: Not the locale's names: a report reads the same on every machine.
+_WEEKDAYS = (
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+)
+
+
+def _deadline(ctx: CheckContext, start: date, months: int, runs_from: str) -> _Deadline:
+    nominal = add_months(start, months)
+    ends_on = nominal
+    if ctx.rules.flag("deadline_extended_to_next_working_day"):
+        ends_on = next_working_day(
+            nominal, parse_holidays(ctx.rules.text("public_holidays"))
+        )
+    return _Deadline(ends_on, nominal, months, f"{runs_from} of {_iso(start)}")
+
+
+def _declaration_deadline(ctx: CheckContext, claim: ClaimDeclared) -> _Deadline | None:
+    """When `claim` had to be declared by; None while its deadline has not started.
+
+    Two months from the BODACC publication (R622-24 al. 1), two more for a creditor
+    outside metropolitan France (al. 2). For a holder of a published security or
+    contract, from the personal notice it received (L622-24 al. 1), which must be
+    recorded for the deadline to run at all; a declaration within the months counted
+    from the BODACC publication is in time all the same when the notice came before
+    it (Cass. com. 30 Oct 2012, n° 11-22.836)."""
+    months = ctx.rules.months("declaration_deadline_months")
+    creditor = ctx.index.creditor(claim.creditor, ctx.position)
+    if creditor is not None and creditor.abroad:
+        months += ctx.rules.months("declaration_extension_months_abroad")
+    bodacc = ctx.opening.bodacc_published_on
+    from_bodacc = (
+        None
+        if bodacc is None
+        else _deadline(ctx, bodacc, months, "the BODACC publication")
+    )
+    if not claim.published_security:
+        return from_bodacc
+    if claim.notice_received_on is None:
+        return None
+    from_notice = _deadline(
+        ctx, claim.notice_received_on, months, "the personal notice received"
+    )
+    if from_bodacc is not None and from_bodacc.ends_on > from_notice.ends_on:
+        return from_bodacc
+    return from_notice
+
+
 @rule(
     "R622-24.late-declaration",
-    "C. com. L622-24, R622-24",
-    "A claim is declared after the deadline: 2 months from the BODACC publication, "
-    "2 more for creditors abroad. The claim is foreclosed unless relieved (L622-26).",
-    ("declaration_deadline_months", "declaration_extension_months_abroad"),
+    "C. com. L622-24 al. 1, R622-24",
+    "A claim is declared after the deadline: 2 months from the BODACC publication "
+    "(from the personal notice for a holder of a published security or contract), 2 "
+    "more for creditors abroad, to the next working day when it ends on a weekend or "
+    "holiday (CPC art. 642). The claim is barred unless relieved (L622-26): a warning "
+    "while it is not foreclosed (the plan still counts it), an info once it is.",
+    (
+        "declaration_deadline_months",
+        "declaration_extension_months_abroad",
+        *_DEADLINE_RULES,
+    ),
+    confidence="T",  # L622-24 read on doctrine.fr, R622-24 on french-business-law.com
 )
 def late_declaration(ctx: CheckContext) -> list[Finding]:
-    bodacc = ctx.opening.bodacc_published_on
+    rule_id = "R622-24.late-declaration"
     claims = [
         f
         for f in ctx.facts
@@ -186,42 +276,64 @@ def late_declaration(ctx: CheckContext) -> list[Finding]:
         and f.origin_on < ctx.opening.effective_on
         and f.declared_by.value == "creditor"
     ]
-    if bodacc is None:
-        if not claims:
-            return []
-        return [
+    relieved = {f.claim for f in ctx.facts if isinstance(f, ClaimRelieved)}
+    out = []
+    unknown_bodacc = False
+    for claim in claims:
+        deadline = _declaration_deadline(ctx, claim)
+        if deadline is None:
+            if claim.published_security:
+                out.append(
+                    _finding(
+                        ctx,
+                        rule_id,
+                        Severity.INFO,
+                        f"Claim {claim.claim} is held under a published security or "
+                        "contract: its declaration deadline runs from the mandataire's "
+                        "personal notice (L622-24 al. 1), which is not recorded, so it "
+                        "cannot be checked (without a notice it has not started).",
+                        (claim.id,),
+                        creditor=claim.creditor,
+                        claim=claim.claim,
+                    )
+                )
+            else:
+                unknown_bodacc = True
+            continue
+        if claim.effective_on <= deadline.ends_on or claim.claim in relieved:
+            continue
+        then = claim_balance(ctx.index, claim.claim, ctx.as_of, ctx.position)
+        barred = then is not None and ClaimStatus(then.status) in BARRED
+        consequence = (
+            "it is foreclosed, and out of the plan unless relieved (L622-26)."
+            if barred
+            else "it is barred from distributions unless relief is granted "
+            "(L622-26); the plan counts it until its foreclosure is recorded."
+        )
+        out.append(
             _finding(
                 ctx,
-                "R622-24.late-declaration",
+                rule_id,
+                Severity.INFO if barred else Severity.WARNING,
+                f"Claim {claim.claim} was declared on {_iso(claim.effective_on)}, "
+                f"{(claim.effective_on - deadline.ends_on).days} days after the "
+                f"deadline of {deadline.text()}: {consequence}",
+                (claim.id, ctx.opening.id),
+                creditor=claim.creditor,
+                claim=claim.claim,
+            )
+        )
+    if unknown_bodacc:
+        out.append(
+            _finding(
+                ctx,
+                rule_id,
                 Severity.INFO,
                 "The BODACC publication date of the opening judgment is not "
                 "recorded: declaration deadlines cannot be checked.",
                 (ctx.opening.id,),
             )
-        ]
-    relieved = {f.claim for f in ctx.facts if isinstance(f, ClaimRelieved)}
-    out = []
-    for claim in claims:
-        creditor = ctx.index.creditor(claim.creditor, ctx.position)
-        months = ctx.rules.months("declaration_deadline_months")
-        if creditor is not None and creditor.abroad:
-            months += ctx.rules.months("declaration_extension_months_abroad")
-        deadline = add_months(bodacc, months)
-        if claim.effective_on > deadline and claim.claim not in relieved:
-            out.append(
-                _finding(
-                    ctx,
-                    "R622-24.late-declaration",
-                    Severity.WARNING,
-                    f"Claim {claim.claim} was declared on {_iso(claim.effective_on)}, "
-                    f"{(claim.effective_on - deadline).days} days after the deadline of "
-                    f"{_iso(deadline)} ({months} months from the BODACC publication): it is "
-                    "barred from distributions unless relief is granted (L622-26).",
-                    (claim.id, ctx.opening.id),
-                    creditor=claim.creditor,
-                    claim=claim.claim,
-                )
-            )
+        )
     return out
 
 
@@ -229,24 +341,44 @@ def late_declaration(ctx: CheckContext) -> list[Finding]:
     "L622-26.late-relief-request",
     "C. com. L622-26 al. 3",
     "Relief from foreclosure is requested more than 6 months after the BODACC "
-    "publication, unless the later-knowledge exception is recorded: the creditor "
+    "publication (after the personal notice, for a holder of a published security or "
+    "contract; to the next working day, CPC art. 642), unless the later-knowledge "
+    "exception is recorded: the creditor "
     "could not know of its claim before those 6 months ran out, and asked within 6 "
     "months of the date it could no longer ignore it (then an info, with its "
     "justification).",
-    ("relief_request_max_months", "relief_request_later_knowledge_months"),
+    (
+        "relief_request_max_months",
+        "relief_request_later_knowledge_months",
+        *_DEADLINE_RULES,
+    ),
     confidence="T",
 )
 def late_relief_request(ctx: CheckContext) -> list[Finding]:
-    bodacc = ctx.opening.bodacc_published_on
-    if bodacc is None:
-        return []
     rule_id = "L622-26.late-relief-request"
-    limit = add_months(bodacc, ctx.rules.months("relief_request_max_months"))
+    months = ctx.rules.months("relief_request_max_months")
     out = []
     for f in ctx.facts:
         if not isinstance(f, ReliefRequested):
             continue
-        evidence = (f.id, ctx.opening.id)
+        declared = ctx.index.declaration(f.claim, ctx.position)
+        assert declared is not None
+        # Six months from the BODACC publication, or from the notice received by a
+        # holder of a published security or contract (L622-26 al. 3).
+        if declared.published_security:
+            if declared.notice_received_on is None:
+                continue  # not started: said by R622-24.late-declaration
+            ordinary = _deadline(
+                ctx, declared.notice_received_on, months, "the personal notice received"
+            )
+        elif ctx.opening.bodacc_published_on is None:
+            continue
+        else:
+            ordinary = _deadline(
+                ctx, ctx.opening.bodacc_published_on, months, "the BODACC publication"
+            )
+        limit = ordinary.ends_on
+        evidence = (f.id, declared.id, ctx.opening.id)
         late_by = (f.effective_on - limit).days
         if f.knowledge_on is None:
             if late_by > 0:
@@ -257,16 +389,16 @@ def late_relief_request(ctx: CheckContext) -> list[Finding]:
                         Severity.ERROR,
                         f"Relief for claim {f.claim} was requested on "
                         f"{_iso(f.effective_on)}, {late_by} days after the limit of "
-                        f"{_iso(limit)}; only a creditor that could not know of its claim "
-                        "before then may still ask, within 6 months of the date it could "
-                        "no longer ignore it (L622-26 al. 3): record that date and its "
-                        "justification.",
+                        f"{ordinary.text()}; only a creditor that could not know of its "
+                        "claim before then may still ask, within 6 months of the date it "
+                        "could no longer ignore it (L622-26 al. 3): record that date and "
+                        "its justification.",
                         evidence,
                         claim=f.claim,
                     )
                 )
             continue
-        if f.knowledge_on <= limit:
+        if f.knowledge_on <= ordinary.nominal:
             # The exception is for a creditor placed in the impossibility of knowing
             # of its claim "avant l'expiration du délai de six mois" (al. 3).
             if late_by > 0:
@@ -276,28 +408,30 @@ def late_relief_request(ctx: CheckContext) -> list[Finding]:
                         rule_id,
                         Severity.ERROR,
                         f"Relief for claim {f.claim} was requested on "
-                        f"{_iso(f.effective_on)}, after the limit of {_iso(limit)}: the "
-                        "later-knowledge exception does not apply, since the creditor "
-                        f"could know of its claim from {_iso(f.knowledge_on)}, before the "
-                        "limit (L622-26 al. 3).",
+                        f"{_iso(f.effective_on)}, after the limit of {ordinary.text()}: "
+                        "the later-knowledge exception does not apply, since the "
+                        f"creditor could know of its claim from {_iso(f.knowledge_on)}, "
+                        "before the 6 months ran out (L622-26 al. 3).",
                         evidence,
                         claim=f.claim,
                     )
                 )
             continue
-        later = add_months(
-            f.knowledge_on, ctx.rules.months("relief_request_later_knowledge_months")
+        later = _deadline(
+            ctx,
+            f.knowledge_on,
+            ctx.rules.months("relief_request_later_knowledge_months"),
+            "the date the creditor could no longer ignore its claim",
         )
-        if f.effective_on > later:
+        if f.effective_on > later.ends_on:
             out.append(
                 _finding(
                     ctx,
                     rule_id,
                     Severity.ERROR,
                     f"Relief for claim {f.claim} was requested on {_iso(f.effective_on)}, "
-                    f"after the limit of {_iso(later)} that the later-knowledge exception "
-                    f"gives from {_iso(f.knowledge_on)}, when the creditor could no longer "
-                    "ignore its claim (L622-26 al. 3).",
+                    f"after the limit of {later.text()} that the later-knowledge "
+                    "exception gives (L622-26 al. 3).",
                     evidence,
                     claim=f.claim,
                 )
@@ -311,7 +445,7 @@ def late_relief_request(ctx: CheckContext) -> list[Finding]:
                     f"Relief for claim {f.claim} was requested on {_iso(f.effective_on)}, "
                     f"after the ordinary limit of {_iso(limit)}, under the later-knowledge "
                     f"exception: the creditor could not ignore its claim from "
-                    f"{_iso(f.knowledge_on)}, which gives it until {_iso(later)} "
+                    f"{_iso(f.knowledge_on)}, which gives it until {_iso(later.ends_on)} "
                     f"(L622-26 al. 3). Justification: {f.justification}",
                     evidence,
                     claim=f.claim,

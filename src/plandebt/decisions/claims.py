@@ -46,6 +46,24 @@ def check_declared(
             fact.origin_on.isoformat(),
             "a claim cannot be declared before it arises",
         )
+    if fact.notice_received_on is not None:
+        if not fact.published_security:
+            raise InvalidInputError(
+                "notice_received_on",
+                fact.notice_received_on.isoformat(),
+                "the personal notice starts the deadlines of a creditor holding a "
+                "published security or contract only (L622-24 al. 1): set "
+                "published_security",
+            )
+        opening = state.opening()
+        assert opening is not None  # decide_fact checked it
+        if fact.notice_received_on < opening.effective_on:
+            raise InvalidInputError(
+                "notice_received_on",
+                fact.notice_received_on.isoformat(),
+                "the mandataire's notice follows the opening judgment of "
+                f"{opening.effective_on.isoformat()}",
+            )
 
 
 @branch(ClaimAdmitted)

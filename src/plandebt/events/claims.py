@@ -85,6 +85,11 @@ class ClaimDeclared(Fact):
     description: str | None = None
     interest_regime: InterestRegime = InterestRegime.STOPPED_AT_OPENING
     loan_term_months: int | None = None  # for a loan whose interest continues
+    # A creditor holding a published security, or bound to the debtor by a published
+    # contract, is warned personally, and its deadlines run from that notice
+    # (L622-24 al. 1 for the declaration, L622-26 al. 3 for a relief request).
+    published_security: bool = False
+    notice_received_on: date | None = None
 
 
 @attrs.frozen(kw_only=True)
