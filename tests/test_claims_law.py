@@ -705,3 +705,90 @@ def test_a_holders_relief_limit_runs_from_its_notice_to_the_next_working_day(
         f for f in findings(ledger, "L622-26.late-relief-request") if f.claim == "H-1"
     ]
     assert len(found) == late
+
+
+# --- 4. interest (L622-28 al. 1) ------------------------------------------------------
+
+
+def interest_findings(
+    accrued_on: date = date(2022, 12, 31), origin_on: date = date(2021, 1, 1), **claim
+) -> list:
+    ledger = plan_case(foreclose=False)
+    ledger.declare_claim(
+        CASE,
+        "I-1",
+        creditor="A",
+        amount="1000",
+        origin_on=origin_on,
+        rank="secured",
+        declared_on=date(2022, 5, 2),
+        **claim,
+    )
+    ledger.accrue_interest(CASE, "I-1", amount="10", effective_on=accrued_on)
+    return findings(ledger, "L622-28.interest-after-opening")
+
+
+@pytest.mark.parametrize(
+    ("origin_on", "flagged"),
+    [(OPENED - timedelta(days=1), 1), (OPENED, 0)],
+    ids=["born the day before the opening", "born on the opening day"],
+)
+def test_a_post_opening_claim_is_never_flagged_for_interest(
+    origin_on: date, flagged: int
+) -> None:
+    assert len(interest_findings(origin_on=origin_on)) == flagged
+
+
+@pytest.mark.parametrize(
+    ("accrued_on", "flagged"),
+    [(OPENED, 0), (OPENED + timedelta(days=1), 1)],
+    ids=["interest to the opening day", "a day after"],
+)
+def test_interest_stops_from_the_opening_judgment(accrued_on: date, flagged: int):
+    assert len(interest_findings(accrued_on)) == flagged
+
+
+@pytest.mark.parametrize(
+    ("claim", "flagged"),
+    [
+        ({"interest_basis": "loan", "loan_term_months": 12}, 0),
+        ({"interest_basis": "loan", "loan_term_months": 11}, 1),
+        ({"loan_term_months": 12}, 0),  # no basis recorded: a loan, as before
+        ({"interest_basis": "deferred_payment", "deferred_payment_months": 12}, 0),
+        ({"interest_basis": "deferred_payment", "deferred_payment_months": 11}, 1),
+        # A deferral is what counts for a deferred-payment contract, not a loan term.
+        ({"interest_basis": "deferred_payment", "loan_term_months": 60}, 1),
+        ({"interest_basis": "leasing", "loan_term_months": 60}, 1),
+        ({"interest_basis": "loan"}, 1),  # a term not recorded
+    ],
+)
+def test_interest_continues_only_under_a_loan_or_a_deferral_of_a_year_or_more(
+    claim: dict, flagged: int
+) -> None:
+    found = interest_findings(interest_regime="continues", **claim)
+    assert len(found) == flagged
+    if found:
+        assert found[0].article == "C. com. L622-28 al. 1"
+
+
+def test_leasing_is_not_a_loan_for_the_interest_exception() -> None:
+    (found,) = interest_findings(
+        interest_regime="continues", interest_basis="leasing", loan_term_months=60
+    )
+    assert "crédit-bail" in found.message
+
+
+def test_interest_on_a_claim_whose_interest_stopped_is_flagged_whatever_its_contract():
+    (found,) = interest_findings(interest_basis="loan", loan_term_months=60)
+    assert "stopped at the opening" in found.message
+
+
+@pytest.mark.parametrize("months", [0, -3])
+def test_a_deferral_of_no_months_is_refused(months: int) -> None:
+    with pytest.raises(InvalidInputError) as refused:
+        interest_findings(
+            interest_regime="continues",
+            interest_basis="deferred_payment",
+            deferred_payment_months=months,
+        )
+    assert refused.value.field == "deferred_payment_months"

@@ -53,6 +53,7 @@ from plandebt.events import (
     Funding,
     InstalmentRemitted,
     InterestAccrued,
+    InterestBasis,
     InterestRegime,
     PaymentBasis,
     PaymentMade,
@@ -245,7 +246,9 @@ class CaseCommands(abc.ABC):
         declared_by: DeclaredBy | str | None = None,
         description: str | None = None,
         interest_regime: InterestRegime | str | None = None,
+        interest_basis: InterestBasis | str | None = None,
         loan_term_months: int | None = None,
+        deferred_payment_months: int | None = None,
         published_security: bool | None = None,
         notice_received_on: DateIn | None = None,
         id: str | None = None,
@@ -253,7 +256,9 @@ class CaseCommands(abc.ABC):
     ) -> ClaimDeclared:
         """Records a declaration of claim (`claim.declared`, L622-24), dated
         `declared_on`. `origin_on`, when the debt arose, decides whether it is
-        frozen; interest continues only under loans of a year or more (L622-28).
+        frozen; interest continues only under loans of a year or more and contracts
+        with payment deferred a year or more (L622-28): `interest_basis` says which,
+        with `loan_term_months` or `deferred_payment_months`.
         A holder of a published security or contract (`published_security`) has its
         deadlines run from the personal notice it received (`notice_received_on`,
         L622-24 al. 1)."""
@@ -269,7 +274,9 @@ class CaseCommands(abc.ABC):
                 declared_by=declared_by,
                 description=description,
                 interest_regime=interest_regime,
+                interest_basis=interest_basis,
                 loan_term_months=loan_term_months,
+                deferred_payment_months=deferred_payment_months,
                 published_security=published_security,
                 notice_received_on=notice_received_on,
                 id=id,

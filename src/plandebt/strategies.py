@@ -57,6 +57,8 @@ from plandebt.events import (
     Funding,
     InstalmentRemitted,
     InterestAccrued,
+    InterestBasis,
+    InterestRegime,
     PaymentBasis,
     PaymentMade,
     PlanAdopted,
@@ -797,6 +799,10 @@ def _new_claim(
     # (L622-24 al. 1): received from the opening on, before or after declaring.
     published = draw(st.booleans())
     notice = draw(st.none() | st.integers(0, 200)) if published else None
+    # Interest that continues, under one of L622-28's exceptions (or not).
+    regime = draw(st.sampled_from(list(InterestRegime)))
+    basis = draw(st.none() | st.sampled_from(list(InterestBasis)))
+    term = draw(st.none() | st.integers(1, 240))
     declared = ClaimDeclared(
         case=draft.index.case,
         id=draft.fid(suffix),
@@ -807,6 +813,12 @@ def _new_claim(
         origin_on=declared_on - timedelta(days=draw(st.integers(0, 900))),
         rank=draw(st.sampled_from(list(Rank))),
         declared_by=draw(st.sampled_from(list(DeclaredBy))),
+        interest_regime=regime,
+        interest_basis=basis,
+        loan_term_months=term if basis is not InterestBasis.DEFERRED_PAYMENT else None,
+        deferred_payment_months=term
+        if basis is InterestBasis.DEFERRED_PAYMENT
+        else None,
         published_security=published,
         notice_received_on=None
         if notice is None

@@ -30,6 +30,7 @@ from plandebt.events import (
     ClaimWrittenOff,
     InstalmentRemitted,
     InterestAccrued,
+    InterestBasis,
     InterestRegime,
     PaymentBasis,
     PaymentMade,
@@ -897,41 +898,70 @@ def instalment_late(ctx: CheckContext) -> list[Finding]:
 
 @rule(
     "L622-28.interest-after-opening",
-    "C. com. L622-28",
-    "Interest is recorded on a claim whose interest stopped at the opening judgment, "
-    "or on a loan of less than a year.",
+    "C. com. L622-28 al. 1",
+    "Interest is recorded, for a period ending after the opening judgment, on a claim "
+    "that arose before it and whose interest stopped then, or that continues under "
+    "neither exception: a loan of a year or more, a contract with payment deferred a "
+    "year or more (leasing is not a loan). A post-opening claim is never concerned.",
     ("interest_continuation_min_term_months",),
+    confidence="T",  # al. 1 read on doctrine.fr; leasing: institut-idef.org [S]
 )
 def interest_after_opening(ctx: CheckContext) -> list[Finding]:
     out = []
     minimum = ctx.rules.months("interest_continuation_min_term_months")
+    opened_on = ctx.opening.effective_on
     for f in ctx.facts:
         if not isinstance(f, InterestAccrued):
             continue
         declared = ctx.index.declaration(f.claim, ctx.position)
         if declared is None:
             continue
-        if declared.interest_regime is InterestRegime.STOPPED_AT_OPENING:
-            reason = "whose interest stopped at the opening judgment"
-        elif (declared.loan_term_months or 0) < minimum:
-            reason = (
-                f"a loan of {declared.loan_term_months or 0} months: only loans of "
-                f"{minimum} months or more keep bearing interest"
-            )
-        else:
+        # The judgment stops the interest of the claims it finds, those born before
+        # it; interest up to the opening day itself is the claim's as it stood then
+        # (declared "arrêtés au jour du jugement").
+        if declared.origin_on >= opened_on or f.effective_on <= opened_on:
+            continue
+        reason = _interest_reason(declared, minimum)
+        if reason is None:
             continue
         out.append(
             _finding(
                 ctx,
                 "L622-28.interest-after-opening",
                 Severity.ERROR,
-                f"Interest of {f.amount.french()} was recorded on claim {f.claim}, {reason}.",
+                f"Interest of {f.amount.french()} was recorded on claim {f.claim} for a "
+                f"period ending on {_iso(f.effective_on)}, after the opening judgment of "
+                f"{_iso(opened_on)}: the claim arose before it, and {reason} (L622-28).",
                 (f.id, declared.id),
                 creditor=declared.creditor,
                 claim=f.claim,
             )
         )
     return out
+
+
+def _interest_reason(declared: ClaimDeclared, minimum: int) -> str | None:
+    """Why interest may not run on a pre-opening claim after the opening, or None
+    when it may (L622-28 al. 1)."""
+    if declared.interest_regime is InterestRegime.STOPPED_AT_OPENING:
+        return "its interest stopped at the opening judgment"
+    basis = declared.interest_basis or InterestBasis.LOAN
+    if basis is InterestBasis.LEASING:
+        return (
+            "it is owed under a leasing contract (crédit-bail), which is not a loan "
+            "for the exception: its interest stopped at the opening"
+        )
+    if basis is InterestBasis.DEFERRED_PAYMENT:
+        months, what = declared.deferred_payment_months, "payment deferred"
+    else:
+        months, what = declared.loan_term_months, "a loan"
+    if months is not None and months >= minimum:
+        return None
+    length = "of unrecorded length" if months is None else f"of {months} months"
+    return (
+        f"it rests on {what} {length}: only loans of {minimum} months or more and "
+        f"contracts with payment deferred {minimum} months or more keep bearing interest"
+    )
 
 
 # --- employment and group support -----------------------------------------------------------

@@ -46,6 +46,12 @@ def check_declared(
             fact.origin_on.isoformat(),
             "a claim cannot be declared before it arises",
         )
+    if fact.deferred_payment_months is not None and fact.deferred_payment_months <= 0:
+        raise InvalidInputError(
+            "deferred_payment_months",
+            fact.deferred_payment_months,
+            "a deferral is at least one month",
+        )
     if fact.notice_received_on is not None:
         if not fact.published_security:
             raise InvalidInputError(
