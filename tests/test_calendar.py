@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
+from dateutil.easter import easter as dateutil_easter
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -12,10 +13,15 @@ from plandebt.calendar import (
     add_months,
     anniversary,
     days_late,
+    easter,
+    is_working_day,
+    next_working_day,
+    parse_holidays,
     plan_year,
     plan_year_bounds,
 )
 from plandebt.errors import InvalidInputError
+from plandebt.ruleset import ruleset_for
 
 dates = st.dates(min_value=date(1990, 1, 1), max_value=date(2100, 12, 31))
 years = st.integers(min_value=0, max_value=30)
@@ -176,3 +182,123 @@ def test_a_payment_after_the_as_of_date_is_not_known_yet():
 @given(dates, st.one_of(st.none(), dates), dates)
 def test_days_late_is_never_negative(due, paid, as_of):
     assert days_late(due, paid, as_of) >= 0
+
+
+# --- Easter, the French public holidays and working days (CPC art. 642) ------------
+
+FRANCE = parse_holidays(ruleset_for(date(2024, 1, 1)).text("public_holidays"))
+
+
+@pytest.mark.parametrize(
+    ("year", "sunday"),
+    [
+        (1818, date(1818, 3, 22)),  # the earliest possible
+        (1943, date(1943, 4, 25)),  # the latest possible
+        (2000, date(2000, 4, 23)),
+        (2008, date(2008, 3, 23)),
+        (2011, date(2011, 4, 24)),
+        (2019, date(2019, 4, 21)),
+        (2024, date(2024, 3, 31)),
+        (2025, date(2025, 4, 20)),
+        (2026, date(2026, 4, 5)),
+        (2038, date(2038, 4, 25)),
+        (2285, date(2285, 3, 22)),
+    ],
+)
+def test_easter_sunday_of_known_years(year: int, sunday: date) -> None:
+    assert easter(year) == sunday
+
+
+@given(st.integers(1583, 9999))
+def test_easter_agrees_with_dateutil_and_is_a_sunday_from_22_march_to_25_april(
+    year: int,
+) -> None:
+    sunday = easter(year)
+    assert sunday == dateutil_easter(year)
+    assert sunday.weekday() == 6
+    assert date(year, 3, 22) <= sunday <= date(year, 4, 25)
+
+
+def test_easter_before_the_gregorian_calendar_is_refused() -> None:
+    with pytest.raises(InvalidInputError):
+        easter(1582)
+
+
+@pytest.mark.parametrize(
+    ("year", "movable"),
+    [
+        (2024, [date(2024, 4, 1), date(2024, 5, 9), date(2024, 5, 20)]),
+        (2025, [date(2025, 4, 21), date(2025, 5, 29), date(2025, 6, 9)]),
+        (2026, [date(2026, 4, 6), date(2026, 5, 14), date(2026, 5, 25)]),
+    ],
+)
+def test_the_eleven_french_public_holidays_of_known_years(
+    year: int, movable: list[date]
+) -> None:
+    # C. trav. L3133-1: 1 January, Easter Monday, 1 and 8 May, Ascension, Whit
+    # Monday, 14 July, 15 August, 1 and 11 November, Christmas.
+    fixed = [(1, 1), (5, 1), (5, 8), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25)]
+    expected = {date(year, m, d) for m, d in fixed} | set(movable)
+    assert FRANCE.of_year(year) == expected
+    assert len(expected) == 11
+
+
+@given(st.integers(1583, 9999))
+def test_the_movable_holidays_fall_on_their_weekdays(year: int) -> None:
+    sunday = easter(year)
+    easter_monday, ascension, whit_monday = (
+        sunday + timedelta(days=n) for n in (1, 39, 50)
+    )
+    assert (easter_monday.weekday(), ascension.weekday(), whit_monday.weekday()) == (
+        0,
+        3,
+        0,
+    )
+    assert {easter_monday, ascension, whit_monday} <= FRANCE.of_year(year)
+
+
+@pytest.mark.parametrize(
+    ("day", "deadline"),
+    [
+        (date(2022, 5, 27), date(2022, 5, 27)),  # a Friday stays
+        (date(2022, 5, 28), date(2022, 5, 30)),  # Saturday -> Monday
+        (date(2022, 5, 29), date(2022, 5, 30)),  # Sunday -> Monday
+        (date(2024, 5, 1), date(2024, 5, 2)),  # 1 May -> Thursday
+        (date(2024, 5, 9), date(2024, 5, 10)),  # Ascension -> Friday
+        (date(2025, 4, 19), date(2025, 4, 22)),  # Saturday, Easter, Easter Monday
+        (date(2024, 12, 25), date(2024, 12, 26)),  # St Stephen is no holiday here
+        (date(2026, 5, 23), date(2026, 5, 26)),  # Saturday, Sunday, Whit Monday
+    ],
+)
+def test_a_deadline_ending_on_a_weekend_or_holiday_runs_to_the_next_working_day(
+    day: date, deadline: date
+) -> None:
+    assert next_working_day(day, FRANCE) == deadline
+    assert is_working_day(deadline, FRANCE)
+
+
+def test_the_holidays_can_be_overridden_for_alsace_moselle_or_a_closure() -> None:
+    alsace = parse_holidays(
+        "01-01, good_friday, easter_monday, 05-01, 05-08, ascension, whit_monday, "
+        "07-14, 08-15, 11-01, 11-11, 12-25, 12-26, 2024-06-10"
+    )
+    assert next_working_day(date(2024, 12, 25), alsace) == date(2024, 12, 27)
+    assert next_working_day(date(2024, 3, 29), alsace) == date(2024, 4, 2)
+    assert next_working_day(date(2024, 6, 10), alsace) == date(2024, 6, 11)
+    assert next_working_day(date(2024, 6, 10), FRANCE) == date(2024, 6, 10)
+    leap = parse_holidays("02-29")
+    assert date(2024, 2, 29) in leap and date(2023, 2, 28) not in leap
+
+
+@pytest.mark.parametrize(
+    "text", ["13-01", "02-30", "easter", "2023-02-29", "01-01,", "14 juillet"]
+)
+def test_a_holiday_list_that_does_not_parse_is_refused_naming_the_rule(
+    text: str,
+) -> None:
+    with pytest.raises(InvalidInputError) as refused:
+        parse_holidays(text)
+    assert refused.value.field == "public_holidays"
+    with pytest.raises(InvalidInputError) as refused:
+        ruleset_for(date(2024, 1, 1), {"public_holidays": text})
+    assert refused.value.field == "public_holidays"

@@ -102,8 +102,10 @@ def test_a_plan_dividend_before_adoption_is_unlawful_and_after_it_is_lawful() ->
 @pytest.mark.parametrize(
     "abroad, declared_on, late",
     [
-        (False, date(2022, 5, 28), False),  # BODACC 2022-03-28 + 2 months, that day
-        (False, date(2022, 5, 29), True),
+        # BODACC 2022-03-28 + 2 months is Saturday 28 May 2022: the deadline runs to
+        # Monday 30 May (CPC art. 642).
+        (False, date(2022, 5, 30), False),
+        (False, date(2022, 5, 31), True),
         (True, date(2022, 7, 28), False),  # + 4 months abroad
         (True, date(2022, 7, 29), True),
     ],

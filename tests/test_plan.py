@@ -63,6 +63,8 @@ def test_instalments_of_every_claim_add_up_to_its_scheduled_amount(facts) -> Non
     for claim in schedule.claims:
         total = sum(i.amount.cents for i in claim.instalments)
         assert all(i.amount.cents >= 0 for i in claim.instalments)
+        # A relieved claim forfeits what fell due before its request (L622-26).
+        total += claim.forfeited.cents
         if claim.treatment != "option":
             assert total == claim.base.cents
         elif not schedule.modifications:

@@ -56,6 +56,7 @@ from plandebt.events import (
     Funding,
     InstalmentRemitted,
     InterestAccrued,
+    InterestBasis,
     InterestRegime,
     PaymentBasis,
     PaymentMade,
@@ -250,13 +251,22 @@ class CaseCommands(abc.ABC):
         declared_by: DeclaredBy | str | None = None,
         description: str | None = None,
         interest_regime: InterestRegime | str | None = None,
+        interest_basis: InterestBasis | str | None = None,
         loan_term_months: int | None = None,
+        deferred_payment_months: int | None = None,
+        published_security: bool | None = None,
+        notice_received_on: DateIn | None = None,
         id: str | None = None,
         client_ref: str | None = None,
     ) -> ClaimDeclared:
         """Records a declaration of claim (`claim.declared`, L622-24), dated
         `declared_on`. `origin_on`, when the debt arose, decides whether it is
-        frozen; interest continues only under loans of a year or more (L622-28)."""
+        frozen; interest continues only under loans of a year or more and contracts
+        with payment deferred a year or more (L622-28): `interest_basis` says which,
+        with `loan_term_months` or `deferred_payment_months`.
+        A holder of a published security or contract (`published_security`) has its
+        deadlines run from the personal notice it received (`notice_received_on`,
+        L622-24 al. 1)."""
         return self._record(
             ClaimDeclared.build(
                 case=case,
@@ -269,7 +279,11 @@ class CaseCommands(abc.ABC):
                 declared_by=declared_by,
                 description=description,
                 interest_regime=interest_regime,
+                interest_basis=interest_basis,
                 loan_term_months=loan_term_months,
+                deferred_payment_months=deferred_payment_months,
+                published_security=published_security,
+                notice_received_on=notice_received_on,
                 id=id,
                 client_ref=client_ref,
             )
@@ -387,16 +401,23 @@ class CaseCommands(abc.ABC):
         *,
         requested_on: DateIn | None = None,
         effective_on: DateIn | None = None,
+        knowledge_on: DateIn | None = None,
+        justification: str | None = None,
         id: str | None = None,
         client_ref: str | None = None,
     ) -> ReliefRequested:
         """Records a request for relief from foreclosure (`claim.relief_requested`,
-        relevé de forclusion, L622-26), made on `requested_on`."""
+        relevé de forclusion, L622-26), made on `requested_on`: a relieved claim
+        shares only in the distributions after it. `knowledge_on` and its
+        `justification` record al. 3's exception: the creditor could not know of its
+        claim before the 6 months ran out, and has 6 months from that date."""
         return self._record(
             ReliefRequested.build(
                 case=case,
                 claim=claim,
                 effective_on=_effective_on("requested_on", requested_on, effective_on),
+                knowledge_on=knowledge_on,
+                justification=justification,
                 id=id,
                 client_ref=client_ref,
             )

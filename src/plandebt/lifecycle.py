@@ -4,17 +4,25 @@ allows between them (C. com. L622-24 to L622-27, L624-1 to L624-3).
     declared ──> admitted │ rejected │ contested ──> admitted │ rejected
     admitted │ rejected ──> contested │ admitted │ rejected   (an appeal: L624-3)
     declared ──> foreclosed ──> relief requested ──> relieved ──> admitted │ ...
+                 foreclosed <── relief requested     (the relief is refused)
 
 Two things are read from the steps, and kept apart:
 - the claim's *status*: its latest step (by effective date, then recording position);
 - its *valuation*: the latest admission or rejection, which says what the claim is
   worth. An appeal (a dispute after a decision) does not undo the decision: the
   admitted amount and rank stand until a new decision changes them.
+
+A third is read from them for the plan: whether the claim takes part in its
+distributions at all (L622-26 al. 1, see `BARRED` and `relief`).
 """
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
+from datetime import date
+
+import attrs
 
 from plandebt.events import (
     ClaimAdmitted,
@@ -67,7 +75,11 @@ TRANSITIONS: dict[ClaimStatus, frozenset[ClaimStatus]] = {
     ClaimStatus.FORECLOSED: frozenset(
         {ClaimStatus.RELIEF_REQUESTED, ClaimStatus.RELIEVED}
     ),
-    ClaimStatus.RELIEF_REQUESTED: frozenset({ClaimStatus.RELIEVED}),
+    # The juge-commissaire grants the request, or refuses it: the claim is then
+    # foreclosed again (recorded as a new `claim.foreclosed`), and may ask again.
+    ClaimStatus.RELIEF_REQUESTED: frozenset(
+        {ClaimStatus.RELIEVED, ClaimStatus.FORECLOSED}
+    ),
     # A relieved claim is verified like any other.
     ClaimStatus.RELIEVED: _DECISIONS,
 }
@@ -80,3 +92,59 @@ def allows(status: ClaimStatus, step: ClaimStatus) -> bool:
 def status_of(fact: Fact | None) -> ClaimStatus:
     """The status a claim's latest step gives it (None: no step, declared)."""
     return ClaimStatus.DECLARED if fact is None else STEP[type(fact)]
+
+
+#: Statuses in which a claim takes no part in the plan's distributions and dividends,
+#: and is unenforceable against the debtor while the plan runs (C. com. L622-26 al. 1
+#: and 2: "les créanciers ne sont pas admis dans les répartitions et les dividendes
+#: à moins que le juge-commissaire ne les relève de leur forclusion"). A request for
+#: relief changes nothing until it is granted.
+BARRED = frozenset({ClaimStatus.FORECLOSED, ClaimStatus.RELIEF_REQUESTED})
+
+
+@attrs.frozen
+class Relief:
+    """A relief from foreclosure as it bears on the plan (L622-26 al. 1): the claim
+    shares only in the distributions made after its request ("ils ne peuvent alors
+    concourir que pour les distributions postérieures à leur demande")."""
+
+    relieved_on: date  # the juge-commissaire's order
+    shares_from: date  # the request's date: what fell due before it is not owed
+    request: str | None  # the request's fact id; None when none was recorded
+    relief: str  # the relief's fact id
+
+
+def relief(facts: Iterable[Fact]) -> Relief | None:
+    """The latest relief among a claim's facts, with the request it granted: the
+    latest request made on or before it and after the claim was last foreclosed (a
+    refused request is followed by a new foreclosure). A relief recorded without a
+    request (an older history) counts from its own date, the latest the request can
+    have been."""
+    steps = sorted(
+        (
+            f
+            for f in facts
+            if isinstance(f, ClaimRelieved | ReliefRequested | ClaimForeclosed)
+        ),
+        key=lambda f: (f.effective_on, f.seq or 0),
+    )
+    at = next(
+        (i for i in reversed(range(len(steps))) if isinstance(steps[i], ClaimRelieved)),
+        None,
+    )
+    if at is None:
+        return None
+    granted = steps[at]
+    asked: Fact | None = None
+    for f in reversed(steps[:at]):
+        if isinstance(f, ClaimForeclosed):
+            break
+        if isinstance(f, ReliefRequested):
+            asked = f
+            break
+    return Relief(
+        relieved_on=granted.effective_on,
+        shares_from=asked.effective_on if asked else granted.effective_on,
+        request=asked.id if asked else None,
+        relief=granted.id,
+    )

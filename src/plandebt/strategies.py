@@ -57,6 +57,8 @@ from plandebt.events import (
     Funding,
     InstalmentRemitted,
     InterestAccrued,
+    InterestBasis,
+    InterestRegime,
     PaymentBasis,
     PaymentMade,
     PlanAdopted,
@@ -793,6 +795,14 @@ def _new_claim(
         registered = _new_creditor(draw, draft, f"{suffix}r")
         before, creditor = (registered,), registered.creditor
     declared_on = _after(draw, draft.opened_on(), 400)
+    # A holder of a published security or contract, perhaps with its personal notice
+    # (L622-24 al. 1): received from the opening on, before or after declaring.
+    published = draw(st.booleans())
+    notice = draw(st.none() | st.integers(0, 200)) if published else None
+    # Interest that continues, under one of L622-28's exceptions (or not).
+    regime = draw(st.sampled_from(list(InterestRegime)))
+    basis = draw(st.none() | st.sampled_from(list(InterestBasis)))
+    term = draw(st.none() | st.integers(1, 240))
     declared = ClaimDeclared(
         case=draft.index.case,
         id=draft.fid(suffix),
@@ -803,6 +813,16 @@ def _new_claim(
         origin_on=declared_on - timedelta(days=draw(st.integers(0, 900))),
         rank=draw(st.sampled_from(list(Rank))),
         declared_by=draw(st.sampled_from(list(DeclaredBy))),
+        interest_regime=regime,
+        interest_basis=basis,
+        loan_term_months=term if basis is not InterestBasis.DEFERRED_PAYMENT else None,
+        deferred_payment_months=term
+        if basis is InterestBasis.DEFERRED_PAYMENT
+        else None,
+        published_security=published,
+        notice_received_on=None
+        if notice is None
+        else draft.opened_on() + timedelta(days=notice),
     )
     return (*before, declared), declared
 
@@ -897,6 +917,25 @@ def _foreclosed(draw: st.DrawFn, draft: _Draft, declared: ClaimDeclared) -> Fact
     )
 
 
+def _relief_request(
+    draw: st.DrawFn, draft: _Draft, declared: ClaimDeclared, after: date, fid: str
+) -> ReliefRequested:
+    """A request for relief, sometimes under al. 3's later-knowledge exception (a
+    date from which the creditor could no longer ignore its claim, and why)."""
+    when = _after(draw, after, 180)
+    knowledge = draw(st.none() | st.integers(0, 400))
+    return ReliefRequested(
+        case=draft.index.case,
+        id=fid,
+        effective_on=when,
+        claim=declared.claim,
+        knowledge_on=None
+        if knowledge is None
+        else max(declared.origin_on, when - timedelta(days=knowledge)),
+        justification=None if knowledge is None else "Invoice found in an audit",
+    )
+
+
 def _relief_requested(draw: st.DrawFn, draft: _Draft) -> _Candidates:
     # Relief is asked for a foreclosed claim (L622-26): foreclose it first. On a claim
     # the history holds, a later decision may stand in the way; a new one is clear.
@@ -905,11 +944,8 @@ def _relief_requested(draw: st.DrawFn, draft: _Draft) -> _Candidates:
         yield (
             *before,
             foreclosed,
-            ReliefRequested(
-                case=draft.index.case,
-                id=draft.fid(),
-                effective_on=_after(draw, foreclosed.effective_on, 180),
-                claim=declared.claim,
+            _relief_request(
+                draw, draft, declared, foreclosed.effective_on, draft.fid()
             ),
         )
 
@@ -919,11 +955,8 @@ def _claim_relieved(draw: st.DrawFn, draft: _Draft) -> _Candidates:
         batch: list[Fact] = [*before, _foreclosed(draw, draft, declared)]
         if draw(st.booleans()):
             batch.append(
-                ReliefRequested(
-                    case=draft.index.case,
-                    id=draft.fid("q"),
-                    effective_on=_after(draw, batch[-1].effective_on, 180),
-                    claim=declared.claim,
+                _relief_request(
+                    draw, draft, declared, batch[-1].effective_on, draft.fid("q")
                 )
             )
         batch.append(

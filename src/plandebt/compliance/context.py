@@ -76,8 +76,3 @@ class CheckContext:
     @property
     def adopted(self) -> PlanAdopted | None:
         return self.schedule.adopted if self.schedule else None
-
-    def confidence(self, *keys: str) -> str:
-        """The weakest confidence of the ruleset values a rule uses (U < S < T)."""
-        levels = [self.rules.rule(k).confidence for k in keys] or ["S"]
-        return min(levels, key="UST".index)

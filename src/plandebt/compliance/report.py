@@ -135,8 +135,9 @@ def rules_markdown() -> str:
         "Generated from `src/plandebt/compliance/rules.py` by `plandebt rules`; a test",
         "fails when this file is stale. Each finding carries the rule id, the article,",
         "a severity, a message, what it concerns and the ids of the facts behind it.",
-        "Confidence is the weakest tag of the ruleset values the rule reads (T: article",
-        "read; S: secondary source; U: unverified) — see docs/ruleset.md.",
+        "Confidence is the weakest of the rule's own tag (its legal basis) and the tags",
+        "of the ruleset values it reads (T: article read; S: secondary source; U:",
+        "unverified; pre-2021 / 2021 where the versions differ) — see docs/ruleset.md.",
         "",
         "| rule | article | what it checks | parameters (pre-2021 / 2021 ruleset) | "
         "confidence |",
@@ -144,16 +145,15 @@ def rules_markdown() -> str:
     ]
     for r in RULES:
         params = []
-        confidences = []
         for key in r.parameters:
-            values = []
-            for rules in versions.values():
-                values.append(rules.rule(key).value_text() if key in rules else "—")
-                if key in rules:
-                    confidences.append(rules.rule(key).confidence)
+            values = [
+                rules.rule(key).value_text() if key in rules else "—"
+                for rules in versions.values()
+            ]
             shown = values[0] if values[0] == values[1] else " / ".join(values)
             params.append(f"`{key}` = {shown}")
-        confidence = min(confidences, key="UST".index) if confidences else "S"
+        tags = [r.confidence_in(rules) for rules in versions.values()]
+        confidence = tags[0] if tags[0] == tags[1] else " / ".join(tags)
         lines.append(
             f"| `{r.id}` | {r.article} | {r.summary} | "
             f"{'; '.join(params) or '—'} | {confidence} |"

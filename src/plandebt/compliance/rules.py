@@ -13,17 +13,24 @@ from typing import Protocol
 
 import attrs
 
-from plandebt.calendar import add_months, anniversary
+from plandebt.calendar import (
+    add_months,
+    anniversary,
+    next_working_day,
+    parse_holidays,
+)
 from plandebt.compliance.context import CheckContext
 from plandebt.compliance.findings import Finding, Severity
 from plandebt.events import (
     AgsAdvanced,
     CaseOpened,
     ClaimDeclared,
+    ClaimForeclosed,
     ClaimRelieved,
     ClaimWrittenOff,
     InstalmentRemitted,
     InterestAccrued,
+    InterestBasis,
     InterestRegime,
     PaymentBasis,
     PaymentMade,
@@ -33,8 +40,9 @@ from plandebt.events import (
     ReliefRequested,
     WriteOffClause,
 )
+from plandebt.lifecycle import BARRED, ClaimStatus, relief
 from plandebt.money import Money
-from plandebt.projections.balances import procedure_in_force
+from plandebt.projections.balances import claim_balance, procedure_in_force
 from plandebt.projections.plan import first_anchor
 from plandebt.ruleset import Ruleset
 from plandebt.schedules import FirstDue
@@ -49,16 +57,37 @@ class RuleInfo:
     summary: str
     parameters: tuple[str, ...]
     check: Check
+    #: The tag of the rule's own legal basis (the law primer's T, S or U), apart
+    #: from the ruleset values it reads; None: only its values' tags count.
+    confidence: str | None = None
 
+    def confidence_in(self, rules: Ruleset | None) -> str:
+        """The rule's confidence: the weakest of its own tag and of the tags its
+        ruleset values have in `rules` (the values missing from a version count for
+        nothing), S when nothing says."""
+        levels = [self.confidence] if self.confidence else []
+        if rules is not None:
+            levels += [rules.rule(k).confidence for k in self.parameters if k in rules]
+        return min(levels, key=_WEAKEST.index) if levels else "S"
+
+
+#: Confidence tags from the weakest.
+_WEAKEST = "UST"
 
 RULES: list[RuleInfo] = []
 
 
 def rule(
-    rule_id: str, article: str, summary: str, parameters: Iterable[str] = ()
+    rule_id: str,
+    article: str,
+    summary: str,
+    parameters: Iterable[str] = (),
+    confidence: str | None = None,
 ) -> Callable[[Check], Check]:
     def register(check: Check) -> Check:
-        RULES.append(RuleInfo(rule_id, article, summary, tuple(parameters), check))
+        RULES.append(
+            RuleInfo(rule_id, article, summary, tuple(parameters), check, confidence)
+        )
         return check
 
     return register
@@ -68,7 +97,7 @@ class _Confidence(Protocol):
     """What `_finding` needs of its context: a case's (`CheckContext`) or a
     proposal's (`_ProposalContext`)."""
 
-    def confidence(self, *keys: str) -> str: ...
+    rules: Ruleset
 
 
 def _finding(
@@ -86,7 +115,7 @@ def _finding(
         severity=severity,
         message=message,
         evidence=tuple(e for e in evidence if e),
-        confidence=ctx.confidence(*info.parameters),
+        confidence=info.confidence_in(ctx.rules),
         **where,
     )
 
@@ -147,15 +176,100 @@ def payment_without_basis(ctx: CheckContext) -> list[Finding]:
     return out
 
 
+@attrs.frozen
+class _Deadline:
+    """The last day of a deadline in months from an event (CPC art. 641 al. 2), moved
+    to the next working day when it would end on a Saturday, a Sunday or a public
+    holiday (CPC art. 642 al. 2)."""
+
+    ends_on: date
+    nominal: date  # before the extension
+    months: int
+    runs_from: str  # what starts it, for the messages
+
+    def text(self) -> str:
+        moved = ""
+        if self.ends_on != self.nominal:
+            moved = (
+                f", moved from {_WEEKDAYS[self.nominal.weekday()]} {_iso(self.nominal)} to "
+                "the next working day (CPC art. 642)"
+            )
+        return (
+            f"{_iso(self.ends_on)} ({self.months} months from {self.runs_from}{moved})"
+        )
+
+
+_DEADLINE_RULES = ("deadline_extended_to_next_working_day", "public_holidays")
+#: Not the locale's names: a report reads the same on every machine.
+_WEEKDAYS = (
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+)
+
+
+def _deadline(ctx: CheckContext, start: date, months: int, runs_from: str) -> _Deadline:
+    nominal = add_months(start, months)
+    ends_on = nominal
+    if ctx.rules.flag("deadline_extended_to_next_working_day"):
+        ends_on = next_working_day(
+            nominal, parse_holidays(ctx.rules.text("public_holidays"))
+        )
+    return _Deadline(ends_on, nominal, months, f"{runs_from} of {_iso(start)}")
+
+
+def _declaration_deadline(ctx: CheckContext, claim: ClaimDeclared) -> _Deadline | None:
+    """When `claim` had to be declared by; None while its deadline has not started.
+
+    Two months from the BODACC publication (R622-24 al. 1), two more for a creditor
+    outside metropolitan France (al. 2). For a holder of a published security or
+    contract, from the personal notice it received (L622-24 al. 1), which must be
+    recorded for the deadline to run at all; a declaration within the months counted
+    from the BODACC publication is in time all the same when the notice came before
+    it (Cass. com. 30 Oct 2012, n° 11-22.836)."""
+    months = ctx.rules.months("declaration_deadline_months")
+    creditor = ctx.index.creditor(claim.creditor, ctx.position)
+    if creditor is not None and creditor.abroad:
+        months += ctx.rules.months("declaration_extension_months_abroad")
+    bodacc = ctx.opening.bodacc_published_on
+    from_bodacc = (
+        None
+        if bodacc is None
+        else _deadline(ctx, bodacc, months, "the BODACC publication")
+    )
+    if not claim.published_security:
+        return from_bodacc
+    if claim.notice_received_on is None:
+        return None
+    from_notice = _deadline(
+        ctx, claim.notice_received_on, months, "the personal notice received"
+    )
+    if from_bodacc is not None and from_bodacc.ends_on > from_notice.ends_on:
+        return from_bodacc
+    return from_notice
+
+
 @rule(
     "R622-24.late-declaration",
-    "C. com. L622-24, R622-24",
-    "A claim is declared after the deadline: 2 months from the BODACC publication, "
-    "2 more for creditors abroad. The claim is foreclosed unless relieved (L622-26).",
-    ("declaration_deadline_months", "declaration_extension_months_abroad"),
+    "C. com. L622-24 al. 1, R622-24",
+    "A claim is declared after the deadline: 2 months from the BODACC publication "
+    "(from the personal notice for a holder of a published security or contract), 2 "
+    "more for creditors abroad, to the next working day when it ends on a weekend or "
+    "holiday (CPC art. 642). The claim is barred unless relieved (L622-26): a warning "
+    "while it is not foreclosed (the plan still counts it), an info once it is.",
+    (
+        "declaration_deadline_months",
+        "declaration_extension_months_abroad",
+        *_DEADLINE_RULES,
+    ),
+    confidence="T",  # L622-24 read on doctrine.fr, R622-24 on french-business-law.com
 )
 def late_declaration(ctx: CheckContext) -> list[Finding]:
-    bodacc = ctx.opening.bodacc_published_on
+    rule_id = "R622-24.late-declaration"
     claims = [
         f
         for f in ctx.facts
@@ -163,71 +277,246 @@ def late_declaration(ctx: CheckContext) -> list[Finding]:
         and f.origin_on < ctx.opening.effective_on
         and f.declared_by.value == "creditor"
     ]
-    if bodacc is None:
-        if not claims:
-            return []
-        return [
+    relieved = {f.claim for f in ctx.facts if isinstance(f, ClaimRelieved)}
+    out = []
+    unknown_bodacc = False
+    for claim in claims:
+        deadline = _declaration_deadline(ctx, claim)
+        if deadline is None:
+            if claim.published_security:
+                out.append(
+                    _finding(
+                        ctx,
+                        rule_id,
+                        Severity.INFO,
+                        f"Claim {claim.claim} is held under a published security or "
+                        "contract: its declaration deadline runs from the mandataire's "
+                        "personal notice (L622-24 al. 1), which is not recorded, so it "
+                        "cannot be checked (without a notice it has not started).",
+                        (claim.id,),
+                        creditor=claim.creditor,
+                        claim=claim.claim,
+                    )
+                )
+            else:
+                unknown_bodacc = True
+            continue
+        if claim.effective_on <= deadline.ends_on or claim.claim in relieved:
+            continue
+        then = claim_balance(ctx.index, claim.claim, ctx.as_of, ctx.position)
+        barred = then is not None and ClaimStatus(then.status) in BARRED
+        consequence = (
+            "it is foreclosed, and out of the plan unless relieved (L622-26)."
+            if barred
+            else "it is barred from distributions unless relief is granted "
+            "(L622-26); the plan counts it until its foreclosure is recorded."
+        )
+        out.append(
             _finding(
                 ctx,
-                "R622-24.late-declaration",
+                rule_id,
+                Severity.INFO if barred else Severity.WARNING,
+                f"Claim {claim.claim} was declared on {_iso(claim.effective_on)}, "
+                f"{(claim.effective_on - deadline.ends_on).days} days after the "
+                f"deadline of {deadline.text()}: {consequence}",
+                (claim.id, ctx.opening.id),
+                creditor=claim.creditor,
+                claim=claim.claim,
+            )
+        )
+    if unknown_bodacc:
+        out.append(
+            _finding(
+                ctx,
+                rule_id,
                 Severity.INFO,
                 "The BODACC publication date of the opening judgment is not "
                 "recorded: declaration deadlines cannot be checked.",
                 (ctx.opening.id,),
             )
-        ]
-    relieved = {f.claim for f in ctx.facts if isinstance(f, ClaimRelieved)}
+        )
+    return out
+
+
+@rule(
+    "L622-26.late-relief-request",
+    "C. com. L622-26 al. 3",
+    "Relief from foreclosure is requested more than 6 months after the BODACC "
+    "publication (after the personal notice, for a holder of a published security or "
+    "contract; to the next working day, CPC art. 642), unless the later-knowledge "
+    "exception is recorded: the creditor "
+    "could not know of its claim before those 6 months ran out, and asked within 6 "
+    "months of the date it could no longer ignore it (then an info, with its "
+    "justification).",
+    (
+        "relief_request_max_months",
+        "relief_request_later_knowledge_months",
+        *_DEADLINE_RULES,
+    ),
+    confidence="T",
+)
+def late_relief_request(ctx: CheckContext) -> list[Finding]:
+    rule_id = "L622-26.late-relief-request"
+    months = ctx.rules.months("relief_request_max_months")
     out = []
-    for claim in claims:
-        creditor = ctx.index.creditor(claim.creditor, ctx.position)
-        months = ctx.rules.months("declaration_deadline_months")
-        if creditor is not None and creditor.abroad:
-            months += ctx.rules.months("declaration_extension_months_abroad")
-        deadline = add_months(bodacc, months)
-        if claim.effective_on > deadline and claim.claim not in relieved:
+    for f in ctx.facts:
+        if not isinstance(f, ReliefRequested):
+            continue
+        declared = ctx.index.declaration(f.claim, ctx.position)
+        assert declared is not None
+        # Six months from the BODACC publication, or from the notice received by a
+        # holder of a published security or contract (L622-26 al. 3).
+        if declared.published_security:
+            if declared.notice_received_on is None:
+                continue  # not started: said by R622-24.late-declaration
+            ordinary = _deadline(
+                ctx, declared.notice_received_on, months, "the personal notice received"
+            )
+        elif ctx.opening.bodacc_published_on is None:
+            continue
+        else:
+            ordinary = _deadline(
+                ctx, ctx.opening.bodacc_published_on, months, "the BODACC publication"
+            )
+        limit = ordinary.ends_on
+        evidence = (f.id, declared.id, ctx.opening.id)
+        late_by = (f.effective_on - limit).days
+        if f.knowledge_on is None:
+            if late_by > 0:
+                out.append(
+                    _finding(
+                        ctx,
+                        rule_id,
+                        Severity.ERROR,
+                        f"Relief for claim {f.claim} was requested on "
+                        f"{_iso(f.effective_on)}, {late_by} days after the limit of "
+                        f"{ordinary.text()}; only a creditor that could not know of its "
+                        "claim before then may still ask, within 6 months of the date it "
+                        "could no longer ignore it (L622-26 al. 3): record that date and "
+                        "its justification.",
+                        evidence,
+                        claim=f.claim,
+                    )
+                )
+            continue
+        if f.knowledge_on <= ordinary.nominal:
+            # The exception is for a creditor placed in the impossibility of knowing
+            # of its claim "avant l'expiration du délai de six mois" (al. 3).
+            if late_by > 0:
+                out.append(
+                    _finding(
+                        ctx,
+                        rule_id,
+                        Severity.ERROR,
+                        f"Relief for claim {f.claim} was requested on "
+                        f"{_iso(f.effective_on)}, after the limit of {ordinary.text()}: "
+                        "the later-knowledge exception does not apply, since the "
+                        f"creditor could know of its claim from {_iso(f.knowledge_on)}, "
+                        "before the 6 months ran out (L622-26 al. 3).",
+                        evidence,
+                        claim=f.claim,
+                    )
+                )
+            continue
+        later = _deadline(
+            ctx,
+            f.knowledge_on,
+            ctx.rules.months("relief_request_later_knowledge_months"),
+            "the date the creditor could no longer ignore its claim",
+        )
+        if f.effective_on > later.ends_on:
             out.append(
                 _finding(
                     ctx,
-                    "R622-24.late-declaration",
-                    Severity.WARNING,
-                    f"Claim {claim.claim} was declared on {_iso(claim.effective_on)}, "
-                    f"{(claim.effective_on - deadline).days} days after the deadline of "
-                    f"{_iso(deadline)} ({months} months from the BODACC publication): it is "
-                    "barred from distributions unless relief is granted (L622-26).",
-                    (claim.id, ctx.opening.id),
-                    creditor=claim.creditor,
-                    claim=claim.claim,
+                    rule_id,
+                    Severity.ERROR,
+                    f"Relief for claim {f.claim} was requested on {_iso(f.effective_on)}, "
+                    f"after the limit of {later.text()} that the later-knowledge "
+                    "exception gives (L622-26 al. 3).",
+                    evidence,
+                    claim=f.claim,
+                )
+            )
+        elif late_by > 0:
+            out.append(
+                _finding(
+                    ctx,
+                    rule_id,
+                    Severity.INFO,
+                    f"Relief for claim {f.claim} was requested on {_iso(f.effective_on)}, "
+                    f"after the ordinary limit of {_iso(limit)}, under the later-knowledge "
+                    f"exception: the creditor could not ignore its claim from "
+                    f"{_iso(f.knowledge_on)}, which gives it until {_iso(later.ends_on)} "
+                    f"(L622-26 al. 3). Justification: {f.justification}",
+                    evidence,
+                    claim=f.claim,
+                )
+            )
+    for f in ctx.facts:
+        if not isinstance(f, ClaimRelieved):
+            continue
+        granted = relief(ctx.index.facts_about(f.claim, ctx.position))
+        if granted is not None and granted.relief == f.id and granted.request is None:
+            out.append(
+                _finding(
+                    ctx,
+                    rule_id,
+                    Severity.INFO,
+                    f"Claim {f.claim} was relieved on {_iso(f.effective_on)} with no "
+                    "request recorded: the plan counts its share from the relief's "
+                    "date, the latest the request can have been, so what fell due "
+                    "before it is not owed to the claim (L622-26 al. 1). Record the "
+                    "request (claim.relief_requested) to count from its own date.",
+                    (f.id,),
+                    claim=f.claim,
                 )
             )
     return out
 
 
 @rule(
-    "L622-26.late-relief-request",
-    "C. com. L622-26",
-    "Relief from foreclosure is requested more than 6 months after the BODACC "
-    "publication.",
-    ("relief_request_max_months",),
+    "L622-26.dividend-to-foreclosed-claim",
+    "C. com. L622-26 al. 1",
+    "A plan dividend is paid to a claim that takes no part in distributions: "
+    "foreclosed for late declaration and not relieved (a pending request for relief "
+    "changes nothing) on the payment date.",
+    confidence="T",  # L622-26 read on doctrine.fr and lexbase.fr (2014 and 2021 texts)
 )
-def late_relief_request(ctx: CheckContext) -> list[Finding]:
-    bodacc = ctx.opening.bodacc_published_on
-    if bodacc is None:
-        return []
-    limit = add_months(bodacc, ctx.rules.months("relief_request_max_months"))
-    return [
-        _finding(
-            ctx,
-            "L622-26.late-relief-request",
-            Severity.ERROR,
-            f"Relief for claim {f.claim} was requested on {_iso(f.effective_on)}, after "
-            f"the limit of {_iso(limit)}; only a creditor who could not have known of its "
-            "claim may still ask (L622-26 al. 3).",
-            (f.id, ctx.opening.id),
-            claim=f.claim,
+def dividend_to_foreclosed_claim(ctx: CheckContext) -> list[Finding]:
+    out = []
+    for fact in ctx.facts:
+        if not (
+            isinstance(fact, PaymentMade) and fact.basis is PaymentBasis.PLAN_DIVIDEND
+        ):
+            continue
+        then = claim_balance(ctx.index, fact.claim, fact.effective_on, ctx.position)
+        if then is None or ClaimStatus(then.status) not in BARRED:
+            continue
+        out.append(
+            _finding(
+                ctx,
+                "L622-26.dividend-to-foreclosed-claim",
+                Severity.ERROR,
+                f"Claim {fact.claim} received a plan dividend of {fact.amount.french()} "
+                f"on {_iso(fact.effective_on)} while it was {then.status.replace('_', ' ')}"
+                ": a foreclosed creditor is not admitted to distributions and dividends "
+                "unless relieved, and then only to those after its request (L622-26 al. 1).",
+                (fact.id, _foreclosure_of(ctx, fact.claim, fact.effective_on)),
+                creditor=then.creditor,
+                claim=fact.claim,
+            )
         )
-        for f in ctx.facts
-        if isinstance(f, ReliefRequested) and f.effective_on > limit
+    return out
+
+
+def _foreclosure_of(ctx: CheckContext, claim: str, on: date) -> str | None:
+    """The id of the claim's latest foreclosure effective on or before `on`."""
+    found = [
+        f
+        for f in ctx.index.facts_about(claim, ctx.position)
+        if isinstance(f, ClaimForeclosed) and f.effective_on <= on
     ]
+    return max(found, key=lambda f: (f.effective_on, f.seq or 0)).id if found else None
 
 
 @rule(
@@ -395,10 +684,6 @@ class _ProposalContext:
 
     def __init__(self, rules: Ruleset) -> None:
         self.rules = rules
-
-    def confidence(self, *keys: str) -> str:
-        levels = [self.rules.rule(k).confidence for k in keys] or ["S"]
-        return min(levels, key="UST".index)
 
 
 @rule(
@@ -613,41 +898,70 @@ def instalment_late(ctx: CheckContext) -> list[Finding]:
 
 @rule(
     "L622-28.interest-after-opening",
-    "C. com. L622-28",
-    "Interest is recorded on a claim whose interest stopped at the opening judgment, "
-    "or on a loan of less than a year.",
+    "C. com. L622-28 al. 1",
+    "Interest is recorded, for a period ending after the opening judgment, on a claim "
+    "that arose before it and whose interest stopped then, or that continues under "
+    "neither exception: a loan of a year or more, a contract with payment deferred a "
+    "year or more (leasing is not a loan). A post-opening claim is never concerned.",
     ("interest_continuation_min_term_months",),
+    confidence="T",  # al. 1 read on doctrine.fr; leasing: institut-idef.org [S]
 )
 def interest_after_opening(ctx: CheckContext) -> list[Finding]:
     out = []
     minimum = ctx.rules.months("interest_continuation_min_term_months")
+    opened_on = ctx.opening.effective_on
     for f in ctx.facts:
         if not isinstance(f, InterestAccrued):
             continue
         declared = ctx.index.declaration(f.claim, ctx.position)
         if declared is None:
             continue
-        if declared.interest_regime is InterestRegime.STOPPED_AT_OPENING:
-            reason = "whose interest stopped at the opening judgment"
-        elif (declared.loan_term_months or 0) < minimum:
-            reason = (
-                f"a loan of {declared.loan_term_months or 0} months: only loans of "
-                f"{minimum} months or more keep bearing interest"
-            )
-        else:
+        # The judgment stops the interest of the claims it finds, those born before
+        # it; interest up to the opening day itself is the claim's as it stood then
+        # (declared "arrêtés au jour du jugement").
+        if declared.origin_on >= opened_on or f.effective_on <= opened_on:
+            continue
+        reason = _interest_reason(declared, minimum)
+        if reason is None:
             continue
         out.append(
             _finding(
                 ctx,
                 "L622-28.interest-after-opening",
                 Severity.ERROR,
-                f"Interest of {f.amount.french()} was recorded on claim {f.claim}, {reason}.",
+                f"Interest of {f.amount.french()} was recorded on claim {f.claim} for a "
+                f"period ending on {_iso(f.effective_on)}, after the opening judgment of "
+                f"{_iso(opened_on)}: the claim arose before it, and {reason} (L622-28).",
                 (f.id, declared.id),
                 creditor=declared.creditor,
                 claim=f.claim,
             )
         )
     return out
+
+
+def _interest_reason(declared: ClaimDeclared, minimum: int) -> str | None:
+    """Why interest may not run on a pre-opening claim after the opening, or None
+    when it may (L622-28 al. 1)."""
+    if declared.interest_regime is InterestRegime.STOPPED_AT_OPENING:
+        return "its interest stopped at the opening judgment"
+    basis = declared.interest_basis or InterestBasis.LOAN
+    if basis is InterestBasis.LEASING:
+        return (
+            "it is owed under a leasing contract (crédit-bail), which is not a loan "
+            "for the exception: its interest stopped at the opening"
+        )
+    if basis is InterestBasis.DEFERRED_PAYMENT:
+        months, what = declared.deferred_payment_months, "payment deferred"
+    else:
+        months, what = declared.loan_term_months, "a loan"
+    if months is not None and months >= minimum:
+        return None
+    length = "of unrecorded length" if months is None else f"of {months} months"
+    return (
+        f"it rests on {what} {length}: only loans of {minimum} months or more and "
+        f"contracts with payment deferred {minimum} months or more keep bearing interest"
+    )
 
 
 # --- employment and group support -----------------------------------------------------------

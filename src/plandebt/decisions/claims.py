@@ -46,6 +46,30 @@ def check_declared(
             fact.origin_on.isoformat(),
             "a claim cannot be declared before it arises",
         )
+    if fact.deferred_payment_months is not None and fact.deferred_payment_months <= 0:
+        raise InvalidInputError(
+            "deferred_payment_months",
+            fact.deferred_payment_months,
+            "a deferral is at least one month",
+        )
+    if fact.notice_received_on is not None:
+        if not fact.published_security:
+            raise InvalidInputError(
+                "notice_received_on",
+                fact.notice_received_on.isoformat(),
+                "the personal notice starts the deadlines of a creditor holding a "
+                "published security or contract only (L622-24 al. 1): set "
+                "published_security",
+            )
+        opening = state.opening()
+        assert opening is not None  # decide_fact checked it
+        if fact.notice_received_on < opening.effective_on:
+            raise InvalidInputError(
+                "notice_received_on",
+                fact.notice_received_on.isoformat(),
+                "the mandataire's notice follows the opening judgment of "
+                f"{opening.effective_on.isoformat()}",
+            )
 
 
 @branch(ClaimAdmitted)
@@ -63,9 +87,47 @@ def _admitted(state: CaseState, fact: ClaimAdmitted) -> None:
             )
 
 
-@branch(ClaimRejected, ClaimContested, ClaimForeclosed, ClaimRelieved, ReliefRequested)
+@branch(ClaimRejected, ClaimContested, ClaimForeclosed, ClaimRelieved)
 def _decided(state: CaseState, fact: Fact) -> None:
     decided_claim(state, fact)
+    _step(state, fact)
+
+
+@branch(ReliefRequested)
+def _relief_requested(state: CaseState, fact: ReliefRequested) -> None:
+    declared = decided_claim(state, fact)
+    # L622-26 al. 3's later-knowledge exception is recorded with what establishes it:
+    # a date without its justification, or the reverse, is not a claim to the
+    # exception. Whether it applies (a date after the ordinary limit) and whether the
+    # request is in time are the compliance checks' (L622-26.late-relief-request).
+    if fact.knowledge_on is not None:
+        if fact.knowledge_on < declared.origin_on:
+            raise InvalidInputError(
+                "knowledge_on",
+                fact.knowledge_on.isoformat(),
+                f"is before the claim arose, on {declared.origin_on.isoformat()}",
+            )
+        if fact.knowledge_on > fact.effective_on:
+            raise InvalidInputError(
+                "knowledge_on",
+                fact.knowledge_on.isoformat(),
+                f"is after the request of {fact.effective_on.isoformat()}: a creditor "
+                "asks for relief once it knows of its claim",
+            )
+        if not (fact.justification and fact.justification.strip()):
+            raise InvalidInputError(
+                "justification",
+                fact.justification,
+                "the later-knowledge exception (L622-26 al. 3) is recorded with what "
+                "establishes that the creditor could not know of its claim before",
+            )
+    elif fact.justification is not None:
+        raise InvalidInputError(
+            "knowledge_on",
+            None,
+            "a justification goes with the date from which the creditor could no "
+            "longer ignore its claim (L622-26 al. 3)",
+        )
     _step(state, fact)
 
 

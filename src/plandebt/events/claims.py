@@ -47,6 +47,17 @@ class InterestRegime(enum.Enum):
     CONTINUES = "continues"
 
 
+class InterestBasis(enum.Enum):
+    """The contract under which interest is said to continue after the opening: the
+    exception of L622-28 al. 1 covers loans of a year or more and contracts with
+    payment deferred a year or more; a leasing contract (crédit-bail) is not a loan
+    for it."""
+
+    LOAN = "loan"  # contrat de prêt: its term is loan_term_months
+    DEFERRED_PAYMENT = "deferred_payment"  # paiement différé: deferred_payment_months
+    LEASING = "leasing"  # crédit-bail: never within the exception
+
+
 class DeclaredBy(enum.Enum):
     CREDITOR = "creditor"
     DEBTOR_LIST = (
@@ -84,7 +95,17 @@ class ClaimDeclared(Fact):
     declared_by: DeclaredBy = DeclaredBy.CREDITOR
     description: str | None = None
     interest_regime: InterestRegime = InterestRegime.STOPPED_AT_OPENING
-    loan_term_months: int | None = None  # for a loan whose interest continues
+    # Which exception of L622-28 al. 1 the continuing interest rests on, and its
+    # length: a loan's term, or how long payment is deferred. Left out, a claim whose
+    # interest continues is read as a loan (what older histories meant).
+    interest_basis: InterestBasis | None = None
+    loan_term_months: int | None = None
+    deferred_payment_months: int | None = None
+    # A creditor holding a published security, or bound to the debtor by a published
+    # contract, is warned personally, and its deadlines run from that notice
+    # (L622-24 al. 1 for the declaration, L622-26 al. 3 for a relief request).
+    published_security: bool = False
+    notice_received_on: date | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -139,12 +160,21 @@ class ClaimForeclosed(Fact):
 @attrs.frozen(kw_only=True)
 class ReliefRequested(Fact):
     """A request for relief from foreclosure (relevé de forclusion, L622-26);
-    `effective_on` is the request date."""
+    `effective_on` is the request date: a relieved claim shares only in the
+    distributions after it (al. 1).
+
+    The request is made within 6 months of the BODACC publication (of the personal
+    notice, for holders of a published security or contract). Al. 3's exception: a
+    creditor that could not know of its claim before those 6 months ran out has 6
+    months from the date it could no longer ignore it, `knowledge_on`, recorded with
+    its `justification`."""
 
     kind = "claim.relief_requested"
     identity = ("claim",)
 
     claim: str
+    knowledge_on: date | None = None
+    justification: str | None = None
 
 
 @attrs.frozen(kw_only=True)

@@ -13,8 +13,13 @@ Conventions (docs/plan.md):
 - Claims without a decision are scheduled on their declared amount and their dividends
   are reserved by the supervisor until the decision (L626-21); once admitted, what
   fell due meanwhile is owed to the creditor at once (the catch-up).
-- A claim declared after adoption (a relieved or late claim) joins the schedule: what
-  fell due before its declaration is due on its declaration date.
+- A claim declared after adoption (a late claim) joins the schedule: what fell due
+  before its declaration is due on its declaration date.
+- A foreclosed claim (declared late, not relieved) is not scheduled at all: it takes
+  no part in distributions and dividends and is unenforceable against the debtor
+  while the plan runs (C. com. L622-26 al. 1-2). A relieved claim shares only in the
+  distributions after its relief request (al. 1): its instalments due before the
+  request are forfeited, the others are owed from the relief order on.
 """
 
 from __future__ import annotations
@@ -44,6 +49,7 @@ from plandebt.events import (
     Rank,
 )
 from plandebt.events.claims import CreditorKind
+from plandebt.lifecycle import BARRED, ClaimStatus, Relief, relief
 from plandebt.money import Money, round_half_away
 from plandebt.projections import serialise
 from plandebt.projections.balances import ClaimBalance, claim_balance
@@ -83,7 +89,13 @@ class ClaimSchedule:
     base: Money  # what the plan repays or remits: owed at adoption
     provisional: bool  # no decision yet: dividends reserved (L626-21)
     declared_on: date
-    instalments: tuple[Instalment, ...]
+    instalments: tuple[Instalment, ...]  # what the claim is owed under the plan
+    # A relieved claim (L622-26 al. 1): the relief order, from which what it is owed
+    # is due; the request's date, before which what fell due is not owed to it; and
+    # what its instalments due before the request came to.
+    relieved_on: date | None = None
+    shares_from: date | None = None
+    forfeited: Money = attrs.field(factory=Money.zero)
     # Derived once at construction: the queries read them many times.
     scheduled: Money = attrs.field(init=False)
     dues: tuple[date, ...] = attrs.field(init=False)  # when the debtor owes each
@@ -93,19 +105,19 @@ class ClaimSchedule:
             self, "scheduled", Money(sum(i.amount.cents for i in self.instalments))
         )
         object.__setattr__(
-            self,
-            "dues",
-            tuple(max(i.due_on, self.declared_on) for i in self.instalments),
+            self, "dues", tuple(self.due_on(i) for i in self.instalments)
         )
 
     @property
     def option_remission(self) -> Money:
-        """What the option remits, once acquired (L626-19)."""
-        return self.base - self.scheduled
+        """What the option remits, once acquired (L626-19): not what a relieved
+        claim forfeited, which it was never owed."""
+        return self.base - self.scheduled - self.forfeited
 
     def due_on(self, instalment: Instalment) -> date:
-        """When the debtor owes it: its date, or the claim's declaration if later."""
-        return max(instalment.due_on, self.declared_on)
+        """When the debtor owes it: its date, or the claim's declaration (or its
+        relief) if later."""
+        return max(instalment.due_on, self.declared_on, self.relieved_on or date.min)
 
     def to_dict(self) -> dict[str, Any]:
         return serialise.fields(
@@ -224,10 +236,23 @@ def _plan_schedule(
     )
     options = {o.option: o for o in adopted.options}
     bases: list[tuple[ClaimBalance, Money]] = []
+    reliefs: dict[str, Relief] = {}
     for claim in index.claims:
         owed = claim_balance(index, claim, None, position)
-        if owed is None or owed.status == "rejected" or _outside_plan(owed):
+        if (
+            owed is None
+            or owed.status == "rejected"
+            or _outside_plan(owed)
+            # Foreclosed and not relieved: no part in distributions and dividends,
+            # unenforceable against the debtor while the plan runs (L622-26 al. 1-2).
+            # As known, whatever its date: the foreclosure sanctions a deadline that
+            # had passed before it was recorded.
+            or ClaimStatus(owed.status) in BARRED
+        ):
             continue
+        granted = relief(index.facts_about(claim, position))
+        if granted is not None:
+            reliefs[claim] = granted
         before = claim_balance(index, claim, adopted_on - timedelta(1), position)
         # What was settled before the adoption is not scheduled; what the AGS
         # advanced, whenever, is owed to the AGS now, on claims of its own.
@@ -266,6 +291,17 @@ def _plan_schedule(
             )
             for modification in modifications:
                 instalments = _modified(instalments, modification)
+        granted = reliefs.get(owed.claim)
+        forfeited = 0
+        if granted is not None:
+            # L622-26 al. 1: the relieved creditor shares only in the distributions
+            # after its request. An instalment due on the request's day is
+            # distributed that day or later, after the request: it is owed.
+            kept = [i for i in instalments if i.due_on >= granted.shares_from]
+            forfeited = sum(i.amount.cents for i in instalments) - sum(
+                i.amount.cents for i in kept
+            )
+            instalments = kept
         rows.append(
             ClaimSchedule(
                 claim=owed.claim,
@@ -276,6 +312,9 @@ def _plan_schedule(
                 provisional=owed.provisional,
                 declared_on=max(owed.declared_on, adopted_on),
                 instalments=tuple(instalments),
+                relieved_on=granted.relieved_on if granted else None,
+                shares_from=granted.shares_from if granted else None,
+                forfeited=Money(forfeited),
             )
         )
     return PlanSchedule(index.case, adopted, modifications, tuple(rows))
@@ -600,7 +639,7 @@ def _positions(
         reserved = max(0, due - got) if c.provisional else 0
         behind = 0 if c.provisional else max(0, due - got)
         contingent = acquired = 0
-        if c.option_remission.is_positive:
+        if c.option_remission.is_positive and c.dues:
             last = max(c.dues)
             # L626-19: acquired once the last instalment is paid on its date. What
             # the creditor received by that date is what counts.

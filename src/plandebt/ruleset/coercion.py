@@ -47,6 +47,7 @@ def parse_value(
     elif kind == "text":
         if not (isinstance(raw, str) and raw.strip()):
             raise InvalidInputError(key, raw, "expects a non-empty string")
+        _check_text(key, unit, raw)
         value = raw
     else:
         raise InvalidInputError(key, kind, "is not a type of rule value")
@@ -58,6 +59,18 @@ def parse_value(
     if negative:
         raise InvalidInputError(key, raw, "a legal limit cannot be negative")
     return value
+
+
+def _check_text(key: str, unit: str, raw: str) -> None:
+    """A text of a unit that has a format is read in it now, so that a mistake is
+    refused with the override, not found by a check later."""
+    if unit == "holidays":
+        from plandebt.calendar import parse_holidays
+
+        try:
+            parse_holidays(raw)
+        except InvalidInputError as e:
+            raise InvalidInputError(key, raw, f"{e.value!r} {e.reason}") from e
 
 
 def _wrong_type(key: str, unit: str, raw: object, expected: str) -> InvalidInputError:
