@@ -263,7 +263,7 @@ def test_a_journal_may_be_given_whole_or_as_lines_of_text_bytes_or_dicts() -> No
         [json.loads(line) for line in as_text],
     ):
         ledger = Ledger.open("memory")
-        assert len(ledger.import_journal(journal)) == 2  # type: ignore[arg-type]
+        assert len(ledger.import_journal(journal)) == 2
 
 
 def test_a_lone_surrogate_in_text_given_from_python_is_refused() -> None:

@@ -236,8 +236,10 @@ def _enum_codec(enum_class: type[enum.Enum]) -> Codec:
     def decode(value: Any, field: str) -> enum.Enum:
         if isinstance(value, enum_class):
             return value
-        if value in by_value:
+        try:
             return by_value[value]
+        except (KeyError, TypeError):  # TypeError: a list or an object
+            pass
         raise InvalidInputError(
             field, value, "must be one of " + ", ".join(str(v) for v in by_value)
         )
