@@ -792,3 +792,132 @@ def test_a_deferral_of_no_months_is_refused(months: int) -> None:
             deferred_payment_months=months,
         )
     assert refused.value.field == "deferred_payment_months"
+
+
+# --- 5. the payment ban on post-opening claims that are not useful (L622-7 I) --------------
+
+
+def ban_findings(
+    origin_on: date = OPENED,
+    basis: str = "post_opening_at_maturity",
+    paid_on: date = date(2022, 6, 1),
+    rank: str = "unsecured",
+    **claim: object,
+) -> list:
+    """A claim born after the opening, declared, paid; the plan is adopted on
+    2023-03-20 (the end of the observation period)."""
+    ledger = plan_case(foreclose=False)
+    ledger.declare_claim(
+        CASE,
+        "P-1",
+        creditor="A",
+        amount="800",
+        origin_on=origin_on,
+        rank=rank,
+        declared_on=max(origin_on, date(2022, 5, 2)),
+        **claim,  # type: ignore[arg-type]
+    )
+    fields = {"authorisation_ref": "Ord. JC 1"} if basis == "jc_authorisation" else {}
+    ledger.pay(CASE, "P-1", amount="800", paid_on=paid_on, basis=basis, **fields)
+    return [
+        f for f in findings(ledger, "L622-7.payment-without-basis") if f.claim == "P-1"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("origin_on", "flagged"),
+    [
+        (OPENED, 1),  # born on the opening day: post-opening, not useful
+        (ADOPTED - timedelta(days=1), 1),  # the observation period's last day
+        (ADOPTED, 0),  # born on the adoption day: the observation period is over
+    ],
+)
+def test_a_post_opening_claim_that_is_not_useful_paid_at_maturity_is_a_finding(
+    origin_on: date, flagged: int
+) -> None:
+    found = ban_findings(origin_on, paid_on=max(origin_on, date(2022, 6, 1)))
+    assert len(found) == flagged
+    if found:
+        assert "not a useful claim of L622-17 I" in found[0].message
+        assert found[0].confidence == "T"
+
+
+@pytest.mark.parametrize(
+    ("rank", "claim", "flagged"),
+    [
+        ("post_opening", {}, 0),  # the useful claims' rank
+        ("unsecured", {"useful": True}, 0),  # declared useful
+        ("privileged_tax", {}, 1),
+        ("privileged_tax", {"useful": True}, 0),
+        ("salary_privileged", {}, 0),  # pay for work during the observation period
+        ("salary_privileged", {"useful": False}, 1),
+    ],
+)
+def test_only_useful_post_opening_claims_are_paid_at_maturity(
+    rank: str, claim: dict, flagged: int
+) -> None:
+    assert len(ban_findings(rank=rank, **claim)) == flagged
+
+
+@pytest.mark.parametrize(
+    ("basis", "paid_on", "flagged"),
+    [
+        ("alimentary", date(2022, 6, 1), 0),
+        ("plan_dividend", ADOPTED, 0),
+        ("plan_dividend", ADOPTED - timedelta(days=1), 1),
+        # Set-off and the juge-commissaire's authorisation are for claims born
+        # before the opening (L622-7 I al. 1, II): not for these.
+        ("connected_setoff", date(2022, 6, 1), 1),
+        ("jc_authorisation", date(2022, 6, 1), 1),
+    ],
+)
+def test_a_post_opening_claim_that_is_not_useful_is_paid_through_the_plan(
+    basis: str, paid_on: date, flagged: int
+) -> None:
+    assert len(ban_findings(basis=basis, paid_on=paid_on)) == flagged
+
+
+def test_a_claim_declared_useful_is_paid_at_maturity_outside_the_plan() -> None:
+    ledger = plan_case(foreclose=False)
+    for claim, fields in (("U-1", {"useful": True}), ("N-1", {})):
+        ledger.declare_claim(
+            CASE,
+            claim,
+            creditor="A",
+            amount="800",
+            origin_on=date(2022, 6, 1),
+            rank="unsecured",
+            declared_on=date(2022, 6, 2),
+            **fields,  # type: ignore[arg-type]
+        )
+    schedule = ledger.schedule(CASE)
+    assert schedule is not None
+    scheduled = {c.claim for c in schedule.claims}
+    assert "U-1" not in scheduled and "N-1" in scheduled
+
+
+@pytest.mark.parametrize(
+    ("origin_on", "rank", "useful"),
+    [
+        (OPENED - timedelta(days=1), "unsecured", True),  # born before the opening
+        (OPENED - timedelta(days=1), "unsecured", False),
+        (OPENED, "post_opening", False),  # the useful rank, declared not useful
+        (OPENED, "new_money", False),
+    ],
+)
+def test_usefulness_is_refused_where_it_cannot_be(
+    origin_on: date, rank: str, useful: bool
+) -> None:
+    ledger = plan_case()
+    with pytest.raises(InvalidInputError) as refused:
+        ledger.declare_claim(
+            CASE,
+            "P-2",
+            creditor="A",
+            amount="10",
+            origin_on=origin_on,
+            rank=rank,
+            declared_on=date(2022, 5, 2),
+            useful=useful,
+        )
+    assert refused.value.field == "useful"

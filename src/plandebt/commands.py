@@ -251,6 +251,7 @@ class CaseCommands(abc.ABC):
         deferred_payment_months: int | None = None,
         published_security: bool | None = None,
         notice_received_on: DateIn | None = None,
+        useful: bool | None = None,
         id: str | None = None,
         client_ref: str | None = None,
     ) -> ClaimDeclared:
@@ -261,7 +262,8 @@ class CaseCommands(abc.ABC):
         with `loan_term_months` or `deferred_payment_months`.
         A holder of a published security or contract (`published_security`) has its
         deadlines run from the personal notice it received (`notice_received_on`,
-        L622-24 al. 1)."""
+        L622-24 al. 1). `useful` says whether a claim born after the opening is a
+        useful one of L622-17 I (paid when due), when its rank does not say it."""
         return self._record(
             ClaimDeclared.build(
                 case=case,
@@ -279,6 +281,7 @@ class CaseCommands(abc.ABC):
                 deferred_payment_months=deferred_payment_months,
                 published_security=published_security,
                 notice_received_on=notice_received_on,
+                useful=useful,
                 id=id,
                 client_ref=client_ref,
             )

@@ -78,6 +78,7 @@ from plandebt.events import (
     WaiverRevived,
     WriteOffClause,
 )
+from plandebt.lifecycle import USEFUL_RANKS
 from plandebt.money import Money
 from plandebt.schedules import FirstDue
 
@@ -803,6 +804,15 @@ def _new_claim(
     regime = draw(st.sampled_from(list(InterestRegime)))
     basis = draw(st.none() | st.sampled_from(list(InterestBasis)))
     term = draw(st.none() | st.integers(1, 240))
+    origin_on = declared_on - timedelta(days=draw(st.integers(0, 900)))
+    rank = draw(st.sampled_from(list(Rank)))
+    # Born after the opening: perhaps said to be useful or not (L622-17 I); a useful
+    # claim's rank says it already.
+    useful = (
+        draw(st.none() | st.booleans())
+        if origin_on >= draft.opened_on() and rank not in USEFUL_RANKS
+        else None
+    )
     declared = ClaimDeclared(
         case=draft.index.case,
         id=draft.fid(suffix),
@@ -810,8 +820,8 @@ def _new_claim(
         claim=f"C-{draft.fid(suffix)}",
         creditor=creditor,
         amount=draw(money(1, 10**9)),
-        origin_on=declared_on - timedelta(days=draw(st.integers(0, 900))),
-        rank=draw(st.sampled_from(list(Rank))),
+        origin_on=origin_on,
+        rank=rank,
         declared_by=draw(st.sampled_from(list(DeclaredBy))),
         interest_regime=regime,
         interest_basis=basis,
@@ -823,6 +833,7 @@ def _new_claim(
         notice_received_on=None
         if notice is None
         else draft.opened_on() + timedelta(days=notice),
+        useful=useful,
     )
     return (*before, declared), declared
 

@@ -40,7 +40,7 @@ from plandebt.events import (
     ReliefRequested,
     WriteOffClause,
 )
-from plandebt.lifecycle import BARRED, ClaimStatus, relief
+from plandebt.lifecycle import BARRED, ClaimStatus, relief, useful
 from plandebt.money import Money
 from plandebt.projections.balances import claim_balance, procedure_in_force
 from plandebt.projections.plan import first_anchor
@@ -126,20 +126,29 @@ def _iso(day: date) -> str:
 
 # --- the opening judgment and the freeze ---------------------------------------------------
 
-_LAWFUL_AFTER_OPENING = {
+#: The lawful bases of a payment made after the opening (L622-7 I and II): on a claim
+#: born before it, set-off of connected claims, an alimentary claim, the
+#: juge-commissaire's authorisation, or the plan once adopted; on a post-opening claim
+#: that is not a useful one, only an alimentary claim or the plan (the set-off and
+#: the authorisation are for "créances antérieures").
+_LAWFUL_BEFORE = {
     PaymentBasis.CONNECTED_SETOFF,
     PaymentBasis.JC_AUTHORISATION,
     PaymentBasis.ALIMENTARY,
     PaymentBasis.PLAN_DIVIDEND,
 }
+_LAWFUL_POST = {PaymentBasis.ALIMENTARY, PaymentBasis.PLAN_DIVIDEND}
 
 
 @rule(
     "L622-7.payment-without-basis",
     "C. com. L622-7",
-    "A claim that arose before the opening judgment is paid after it without a "
-    "lawful basis (plan dividend after adoption, connected set-off, juge-commissaire "
-    "authorisation, alimentary claim).",
+    "After the opening judgment, a claim is paid without a lawful basis: one that "
+    "arose before it (lawful: a plan dividend once the plan is adopted, connected "
+    "set-off, the juge-commissaire's authorisation, an alimentary claim), or one born "
+    "during the observation period that is not a useful one of L622-17 I (lawful: a "
+    "plan dividend, an alimentary claim).",
+    confidence="T",  # L622-7 and L622-17 read on doctrine.fr and lexbase.fr
 )
 def payment_without_basis(ctx: CheckContext) -> list[Finding]:
     out = []
@@ -149,10 +158,29 @@ def payment_without_basis(ctx: CheckContext) -> list[Finding]:
         if not isinstance(fact, PaymentMade) or fact.effective_on < opened_on:
             continue
         declared = ctx.index.declaration(fact.claim, ctx.position)
-        if declared is None or declared.origin_on >= opened_on:
-            continue  # post-opening claims are paid at maturity (L622-17)
+        if declared is None:
+            continue
+        if declared.origin_on < opened_on:
+            lawful = _LAWFUL_BEFORE
+            what = (
+                f"which arose on {_iso(declared.origin_on)} before the opening judgment "
+                f"of {_iso(opened_on)}"
+            )
+        elif (
+            adopted is None or declared.origin_on < adopted.effective_on
+        ) and not useful(declared):
+            # Born during the observation period, for neither the procedure's needs
+            # nor a service rendered then: under the ban too (L622-7 I al. 1).
+            lawful = _LAWFUL_POST
+            how = "declared not useful" if declared.useful is False else "by its rank"
+            what = (
+                f"born on {_iso(declared.origin_on)} after the opening judgment but not "
+                f"a useful claim of L622-17 I ({how}, {declared.rank.value})"
+            )
+        else:
+            continue  # useful post-opening claims are paid at maturity (L622-17 I)
         reason = None
-        if fact.basis not in _LAWFUL_AFTER_OPENING:
+        if fact.basis not in lawful:
             reason = f"on the basis '{fact.basis.value}'"
         elif fact.basis is PaymentBasis.PLAN_DIVIDEND and (
             adopted is None or fact.effective_on < adopted.effective_on
@@ -164,10 +192,9 @@ def payment_without_basis(ctx: CheckContext) -> list[Finding]:
                     ctx,
                     "L622-7.payment-without-basis",
                     Severity.ERROR,
-                    f"Claim {fact.claim}, which arose on {_iso(declared.origin_on)} before "
-                    f"the opening judgment of {_iso(opened_on)}, was paid "
-                    f"{fact.amount.french()} on {_iso(fact.effective_on)} {reason}: the "
-                    "payment is forbidden and may be annulled (L622-7 III).",
+                    f"Claim {fact.claim}, {what}, was paid {fact.amount.french()} on "
+                    f"{_iso(fact.effective_on)} {reason}: the payment is forbidden and "
+                    "may be annulled (L622-7 III).",
                     (fact.id, declared.id),
                     creditor=declared.creditor,
                     claim=fact.claim,
