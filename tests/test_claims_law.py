@@ -921,3 +921,146 @@ def test_usefulness_is_refused_where_it_cannot_be(
             useful=useful,
         )
     assert refused.value.field == "useful"
+
+
+# --- 6. the opening facts (L620-1, L631-4, L631-8) --------------------------------------
+
+
+def opening_findings(
+    rule: str,
+    procedure: str = "redressement_judiciaire",
+    convert: dict | None = None,
+    **opening: object,
+) -> list:
+    ledger = Ledger.open("memory")
+    ledger.open_case(
+        CASE,
+        procedure=procedure,
+        court="TJ",
+        debtor="D",
+        opened_on=OPENED,
+        bodacc_published_on=BODACC,
+        **opening,  # type: ignore[arg-type]
+    )
+    if convert is not None:
+        ledger.convert_case(CASE, effective_on=date(2022, 9, 1), **convert)
+    return findings(ledger, rule)
+
+
+@pytest.mark.parametrize(
+    ("cessation_on", "found"),
+    [(date(2020, 9, 14), 0), (date(2020, 9, 13), 1)],
+    ids=["18 months before the opening", "a day more"],
+)
+def test_a_redressement_dates_the_cessation_at_most_18_months_before_the_opening(
+    cessation_on: date, found: int
+) -> None:
+    # Recorded as the judgment says it, then reported (L631-8 al. 2).
+    hits = opening_findings("L631-8.cessation-too-early", cessation_on=cessation_on)
+    assert len(hits) == found
+    if hits:
+        assert hits[0].severity.value == "error" and "2020-09-14" in hits[0].message
+
+
+@pytest.mark.parametrize(
+    ("cessation_on", "found"),
+    [(date(2020, 9, 14), 0), (date(2020, 9, 13), 1)],
+)
+def test_a_sauvegarde_converted_counts_the_18_months_from_its_own_opening(
+    cessation_on: date, found: int
+) -> None:
+    hits = opening_findings(
+        "L631-8.cessation-too-early",
+        procedure="sauvegarde",
+        convert={"procedure": "redressement_judiciaire", "cessation_on": cessation_on},
+    )
+    assert len(hits) == found
+
+
+@pytest.mark.parametrize(
+    ("procedure", "cessation_on", "found"),
+    [
+        ("sauvegarde", date(2022, 2, 1), 1),
+        ("sauvegarde", None, 0),
+        ("redressement_judiciaire", date(2022, 2, 1), 0),
+    ],
+)
+def test_a_sauvegarde_has_no_date_of_cessation_des_paiements(
+    procedure: str, cessation_on: date | None, found: int
+) -> None:
+    hits = opening_findings(
+        "L620-1.sauvegarde-in-cessation", procedure=procedure, cessation_on=cessation_on
+    )
+    assert len(hits) == found
+    if hits:
+        assert hits[0].article == "C. com. L620-1" and hits[0].confidence == "T"
+
+
+def test_a_case_converted_into_a_sauvegarde_with_a_cessation_date_is_reported() -> None:
+    hits = opening_findings(
+        "L620-1.sauvegarde-in-cessation",
+        procedure="redressement_judiciaire",
+        convert={"procedure": "sauvegarde", "cessation_on": date(2022, 8, 1)},
+    )
+    assert len(hits) == 1
+
+
+@pytest.mark.parametrize(
+    ("cessation_on", "filed_on", "late"),
+    [
+        (date(2022, 1, 10), date(2022, 2, 24), False),  # the 45th day, a Thursday
+        (date(2022, 1, 10), date(2022, 2, 25), True),
+        (date(2022, 1, 12), date(2022, 2, 28), False),  # Saturday 26 -> Monday 28
+        (date(2022, 1, 12), date(2022, 3, 1), True),
+    ],
+)
+def test_the_debtor_asks_for_the_opening_within_45_days_of_its_cessation(
+    cessation_on: date, filed_on: date, late: bool
+) -> None:
+    hits = opening_findings(
+        "L631-4.late-filing", cessation_on=cessation_on, filed_on=filed_on
+    )
+    assert len(hits) == late
+    if hits:
+        assert hits[0].severity.value == "warning"
+
+
+@pytest.mark.parametrize(
+    ("call", "field"),
+    [
+        (
+            lambda lg: lg.open_case(
+                CASE,
+                procedure="redressement_judiciaire",
+                court="TJ",
+                debtor="D",
+                opened_on=OPENED,
+                filed_on=OPENED + timedelta(days=1),
+            ),
+            "filed_on",
+        ),
+        (
+            lambda lg: (
+                lg.open_case(
+                    CASE,
+                    procedure="sauvegarde",
+                    court="TJ",
+                    debtor="D",
+                    opened_on=OPENED,
+                ),
+                lg.convert_case(
+                    CASE,
+                    procedure="redressement_judiciaire",
+                    effective_on=date(2022, 9, 1),
+                    cessation_on=date(2022, 9, 2),
+                ),
+            ),
+            "cessation_on",
+        ),
+    ],
+    ids=["a request after the judgment", "a cessation after the conversion"],
+)
+def test_opening_facts_that_cannot_be_are_refused(call, field: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InvalidInputError) as refused:
+        call(Ledger.open("memory"))
+    assert refused.value.field == field

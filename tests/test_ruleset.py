@@ -206,8 +206,6 @@ _RULESET_NAMES = {"rules", "ruleset"}  # what the code calls a Ruleset
 #: the law primer names them and a report or a user may look them up. Reading one
 #: in the code means removing it from here (the test below says so).
 REFERENCE_ONLY = {
-    "filing_deadline_days",
-    "cessation_backdating_max_months",
     "payment_nullity_action_years",
     "known_creditor_notice_days",
     "disputed_claim_answer_days",

@@ -153,13 +153,15 @@ class CaseCommands(abc.ABC):
         bodacc_published_on: DateIn | None = None,
         cessation_on: DateIn | None = None,
         agricultural: bool | None = None,
+        filed_on: DateIn | None = None,
         id: str | None = None,
         client_ref: str | None = None,
     ) -> CaseOpened:
         """Records the opening judgment (`case.opened`), dated `opened_on`: claims that
         arose before it are frozen (C. com. L622-7, L622-21). `bodacc_published_on`
         starts the declaration deadline (R622-24), `cessation_on` is the date of
-        cessation des paiements (L631-8)."""
+        cessation des paiements (L631-8), `filed_on` the debtor's request for the
+        opening (L631-4)."""
         return self._record(
             CaseOpened.build(
                 case=case,
@@ -171,6 +173,7 @@ class CaseCommands(abc.ABC):
                 bodacc_published_on=bodacc_published_on,
                 cessation_on=cessation_on,
                 agricultural=agricultural,
+                filed_on=filed_on,
                 id=id,
                 client_ref=client_ref,
             )
@@ -183,18 +186,21 @@ class CaseCommands(abc.ABC):
         procedure: ProcedureKind | str,
         effective_on: DateIn,
         judgment_ref: str | None = None,
+        cessation_on: DateIn | None = None,
         id: str | None = None,
         client_ref: str | None = None,
     ) -> CaseConverted:
         """Records a judgment converting the proceeding (`case.converted`), e.g.
         sauvegarde into redressement judiciaire: the new procedure's rules apply
-        from `effective_on`."""
+        from `effective_on`. `cessation_on`: the date of cessation des paiements it
+        fixes (L631-8)."""
         return self._record(
             CaseConverted.build(
                 case=case,
                 procedure=procedure,
                 effective_on=effective_on,
                 judgment_ref=judgment_ref,
+                cessation_on=cessation_on,
                 id=id,
                 client_ref=client_ref,
             )

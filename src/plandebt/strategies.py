@@ -217,6 +217,14 @@ def case_histories(
             court="Tribunal",
             debtor="Debtor SA",
             bodacc_published_on=opened + timedelta(days=draw(st.integers(0, 30))),
+            # The opening facts, recorded as they happened: the cessation des
+            # paiements up to two years back, the debtor's request before the judgment.
+            cessation_on=draw(
+                st.none() | st.integers(0, 730).map(lambda d: opened - timedelta(d))
+            ),
+            filed_on=draw(
+                st.none() | st.integers(0, 90).map(lambda d: opened - timedelta(d))
+            ),
         )
     )
     creditors = [f"CR{i}" for i in range(draw(st.integers(1, max_creditors)))]
@@ -873,6 +881,9 @@ def _claim_declared(draw: st.DrawFn, draft: _Draft) -> _Candidates:
 def _case_converted(draw: st.DrawFn, draft: _Draft) -> _Candidates:
     when = _after(draw, draft.opened_on())
     ref = draw(_refs())
+    cessation = draw(
+        st.none() | st.integers(0, 900).map(lambda d: when - timedelta(days=d))
+    )
     # The case is under one of the procedures: a conversion to any other is accepted.
     for procedure in draw(st.permutations(list(ProcedureKind))):
         yield (
@@ -882,6 +893,7 @@ def _case_converted(draw: st.DrawFn, draft: _Draft) -> _Candidates:
                 effective_on=when,
                 procedure=procedure,
                 judgment_ref=ref,
+                cessation_on=cessation,
             ),
         )
 

@@ -23,6 +23,7 @@ from plandebt.compliance.context import CheckContext
 from plandebt.compliance.findings import Finding, Severity
 from plandebt.events import (
     AgsAdvanced,
+    CaseConverted,
     CaseOpened,
     ClaimDeclared,
     ClaimForeclosed,
@@ -124,7 +125,171 @@ def _iso(day: date) -> str:
     return day.isoformat()
 
 
-# --- the opening judgment and the freeze ---------------------------------------------------
+# --- deadlines (CPC art. 641-642) ------------------------------------------------------
+
+
+@attrs.frozen
+class _Deadline:
+    """The last day of a deadline in months from an event (CPC art. 641 al. 2), moved
+    to the next working day when it would end on a Saturday, a Sunday or a public
+    holiday (CPC art. 642 al. 2)."""
+
+    ends_on: date
+    nominal: date  # before the extension
+    months: int
+    runs_from: str  # what starts it, for the messages
+
+    def text(self) -> str:
+        moved = ""
+        if self.ends_on != self.nominal:
+            moved = (
+                f", moved from {_WEEKDAYS[self.nominal.weekday()]} {_iso(self.nominal)} to "
+                "the next working day (CPC art. 642)"
+            )
+        return (
+            f"{_iso(self.ends_on)} ({self.months} months from {self.runs_from}{moved})"
+        )
+
+
+_DEADLINE_RULES = ("deadline_extended_to_next_working_day", "public_holidays")
+#: Not the locale's names: a report reads the same on every machine.
+_WEEKDAYS = (
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+)
+
+
+def _extended(ctx: CheckContext, day: date) -> date:
+    """Where a deadline that would end on `day` ends (CPC art. 642 al. 2)."""
+    if not ctx.rules.flag("deadline_extended_to_next_working_day"):
+        return day
+    return next_working_day(day, parse_holidays(ctx.rules.text("public_holidays")))
+
+
+def _deadline(ctx: CheckContext, start: date, months: int, runs_from: str) -> _Deadline:
+    nominal = add_months(start, months)
+    return _Deadline(
+        _extended(ctx, nominal), nominal, months, f"{runs_from} of {_iso(start)}"
+    )
+
+
+# --- the opening judgment and its facts ------------------------------------------------
+
+_IN_CESSATION = {
+    ProcedureKind.REDRESSEMENT_JUDICIAIRE,
+    ProcedureKind.LIQUIDATION_JUDICIAIRE,
+}
+
+
+def _judgments(ctx: CheckContext) -> list[CaseOpened | CaseConverted]:
+    """The opening and the conversions effective by as_of, in effective order."""
+    found = [
+        f
+        for f in ctx.index.procedure_facts(ctx.position)
+        if isinstance(f, CaseOpened | CaseConverted) and f.effective_on <= ctx.as_of
+    ]
+    return sorted(found, key=lambda f: (f.effective_on, f.seq or 0))
+
+
+@rule(
+    "L620-1.sauvegarde-in-cessation",
+    "C. com. L620-1",
+    "A sauvegarde is opened (or a case converted into one) with a date of cessation "
+    "des paiements: the procedure is for a debtor that is not in cessation des "
+    "paiements, which calls for a redressement or a liquidation instead.",
+    confidence="T",  # L620-1 al. 1 read on baumann-avocats.com's code
+)
+def sauvegarde_in_cessation(ctx: CheckContext) -> list[Finding]:
+    return [
+        _finding(
+            ctx,
+            "L620-1.sauvegarde-in-cessation",
+            Severity.ERROR,
+            f"The judgment of {_iso(f.effective_on)} "
+            f"{'opens' if isinstance(f, CaseOpened) else 'converts the case into'} a "
+            f"sauvegarde with a cessation des paiements dated {_iso(f.cessation_on)}: a "
+            "sauvegarde is for a debtor that is not in cessation des paiements "
+            "(L620-1); one that is falls under a redressement or a liquidation "
+            "(L631-1, L640-1).",
+            (f.id,),
+        )
+        for f in _judgments(ctx)
+        if f.procedure is ProcedureKind.SAUVEGARDE and f.cessation_on is not None
+    ]
+
+
+@rule(
+    "L631-8.cessation-too-early",
+    "C. com. L631-8 al. 2",
+    "The date of cessation des paiements fixed in a redressement or a liquidation (at "
+    "the opening or a conversion) is more than 18 months before the opening judgment "
+    "(the first one, when a sauvegarde was converted).",
+    ("cessation_backdating_max_months",),
+)
+def cessation_too_early(ctx: CheckContext) -> list[Finding]:
+    months = ctx.rules.months("cessation_backdating_max_months")
+    earliest = add_months(ctx.opening.effective_on, -months)
+    return [
+        _finding(
+            ctx,
+            "L631-8.cessation-too-early",
+            Severity.ERROR,
+            f"The judgment of {_iso(f.effective_on)} fixes the cessation des paiements "
+            f"on {_iso(f.cessation_on)}, {(earliest - f.cessation_on).days} days before "
+            f"the earliest date the law allows, {_iso(earliest)}: {months} months before "
+            f"the opening judgment of {_iso(ctx.opening.effective_on)} (L631-8).",
+            (f.id,),
+        )
+        for f in _judgments(ctx)
+        if f.procedure in _IN_CESSATION
+        and f.cessation_on is not None
+        and f.cessation_on < earliest
+    ]
+
+
+@rule(
+    "L631-4.late-filing",
+    "C. com. L631-4",
+    "The debtor asked for the opening of a redressement or a liquidation more than 45 "
+    "days after its cessation des paiements (to the next working day, CPC art. 642): "
+    "a fault the court may sanction (L653-8). A warning: a conciliation asked for "
+    "within those days excuses it, and plandebt does not record that.",
+    ("filing_deadline_days", *_DEADLINE_RULES),
+)
+def late_filing(ctx: CheckContext) -> list[Finding]:
+    opening = ctx.opening
+    if (
+        opening.procedure not in _IN_CESSATION
+        or opening.cessation_on is None
+        or opening.filed_on is None
+    ):
+        return []
+    days = ctx.rules.days("filing_deadline_days")
+    nominal = opening.cessation_on + timedelta(days=days)
+    last = _extended(ctx, nominal)
+    if opening.filed_on <= last:
+        return []
+    moved = "" if last == nominal else f", moved from {_iso(nominal)} (CPC art. 642)"
+    return [
+        _finding(
+            ctx,
+            "L631-4.late-filing",
+            Severity.WARNING,
+            f"The debtor asked for the opening on {_iso(opening.filed_on)}, "
+            f"{(opening.filed_on - last).days} days after the limit of {_iso(last)} "
+            f"({days} days from the cessation des paiements of "
+            f"{_iso(opening.cessation_on)}{moved}).",
+            (opening.id,),
+        )
+    ]
+
+
+# --- the freeze -------------------------------------------------------------------------
 
 #: The lawful bases of a payment made after the opening (L622-7 I and II): on a claim
 #: born before it, set-off of connected claims, an alimentary claim, the
@@ -203,50 +368,7 @@ def payment_without_basis(ctx: CheckContext) -> list[Finding]:
     return out
 
 
-@attrs.frozen
-class _Deadline:
-    """The last day of a deadline in months from an event (CPC art. 641 al. 2), moved
-    to the next working day when it would end on a Saturday, a Sunday or a public
-    holiday (CPC art. 642 al. 2)."""
-
-    ends_on: date
-    nominal: date  # before the extension
-    months: int
-    runs_from: str  # what starts it, for the messages
-
-    def text(self) -> str:
-        moved = ""
-        if self.ends_on != self.nominal:
-            moved = (
-                f", moved from {_WEEKDAYS[self.nominal.weekday()]} {_iso(self.nominal)} to "
-                "the next working day (CPC art. 642)"
-            )
-        return (
-            f"{_iso(self.ends_on)} ({self.months} months from {self.runs_from}{moved})"
-        )
-
-
-_DEADLINE_RULES = ("deadline_extended_to_next_working_day", "public_holidays")
-#: Not the locale's names: a report reads the same on every machine.
-_WEEKDAYS = (
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-)
-
-
-def _deadline(ctx: CheckContext, start: date, months: int, runs_from: str) -> _Deadline:
-    nominal = add_months(start, months)
-    ends_on = nominal
-    if ctx.rules.flag("deadline_extended_to_next_working_day"):
-        ends_on = next_working_day(
-            nominal, parse_holidays(ctx.rules.text("public_holidays"))
-        )
-    return _Deadline(ends_on, nominal, months, f"{runs_from} of {_iso(start)}")
+# --- claims: declaration, foreclosure, relief -------------------------------------------
 
 
 def _declaration_deadline(ctx: CheckContext, claim: ClaimDeclared) -> _Deadline | None:
