@@ -902,13 +902,19 @@ class CaseCommands(abc.ABC):
         monthly_pay: AmountIn,
         left_on: DateIn | None = None,
         effective_on: DateIn | None = None,
+        contract_on: DateIn | None = None,
+        pse: bool | None = None,
+        sales_representative: bool | None = None,
         id: str | None = None,
         client_ref: str | None = None,
     ) -> EmployeeDeparted:
         """Records an employee's departure (`employment.departed`) at the end of the
         contract, `left_on`, which decides whether the AGS covers it (L3253-8 C.
         trav.); `seniority_months` and `monthly_pay` give the legal severance
-        (L1234-9, R1234-2)."""
+        (L1234-9, R1234-2). `contract_on` (when the contract was concluded) sets
+        the AGS's cap (L3253-17, D3253-5); `pse`, a termination under a
+        job-protection plan, and `sales_representative` (VRP) the AGS's windows and
+        the superprivilege's days."""
         return self._record(
             EmployeeDeparted.build(
                 case=case,
@@ -917,6 +923,9 @@ class CaseCommands(abc.ABC):
                 seniority_months=seniority_months,
                 monthly_pay=monthly_pay,
                 effective_on=_effective_on("left_on", left_on, effective_on),
+                contract_on=contract_on,
+                pse=pse,
+                sales_representative=sales_representative,
                 id=id,
                 client_ref=client_ref,
             )

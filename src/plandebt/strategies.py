@@ -1387,14 +1387,20 @@ def _contribution_received(draw: st.DrawFn, draft: _Draft) -> _Candidates:
 
 
 def _departure(draw: st.DrawFn, draft: _Draft) -> EmployeeDeparted:
+    left_on = _after(draw, draft.opened_on(), 900)
+    seniority = draw(st.integers(0, 480))
     return EmployeeDeparted(
         case=draft.index.case,
         id=draft.fid("e"),
-        effective_on=_after(draw, draft.opened_on(), 900),
+        effective_on=left_on,
         employee=f"EMP-{draft.fid()}",
         departure=draw(st.sampled_from(list(DepartureKind))),
-        seniority_months=draw(st.integers(0, 480)),
+        seniority_months=seniority,
         monthly_pay=draw(money(150000, 900000)),
+        # The contract's date (the AGS's cap), a PSE and a VRP (its windows and days).
+        contract_on=draw(st.none() | st.just(left_on - timedelta(days=seniority * 30))),
+        pse=draw(st.booleans()),
+        sales_representative=draw(st.booleans()),
     )
 
 
