@@ -792,3 +792,517 @@ def test_a_deferral_of_no_months_is_refused(months: int) -> None:
             deferred_payment_months=months,
         )
     assert refused.value.field == "deferred_payment_months"
+
+
+# --- 5. the payment ban on post-opening claims that are not useful (L622-7 I) --------------
+
+
+def ban_findings(
+    origin_on: date = OPENED,
+    basis: str = "post_opening_at_maturity",
+    paid_on: date = date(2022, 6, 1),
+    rank: str = "unsecured",
+    **claim: object,
+) -> list:
+    """A claim born after the opening, declared, paid; the plan is adopted on
+    2023-03-20 (the end of the observation period)."""
+    ledger = plan_case(foreclose=False)
+    ledger.declare_claim(
+        CASE,
+        "P-1",
+        creditor="A",
+        amount="800",
+        origin_on=origin_on,
+        rank=rank,
+        declared_on=max(origin_on, date(2022, 5, 2)),
+        **claim,  # type: ignore[arg-type]
+    )
+    fields = {"authorisation_ref": "Ord. JC 1"} if basis == "jc_authorisation" else {}
+    ledger.pay(CASE, "P-1", amount="800", paid_on=paid_on, basis=basis, **fields)
+    return [
+        f for f in findings(ledger, "L622-7.payment-without-basis") if f.claim == "P-1"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("origin_on", "flagged"),
+    [
+        (OPENED, 1),  # born on the opening day: post-opening, not useful
+        (ADOPTED - timedelta(days=1), 1),  # the observation period's last day
+        (ADOPTED, 0),  # born on the adoption day: the observation period is over
+    ],
+)
+def test_a_post_opening_claim_that_is_not_useful_paid_at_maturity_is_a_finding(
+    origin_on: date, flagged: int
+) -> None:
+    found = ban_findings(origin_on, paid_on=max(origin_on, date(2022, 6, 1)))
+    assert len(found) == flagged
+    if found:
+        assert "not a useful claim of L622-17 I" in found[0].message
+        assert found[0].confidence == "T"
+
+
+@pytest.mark.parametrize(
+    ("rank", "claim", "flagged"),
+    [
+        ("post_opening", {}, 0),  # the useful claims' rank
+        ("unsecured", {"useful": True}, 0),  # declared useful
+        ("privileged_tax", {}, 1),
+        ("privileged_tax", {"useful": True}, 0),
+        ("salary_privileged", {}, 0),  # pay for work during the observation period
+        ("salary_privileged", {"useful": False}, 1),
+    ],
+)
+def test_only_useful_post_opening_claims_are_paid_at_maturity(
+    rank: str, claim: dict, flagged: int
+) -> None:
+    assert len(ban_findings(rank=rank, **claim)) == flagged
+
+
+@pytest.mark.parametrize(
+    ("basis", "paid_on", "flagged"),
+    [
+        ("alimentary", date(2022, 6, 1), 0),
+        ("plan_dividend", ADOPTED, 0),
+        ("plan_dividend", ADOPTED - timedelta(days=1), 1),
+        # Set-off and the juge-commissaire's authorisation are for claims born
+        # before the opening (L622-7 I al. 1, II): not for these.
+        ("connected_setoff", date(2022, 6, 1), 1),
+        ("jc_authorisation", date(2022, 6, 1), 1),
+    ],
+)
+def test_a_post_opening_claim_that_is_not_useful_is_paid_through_the_plan(
+    basis: str, paid_on: date, flagged: int
+) -> None:
+    assert len(ban_findings(basis=basis, paid_on=paid_on)) == flagged
+
+
+def test_a_claim_declared_useful_is_paid_at_maturity_outside_the_plan() -> None:
+    ledger = plan_case(foreclose=False)
+    for claim, fields in (("U-1", {"useful": True}), ("N-1", {})):
+        ledger.declare_claim(
+            CASE,
+            claim,
+            creditor="A",
+            amount="800",
+            origin_on=date(2022, 6, 1),
+            rank="unsecured",
+            declared_on=date(2022, 6, 2),
+            **fields,  # type: ignore[arg-type]
+        )
+    schedule = ledger.schedule(CASE)
+    assert schedule is not None
+    scheduled = {c.claim for c in schedule.claims}
+    assert "U-1" not in scheduled and "N-1" in scheduled
+
+
+@pytest.mark.parametrize(
+    ("origin_on", "rank", "useful"),
+    [
+        (OPENED - timedelta(days=1), "unsecured", True),  # born before the opening
+        (OPENED - timedelta(days=1), "unsecured", False),
+        (OPENED, "post_opening", False),  # the useful rank, declared not useful
+        (OPENED, "new_money", False),
+    ],
+)
+def test_usefulness_is_refused_where_it_cannot_be(
+    origin_on: date, rank: str, useful: bool
+) -> None:
+    ledger = plan_case()
+    with pytest.raises(InvalidInputError) as refused:
+        ledger.declare_claim(
+            CASE,
+            "P-2",
+            creditor="A",
+            amount="10",
+            origin_on=origin_on,
+            rank=rank,
+            declared_on=date(2022, 5, 2),
+            useful=useful,
+        )
+    assert refused.value.field == "useful"
+
+
+# --- 6. the opening facts (L620-1, L631-4, L631-8) --------------------------------------
+
+
+def opening_findings(
+    rule: str,
+    procedure: str = "redressement_judiciaire",
+    convert: dict | None = None,
+    **opening: object,
+) -> list:
+    ledger = Ledger.open("memory")
+    ledger.open_case(
+        CASE,
+        procedure=procedure,
+        court="TJ",
+        debtor="D",
+        opened_on=OPENED,
+        bodacc_published_on=BODACC,
+        **opening,  # type: ignore[arg-type]
+    )
+    if convert is not None:
+        ledger.convert_case(CASE, effective_on=date(2022, 9, 1), **convert)
+    return findings(ledger, rule)
+
+
+@pytest.mark.parametrize(
+    ("cessation_on", "found"),
+    [(date(2020, 9, 14), 0), (date(2020, 9, 13), 1)],
+    ids=["18 months before the opening", "a day more"],
+)
+def test_a_redressement_dates_the_cessation_at_most_18_months_before_the_opening(
+    cessation_on: date, found: int
+) -> None:
+    # Recorded as the judgment says it, then reported (L631-8 al. 2).
+    hits = opening_findings("L631-8.cessation-too-early", cessation_on=cessation_on)
+    assert len(hits) == found
+    if hits:
+        assert hits[0].severity.value == "error" and "2020-09-14" in hits[0].message
+
+
+@pytest.mark.parametrize(
+    ("cessation_on", "found"),
+    [(date(2020, 9, 14), 0), (date(2020, 9, 13), 1)],
+)
+def test_a_sauvegarde_converted_counts_the_18_months_from_its_own_opening(
+    cessation_on: date, found: int
+) -> None:
+    hits = opening_findings(
+        "L631-8.cessation-too-early",
+        procedure="sauvegarde",
+        convert={"procedure": "redressement_judiciaire", "cessation_on": cessation_on},
+    )
+    assert len(hits) == found
+
+
+@pytest.mark.parametrize(
+    ("procedure", "cessation_on", "found"),
+    [
+        ("sauvegarde", date(2022, 2, 1), 1),
+        ("sauvegarde", None, 0),
+        ("redressement_judiciaire", date(2022, 2, 1), 0),
+    ],
+)
+def test_a_sauvegarde_has_no_date_of_cessation_des_paiements(
+    procedure: str, cessation_on: date | None, found: int
+) -> None:
+    hits = opening_findings(
+        "L620-1.sauvegarde-in-cessation", procedure=procedure, cessation_on=cessation_on
+    )
+    assert len(hits) == found
+    if hits:
+        assert hits[0].article == "C. com. L620-1" and hits[0].confidence == "T"
+
+
+def test_a_case_converted_into_a_sauvegarde_with_a_cessation_date_is_reported() -> None:
+    hits = opening_findings(
+        "L620-1.sauvegarde-in-cessation",
+        procedure="redressement_judiciaire",
+        convert={"procedure": "sauvegarde", "cessation_on": date(2022, 8, 1)},
+    )
+    assert len(hits) == 1
+
+
+@pytest.mark.parametrize(
+    ("cessation_on", "filed_on", "late"),
+    [
+        (date(2022, 1, 10), date(2022, 2, 24), False),  # the 45th day, a Thursday
+        (date(2022, 1, 10), date(2022, 2, 25), True),
+        (date(2022, 1, 12), date(2022, 2, 28), False),  # Saturday 26 -> Monday 28
+        (date(2022, 1, 12), date(2022, 3, 1), True),
+    ],
+)
+def test_the_debtor_asks_for_the_opening_within_45_days_of_its_cessation(
+    cessation_on: date, filed_on: date, late: bool
+) -> None:
+    hits = opening_findings(
+        "L631-4.late-filing", cessation_on=cessation_on, filed_on=filed_on
+    )
+    assert len(hits) == late
+    if hits:
+        assert hits[0].severity.value == "warning"
+
+
+@pytest.mark.parametrize(
+    ("call", "field"),
+    [
+        (
+            lambda lg: lg.open_case(
+                CASE,
+                procedure="redressement_judiciaire",
+                court="TJ",
+                debtor="D",
+                opened_on=OPENED,
+                filed_on=OPENED + timedelta(days=1),
+            ),
+            "filed_on",
+        ),
+        (
+            lambda lg: (
+                lg.open_case(
+                    CASE,
+                    procedure="sauvegarde",
+                    court="TJ",
+                    debtor="D",
+                    opened_on=OPENED,
+                ),
+                lg.convert_case(
+                    CASE,
+                    procedure="redressement_judiciaire",
+                    effective_on=date(2022, 9, 1),
+                    cessation_on=date(2022, 9, 2),
+                ),
+            ),
+            "cessation_on",
+        ),
+    ],
+    ids=["a request after the judgment", "a cessation after the conversion"],
+)
+def test_opening_facts_that_cannot_be_are_refused(call, field: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InvalidInputError) as refused:
+        call(Ledger.open("memory"))
+    assert refused.value.field == field
+
+
+# --- 7. the AGS (C. trav. L3253-2, L3253-8, L3253-17, D3253-1, D3253-5) ------------------
+
+#: PMSS 2022: 3,428.00; the monthly unemployment-insurance ceiling is 4 × that.
+CEILING_2022 = Money.parse("13712.00")
+
+
+def ags_case(
+    left_on: date = date(2022, 6, 1),
+    claim_on: date | None = None,
+    procedure: str = "redressement_judiciaire",
+    convert_to_lj_on: date | None = None,
+    adopted_on: date | None = None,
+    departure: dict | None = None,
+    overrides: dict | None = None,
+) -> Ledger:
+    ledger = Ledger.open("memory")
+    ledger.open_case(
+        CASE,
+        procedure=procedure,
+        court="TJ",
+        debtor="D",
+        opened_on=OPENED,
+        bodacc_published_on=BODACC,
+    )
+    ledger.register_creditor(CASE, "BANK", name="Bank", creditor_kind="bank")
+    ledger.declare_claim(
+        CASE,
+        "BANK-1",
+        creditor="BANK",
+        amount="100000",
+        origin_on=date(2022, 1, 1),
+        rank="unsecured",
+        declared_on=date(2022, 4, 1),
+    )
+    if convert_to_lj_on is not None:
+        ledger.convert_case(
+            CASE, procedure="liquidation_judiciaire", effective_on=convert_to_lj_on
+        )
+    if adopted_on is not None:
+        ledger.adopt_plan(
+            CASE,
+            adopted_on=adopted_on,
+            duration_years=10,
+            supervisor="S",
+            options=[{"option": "u", "percents": TEN_PERCENT}],
+            uniform_option="u",
+        )
+    ledger.register_creditor(CASE, "E1", name="E1", creditor_kind="employee")
+    ledger.declare_claim(
+        CASE,
+        "E1-1",
+        creditor="E1",
+        amount="200000",
+        origin_on=claim_on or left_on,
+        rank="salary_privileged",
+        declared_on=max(claim_on or left_on, OPENED),
+        declared_by="mandataire",
+    )
+    if departure is not None:
+        ledger.record_departure(
+            CASE,
+            "E1",
+            departure=departure.pop("departure", "economic_dismissal"),
+            left_on=left_on,
+            seniority_months=30,
+            monthly_pay="3000",
+            **departure,
+        )
+    return ledger
+
+
+def ags_findings(ledger: Ledger, rule: str, overrides: dict | None = None) -> list:
+    rules = ruleset_for(OPENED, overrides or {})
+    return [
+        f
+        for f in ledger.check(CASE, date(2030, 1, 1), ruleset=rules).findings
+        if f.rule == rule
+    ]
+
+
+def advance(
+    ledger: Ledger,
+    amount: str,
+    superprivileged: str = "0",
+    on: date | None = None,
+    claim: str = "E1-1",
+) -> None:
+    total = Money.parse(amount)
+    sp = Money.parse(superprivileged)
+    ledger.advance_ags(
+        CASE,
+        "E1",
+        claim,
+        superprivileged=sp,
+        privileged=total - sp,
+        paid_on=on or date(2022, 7, 1),
+    )
+
+
+@pytest.mark.parametrize(
+    ("contract_on", "multiple"),
+    [
+        (date(2020, 3, 14), 6),  # concluded 2 years before the opening
+        (date(2020, 3, 15), 5),  # a day less than 2 years
+        (date(2021, 9, 14), 5),  # 6 months before
+        (date(2021, 9, 15), 4),  # a day less than 6 months
+        (None, 6),  # not recorded: the highest cap
+    ],
+)
+def test_the_ags_cap_is_6_5_or_4_ceilings_as_the_contract_was_concluded(
+    contract_on: date | None, multiple: int
+) -> None:
+    cap = CEILING_2022 * multiple
+    for amount, found in ((cap, 0), (cap + Money(1), 1)):
+        ledger = ags_case(departure={"contract_on": contract_on})
+        advance(ledger, amount.plain())
+        hits = ags_findings(ledger, "L3253-17.ags-above-cap")
+        assert len(hits) == found, (contract_on, amount)
+        if hits:
+            assert cap.french() in hits[0].message and hits[0].confidence == "S"
+
+
+def test_the_cap_counts_every_advance_to_the_employee_together() -> None:
+    ledger = ags_case(departure={"contract_on": date(2019, 1, 1)})
+    for claim in ("E1-2", "E1-3"):  # two more claims of the employee: wages, notice
+        ledger.declare_claim(
+            CASE,
+            claim,
+            creditor="E1",
+            amount="100",
+            origin_on=date(2022, 6, 1),
+            rank="salary_privileged",
+            declared_on=date(2022, 6, 1),
+            declared_by="mandataire",
+        )
+    advance(ledger, "82271.00", on=date(2022, 7, 1))
+    advance(ledger, "1.00", on=date(2022, 8, 1), claim="E1-2")  # 82,272.00: the cap
+    assert ags_findings(ledger, "L3253-17.ags-above-cap") == []
+    advance(ledger, "0.01", on=date(2022, 9, 1), claim="E1-3")
+    (hit,) = ags_findings(ledger, "L3253-17.ags-above-cap")
+    assert "82 272,01" in hit.message.replace("\u202f", " ").replace("\xa0", " ")
+
+
+def test_the_cap_is_appreciated_at_the_latest_at_the_plans_adoption() -> None:
+    # A claim due on 15 January 2023 counts the 2023 PMSS (3,666: cap 87,984.00)
+    # unless the plan was adopted before: then the 2022 one (cap 82,272.00).
+    observed = ags_case(left_on=date(2023, 1, 15), departure={})
+    advance(observed, "85000.00", on=date(2023, 2, 1))
+    assert ags_findings(observed, "L3253-17.ags-above-cap") == []
+    adopted = ags_case(
+        left_on=date(2023, 1, 15), adopted_on=date(2022, 12, 20), departure={}
+    )
+    advance(adopted, "85000.00", on=date(2023, 2, 1))
+    assert len(ags_findings(adopted, "L3253-17.ags-above-cap")) == 1
+
+
+def test_a_year_the_pmss_table_lacks_is_added_by_an_override() -> None:
+    ledger = ags_case(left_on=date(2022, 6, 1), claim_on=date(2022, 6, 1), departure={})
+    advance(ledger, "90000.00")
+    base = ruleset_for(OPENED)
+    assert base.money_by_year("pmss", 2022) == Money.parse("3428.00")
+    assert base.money_by_year("pmss", 2031) is None
+    # Told that the 2022 ceiling was higher, the same advance is within the cap...
+    raised = {"pmss_2022": "3800.00"}
+    assert ags_findings(ledger, "L3253-17.ags-above-cap", raised) == []
+    # ...and a year the data lacks is added the same way, tagged U.
+    added = ruleset_for(OPENED, {"pmss_2031": "4500.00"})
+    assert added.money_by_year("pmss", 2031) == Money.parse("4500.00")
+    assert added.rule("pmss_2031").confidence == "U"
+    with pytest.raises(InvalidInputError):
+        ruleset_for(OPENED, {"pmss_20xx": "1.00"})
+
+
+@pytest.mark.parametrize(
+    ("sales_representative", "days"), [(False, 60), (True, 90)], ids=["60", "VRP: 90"]
+)
+def test_the_superprivileged_part_is_within_the_pay_of_the_last_60_days(
+    sales_representative: bool, days: int
+) -> None:
+    # 2 × PMSS a month (D3253-1): 6,856.00 a month in 2022, for 2 or 3 months.
+    ceiling = Money.parse("6856.00") * (days // 30)
+    for superprivileged, found in ((ceiling, 0), (ceiling + Money(1), 1)):
+        ledger = ags_case(departure={"sales_representative": sales_representative})
+        advance(ledger, "30000.00", superprivileged=superprivileged.plain())
+        hits = ags_findings(ledger, "L3253-2.superprivilege-above-ceiling")
+        assert len(hits) == found
+
+
+@pytest.mark.parametrize(
+    ("left_on", "pse", "found"),
+    [
+        (date(2022, 9, 16), False, 0),  # 15 days after the liquidation judgment
+        (date(2022, 9, 17), False, 1),
+        (date(2022, 9, 22), True, 0),  # 21 days under a PSE
+        (date(2022, 9, 23), True, 1),
+    ],
+)
+def test_after_a_liquidation_judgment_the_ags_covers_15_days_21_under_a_pse(
+    left_on: date, pse: bool, found: int
+) -> None:
+    ledger = ags_case(
+        left_on=left_on, convert_to_lj_on=date(2022, 9, 1), departure={"pse": pse}
+    )
+    advance(ledger, "1000.00", on=left_on)
+    assert len(ags_findings(ledger, "L3253-8.ags-outside-window")) == found
+    window = ledger.employment(CASE, date(2023, 1, 1)).departures[0].ags_window
+    assert window == (None if found else "after_liquidation")
+
+
+def test_a_voluntary_departure_under_the_pse_has_the_21_days() -> None:
+    ledger = ags_case(
+        left_on=date(2022, 9, 22),
+        convert_to_lj_on=date(2022, 9, 1),
+        departure={"departure": "voluntary_pse"},
+    )
+    advance(ledger, "1000.00", on=date(2022, 9, 22))
+    assert ags_findings(ledger, "L3253-8.ags-outside-window") == []
+
+
+@pytest.mark.parametrize(
+    ("procedure", "found"),
+    [("redressement_judiciaire", 0), ("sauvegarde", 1)],
+)
+def test_sums_owed_when_a_redressement_opens_are_covered_without_a_departure(
+    procedure: str, found: int
+) -> None:
+    # Wages of February 2022 unpaid at the opening of 14 March (L3253-8 1°): covered
+    # in RJ or LJ whoever left when; in sauvegarde the 1° does not apply.
+    ledger = ags_case(claim_on=date(2022, 2, 28), procedure=procedure)
+    advance(ledger, "2500.00", on=date(2022, 4, 1))
+    hits = ags_findings(ledger, "L3253-8.ags-outside-window")
+    assert len(hits) == found
+    if hits:
+        assert hits[0].severity.value == "info"
+
+
+def test_a_contract_concluded_after_the_departure_is_refused() -> None:
+    with pytest.raises(InvalidInputError) as refused:
+        ags_case(departure={"contract_on": date(2022, 6, 2)})
+    assert refused.value.field == "contract_on"

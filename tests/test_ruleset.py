@@ -206,16 +206,11 @@ _RULESET_NAMES = {"rules", "ruleset"}  # what the code calls a Ruleset
 #: the law primer names them and a report or a user may look them up. Reading one
 #: in the code means removing it from here (the test below says so).
 REFERENCE_ONLY = {
-    "filing_deadline_days",
-    "cessation_backdating_max_months",
     "payment_nullity_action_years",
     "known_creditor_notice_days",
     "disputed_claim_answer_days",
     "claims_statement_objection_months",
     "post_opening_claim_notice_years",
-    "superprivilege_days",
-    "superprivilege_days_vrp",
-    "superprivilege_ceiling_pmss_multiple",
     "observation_initial_months",
     "observation_renewal_months",
     "observation_exceptional_extension_months_rj",
@@ -230,13 +225,7 @@ REFERENCE_ONLY = {
     "classes_mandatory_min_turnover",
     "plan_modification_comment_days",
     "plan_redundancy_window_months",
-    "ags_window_after_liquidation_days",
-    "ags_window_after_liquidation_pse_days",
     "ags_liquidation_pay_months",
-    "ags_cap_multiple_seniority_2y",
-    "ags_cap_multiple_seniority_6m",
-    "ags_cap_multiple_seniority_under_6m",
-    "ags_ceiling_pmss_multiple",
     "ags_pse_agreement_exclusion_months",
     "pse_min_redundancies",
     "pse_min_headcount",
@@ -264,6 +253,22 @@ def _reads() -> tuple[list[tuple[str, str, str]], list[str]]:
                 _RULESET_NAMES
             ):
                 other.append(f"{where}: a subscript, not a typed read")
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "money_by_year"
+            ):
+                # A yearly table read by its literal name reads every year of it.
+                table = node.args[0] if node.args else None
+                if isinstance(table, ast.Constant) and isinstance(table.value, str):
+                    reads.extend(
+                        (where, "money", key)
+                        for key in sorted(set(POST) | set(PRE))
+                        if re.fullmatch(rf"{table.value}_\d{{4}}", key)
+                    )
+                else:
+                    other.append(f"{where}: a table name that is not a literal")
+                continue
             if not (
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Attribute)

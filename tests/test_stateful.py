@@ -174,11 +174,19 @@ class LedgerMachine(RuleBasedStateMachine):
         self.model.payments[fact.id] = (claim, amount.cents)
         declared = self.ledger.index(CASE).declaration(claim)
         frozen = declared.origin_on < OPENED
-        unlawful = basis is PaymentBasis.NONE or (
-            basis is PaymentBasis.PLAN_DIVIDEND
-            and (not self.adopted or paid_on < ADOPTED)
+        # An unsecured claim born after the opening is not a useful one (L622-17 I):
+        # born during the observation period (before the adoption, or while no plan
+        # is adopted), it is under the ban too, without the set-off (L622-7 I).
+        observed = not frozen and (not self.adopted or declared.origin_on < ADOPTED)
+        unlawful = (
+            basis is PaymentBasis.NONE
+            or (basis is PaymentBasis.CONNECTED_SETOFF and observed)
+            or (
+                basis is PaymentBasis.PLAN_DIVIDEND
+                and (not self.adopted or paid_on < ADOPTED)
+            )
         )
-        if frozen and unlawful:
+        if (frozen or observed) and unlawful:
             self.model.unlawful_payments.add(fact.id)
 
     @rule(claim=claims, share=st.integers(1, 100))
@@ -304,15 +312,16 @@ class LedgerMachine(RuleBasedStateMachine):
             options=[{"option": "u", "percents": ["10"] * 10}],
         )
         self.adopted = True
-        # Plan dividends paid on or after adoption are lawful from now on.
+        # Plan dividends paid on or after adoption are lawful from now on, and claims
+        # born from the adoption on are no longer under the ban.
         for fact_id, (claim, _cents) in list(self.model.payments.items()):
             fact = self.ledger.index(CASE).at(fact_id)
+            declared = self.ledger.index(CASE).declaration(claim)
             if (
                 fact.basis is PaymentBasis.PLAN_DIVIDEND
                 and fact.effective_on >= ADOPTED
-            ):
+            ) or declared.origin_on >= ADOPTED:
                 self.model.unlawful_payments.discard(fact_id)
-                _ = claim
 
     @precondition(lambda self: self.adopted)
     @rule(amount=money(1, 10**8), days=st.integers(0, 3700))

@@ -158,13 +158,15 @@ class CaseCommands(abc.ABC):
         bodacc_published_on: DateIn | None = None,
         cessation_on: DateIn | None = None,
         agricultural: bool | None = None,
+        filed_on: DateIn | None = None,
         id: str | None = None,
         client_ref: str | None = None,
     ) -> CaseOpened:
         """Records the opening judgment (`case.opened`), dated `opened_on`: claims that
         arose before it are frozen (C. com. L622-7, L622-21). `bodacc_published_on`
         starts the declaration deadline (R622-24), `cessation_on` is the date of
-        cessation des paiements (L631-8)."""
+        cessation des paiements (L631-8), `filed_on` the debtor's request for the
+        opening (L631-4)."""
         return self._record(
             CaseOpened.build(
                 case=case,
@@ -176,6 +178,7 @@ class CaseCommands(abc.ABC):
                 bodacc_published_on=bodacc_published_on,
                 cessation_on=cessation_on,
                 agricultural=agricultural,
+                filed_on=filed_on,
                 id=id,
                 client_ref=client_ref,
             )
@@ -188,18 +191,21 @@ class CaseCommands(abc.ABC):
         procedure: ProcedureKind | str,
         effective_on: DateIn,
         judgment_ref: str | None = None,
+        cessation_on: DateIn | None = None,
         id: str | None = None,
         client_ref: str | None = None,
     ) -> CaseConverted:
         """Records a judgment converting the proceeding (`case.converted`), e.g.
         sauvegarde into redressement judiciaire: the new procedure's rules apply
-        from `effective_on`."""
+        from `effective_on`. `cessation_on`: the date of cessation des paiements it
+        fixes (L631-8)."""
         return self._record(
             CaseConverted.build(
                 case=case,
                 procedure=procedure,
                 effective_on=effective_on,
                 judgment_ref=judgment_ref,
+                cessation_on=cessation_on,
                 id=id,
                 client_ref=client_ref,
             )
@@ -256,6 +262,7 @@ class CaseCommands(abc.ABC):
         deferred_payment_months: int | None = None,
         published_security: bool | None = None,
         notice_received_on: DateIn | None = None,
+        useful: bool | None = None,
         id: str | None = None,
         client_ref: str | None = None,
     ) -> ClaimDeclared:
@@ -266,7 +273,8 @@ class CaseCommands(abc.ABC):
         with `loan_term_months` or `deferred_payment_months`.
         A holder of a published security or contract (`published_security`) has its
         deadlines run from the personal notice it received (`notice_received_on`,
-        L622-24 al. 1)."""
+        L622-24 al. 1). `useful` says whether a claim born after the opening is a
+        useful one of L622-17 I (paid when due), when its rank does not say it."""
         return self._record(
             ClaimDeclared.build(
                 case=case,
@@ -284,6 +292,7 @@ class CaseCommands(abc.ABC):
                 deferred_payment_months=deferred_payment_months,
                 published_security=published_security,
                 notice_received_on=notice_received_on,
+                useful=useful,
                 id=id,
                 client_ref=client_ref,
             )
@@ -946,13 +955,19 @@ class CaseCommands(abc.ABC):
         monthly_pay: AmountIn,
         left_on: DateIn | None = None,
         effective_on: DateIn | None = None,
+        contract_on: DateIn | None = None,
+        pse: bool | None = None,
+        sales_representative: bool | None = None,
         id: str | None = None,
         client_ref: str | None = None,
     ) -> EmployeeDeparted:
         """Records an employee's departure (`employment.departed`) at the end of the
         contract, `left_on`, which decides whether the AGS covers it (L3253-8 C.
         trav.); `seniority_months` and `monthly_pay` give the legal severance
-        (L1234-9, R1234-2)."""
+        (L1234-9, R1234-2). `contract_on` (when the contract was concluded) sets
+        the AGS's cap (L3253-17, D3253-5); `pse`, a termination under a
+        job-protection plan, and `sales_representative` (VRP) the AGS's windows and
+        the superprivilege's days."""
         return self._record(
             EmployeeDeparted.build(
                 case=case,
@@ -961,6 +976,9 @@ class CaseCommands(abc.ABC):
                 seniority_months=seniority_months,
                 monthly_pay=monthly_pay,
                 effective_on=_effective_on("left_on", left_on, effective_on),
+                contract_on=contract_on,
+                pse=pse,
+                sales_representative=sales_representative,
                 id=id,
                 client_ref=client_ref,
             )

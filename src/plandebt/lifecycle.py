@@ -27,10 +27,12 @@ import attrs
 from plandebt.events import (
     ClaimAdmitted,
     ClaimContested,
+    ClaimDeclared,
     ClaimForeclosed,
     ClaimRejected,
     ClaimRelieved,
     Fact,
+    Rank,
     ReliefRequested,
 )
 
@@ -148,3 +150,26 @@ def relief(facts: Iterable[Fact]) -> Relief | None:
         request=asked.id if asked else None,
         relief=granted.id,
     )
+
+
+#: Ranks whose claims, born after the opening, are "useful" ones by nature
+#: (L622-17): a useful post-opening claim, new money (L622-17 III 2°).
+USEFUL_RANKS = frozenset({Rank.POST_OPENING, Rank.NEW_MONEY})
+#: Wage claims and the AGS's have a regime of their own (C. trav. L3253-2 ff., C. com.
+#: L625-8): born after the opening, pay is the counterpart of work done during the
+#: observation period, so they are presumed useful too.
+WAGE_RANKS = frozenset(
+    {Rank.SUPERPRIVILEGED_WAGES, Rank.SALARY_PRIVILEGED, Rank.AGS_SUPERPRIVILEGED}
+)
+
+
+def useful(declared: ClaimDeclared) -> bool:
+    """Whether a claim born after the opening judgment is a "useful" one of L622-17 I,
+    paid when due: what its declaration says (`useful`), else what its rank says.
+    A post-opening claim that is not useful is under the payment ban like a frozen
+    one (L622-7 I: "interdiction de payer toute créance née après le jugement
+    d'ouverture, non mentionnée au I de l'article L. 622-17") and goes through the
+    plan."""
+    if declared.useful is not None:
+        return declared.useful
+    return declared.rank in USEFUL_RANKS | WAGE_RANKS

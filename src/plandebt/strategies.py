@@ -78,6 +78,7 @@ from plandebt.events import (
     WaiverRevived,
     WriteOffClause,
 )
+from plandebt.lifecycle import USEFUL_RANKS
 from plandebt.money import Money
 from plandebt.schedules import FirstDue
 
@@ -216,6 +217,14 @@ def case_histories(
             court="Tribunal",
             debtor="Debtor SA",
             bodacc_published_on=opened + timedelta(days=draw(st.integers(0, 30))),
+            # The opening facts, recorded as they happened: the cessation des
+            # paiements up to two years back, the debtor's request before the judgment.
+            cessation_on=draw(
+                st.none() | st.integers(0, 730).map(lambda d: opened - timedelta(d))
+            ),
+            filed_on=draw(
+                st.none() | st.integers(0, 90).map(lambda d: opened - timedelta(d))
+            ),
         )
     )
     creditors = [f"CR{i}" for i in range(draw(st.integers(1, max_creditors)))]
@@ -803,6 +812,15 @@ def _new_claim(
     regime = draw(st.sampled_from(list(InterestRegime)))
     basis = draw(st.none() | st.sampled_from(list(InterestBasis)))
     term = draw(st.none() | st.integers(1, 240))
+    origin_on = declared_on - timedelta(days=draw(st.integers(0, 900)))
+    rank = draw(st.sampled_from(list(Rank)))
+    # Born after the opening: perhaps said to be useful or not (L622-17 I); a useful
+    # claim's rank says it already.
+    useful = (
+        draw(st.none() | st.booleans())
+        if origin_on >= draft.opened_on() and rank not in USEFUL_RANKS
+        else None
+    )
     declared = ClaimDeclared(
         case=draft.index.case,
         id=draft.fid(suffix),
@@ -810,8 +828,8 @@ def _new_claim(
         claim=f"C-{draft.fid(suffix)}",
         creditor=creditor,
         amount=draw(money(1, 10**9)),
-        origin_on=declared_on - timedelta(days=draw(st.integers(0, 900))),
-        rank=draw(st.sampled_from(list(Rank))),
+        origin_on=origin_on,
+        rank=rank,
         declared_by=draw(st.sampled_from(list(DeclaredBy))),
         interest_regime=regime,
         interest_basis=basis,
@@ -823,6 +841,7 @@ def _new_claim(
         notice_received_on=None
         if notice is None
         else draft.opened_on() + timedelta(days=notice),
+        useful=useful,
     )
     return (*before, declared), declared
 
@@ -862,6 +881,9 @@ def _claim_declared(draw: st.DrawFn, draft: _Draft) -> _Candidates:
 def _case_converted(draw: st.DrawFn, draft: _Draft) -> _Candidates:
     when = _after(draw, draft.opened_on())
     ref = draw(_refs())
+    cessation = draw(
+        st.none() | st.integers(0, 900).map(lambda d: when - timedelta(days=d))
+    )
     # The case is under one of the procedures: a conversion to any other is accepted.
     for procedure in draw(st.permutations(list(ProcedureKind))):
         yield (
@@ -871,6 +893,7 @@ def _case_converted(draw: st.DrawFn, draft: _Draft) -> _Candidates:
                 effective_on=when,
                 procedure=procedure,
                 judgment_ref=ref,
+                cessation_on=cessation,
             ),
         )
 
@@ -1364,14 +1387,20 @@ def _contribution_received(draw: st.DrawFn, draft: _Draft) -> _Candidates:
 
 
 def _departure(draw: st.DrawFn, draft: _Draft) -> EmployeeDeparted:
+    left_on = _after(draw, draft.opened_on(), 900)
+    seniority = draw(st.integers(0, 480))
     return EmployeeDeparted(
         case=draft.index.case,
         id=draft.fid("e"),
-        effective_on=_after(draw, draft.opened_on(), 900),
+        effective_on=left_on,
         employee=f"EMP-{draft.fid()}",
         departure=draw(st.sampled_from(list(DepartureKind))),
-        seniority_months=draw(st.integers(0, 480)),
+        seniority_months=seniority,
         monthly_pay=draw(money(150000, 900000)),
+        # The contract's date (the AGS's cap), a PSE and a VRP (its windows and days).
+        contract_on=draw(st.none() | st.just(left_on - timedelta(days=seniority * 30))),
+        pse=draw(st.booleans()),
+        sales_representative=draw(st.booleans()),
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from decimal import Decimal
+from fractions import Fraction
 from typing import Protocol
 
 import attrs
@@ -23,11 +24,13 @@ from plandebt.compliance.context import CheckContext
 from plandebt.compliance.findings import Finding, Severity
 from plandebt.events import (
     AgsAdvanced,
+    CaseConverted,
     CaseOpened,
     ClaimDeclared,
     ClaimForeclosed,
     ClaimRelieved,
     ClaimWrittenOff,
+    EmployeeDeparted,
     InstalmentRemitted,
     InterestAccrued,
     InterestBasis,
@@ -40,8 +43,8 @@ from plandebt.events import (
     ReliefRequested,
     WriteOffClause,
 )
-from plandebt.lifecycle import BARRED, ClaimStatus, relief
-from plandebt.money import Money
+from plandebt.lifecycle import BARRED, ClaimStatus, relief, useful
+from plandebt.money import Money, round_half_away
 from plandebt.projections.balances import claim_balance, procedure_in_force
 from plandebt.projections.plan import first_anchor
 from plandebt.ruleset import Ruleset
@@ -106,16 +109,23 @@ def _finding(
     severity: Severity,
     message: str,
     evidence: Iterable[str | None],
+    reads: Iterable[str] = (),
     **where: str | None,
 ) -> Finding:
+    """A finding of `rule_id`; `reads` names ruleset values it rests on besides the
+    rule's parameters (a year of a table), which count in its confidence."""
     info = next(r for r in RULES if r.id == rule_id)
+    levels = [
+        info.confidence_in(ctx.rules),
+        *(ctx.rules.rule(k).confidence for k in reads),
+    ]
     return Finding(
         rule=rule_id,
         article=info.article,
         severity=severity,
         message=message,
         evidence=tuple(e for e in evidence if e),
-        confidence=info.confidence_in(ctx.rules),
+        confidence=min(levels, key=_WEAKEST.index),
         **where,
     )
 
@@ -124,56 +134,7 @@ def _iso(day: date) -> str:
     return day.isoformat()
 
 
-# --- the opening judgment and the freeze ---------------------------------------------------
-
-_LAWFUL_AFTER_OPENING = {
-    PaymentBasis.CONNECTED_SETOFF,
-    PaymentBasis.JC_AUTHORISATION,
-    PaymentBasis.ALIMENTARY,
-    PaymentBasis.PLAN_DIVIDEND,
-}
-
-
-@rule(
-    "L622-7.payment-without-basis",
-    "C. com. L622-7",
-    "A claim that arose before the opening judgment is paid after it without a "
-    "lawful basis (plan dividend after adoption, connected set-off, juge-commissaire "
-    "authorisation, alimentary claim).",
-)
-def payment_without_basis(ctx: CheckContext) -> list[Finding]:
-    out = []
-    opened_on = ctx.opening.effective_on
-    adopted = ctx.adopted
-    for fact in ctx.facts:
-        if not isinstance(fact, PaymentMade) or fact.effective_on < opened_on:
-            continue
-        declared = ctx.index.declaration(fact.claim, ctx.position)
-        if declared is None or declared.origin_on >= opened_on:
-            continue  # post-opening claims are paid at maturity (L622-17)
-        reason = None
-        if fact.basis not in _LAWFUL_AFTER_OPENING:
-            reason = f"on the basis '{fact.basis.value}'"
-        elif fact.basis is PaymentBasis.PLAN_DIVIDEND and (
-            adopted is None or fact.effective_on < adopted.effective_on
-        ):
-            reason = "as a plan dividend before any plan was adopted"
-        if reason:
-            out.append(
-                _finding(
-                    ctx,
-                    "L622-7.payment-without-basis",
-                    Severity.ERROR,
-                    f"Claim {fact.claim}, which arose on {_iso(declared.origin_on)} before "
-                    f"the opening judgment of {_iso(opened_on)}, was paid "
-                    f"{fact.amount.french()} on {_iso(fact.effective_on)} {reason}: the "
-                    "payment is forbidden and may be annulled (L622-7 III).",
-                    (fact.id, declared.id),
-                    creditor=declared.creditor,
-                    claim=fact.claim,
-                )
-            )
-    return out
+# --- deadlines (CPC art. 641-642) ------------------------------------------------------
 
 
 @attrs.frozen
@@ -212,14 +173,211 @@ _WEEKDAYS = (
 )
 
 
+def _extended(ctx: CheckContext, day: date) -> date:
+    """Where a deadline that would end on `day` ends (CPC art. 642 al. 2)."""
+    if not ctx.rules.flag("deadline_extended_to_next_working_day"):
+        return day
+    return next_working_day(day, parse_holidays(ctx.rules.text("public_holidays")))
+
+
 def _deadline(ctx: CheckContext, start: date, months: int, runs_from: str) -> _Deadline:
     nominal = add_months(start, months)
-    ends_on = nominal
-    if ctx.rules.flag("deadline_extended_to_next_working_day"):
-        ends_on = next_working_day(
-            nominal, parse_holidays(ctx.rules.text("public_holidays"))
+    return _Deadline(
+        _extended(ctx, nominal), nominal, months, f"{runs_from} of {_iso(start)}"
+    )
+
+
+# --- the opening judgment and its facts ------------------------------------------------
+
+_IN_CESSATION = {
+    ProcedureKind.REDRESSEMENT_JUDICIAIRE,
+    ProcedureKind.LIQUIDATION_JUDICIAIRE,
+}
+
+
+def _judgments(ctx: CheckContext) -> list[CaseOpened | CaseConverted]:
+    """The opening and the conversions effective by as_of, in effective order."""
+    found = [
+        f
+        for f in ctx.index.procedure_facts(ctx.position)
+        if isinstance(f, CaseOpened | CaseConverted) and f.effective_on <= ctx.as_of
+    ]
+    return sorted(found, key=lambda f: (f.effective_on, f.seq or 0))
+
+
+@rule(
+    "L620-1.sauvegarde-in-cessation",
+    "C. com. L620-1",
+    "A sauvegarde is opened (or a case converted into one) with a date of cessation "
+    "des paiements: the procedure is for a debtor that is not in cessation des "
+    "paiements, which calls for a redressement or a liquidation instead.",
+    confidence="T",  # L620-1 al. 1 read on baumann-avocats.com's code
+)
+def sauvegarde_in_cessation(ctx: CheckContext) -> list[Finding]:
+    return [
+        _finding(
+            ctx,
+            "L620-1.sauvegarde-in-cessation",
+            Severity.ERROR,
+            f"The judgment of {_iso(f.effective_on)} "
+            f"{'opens' if isinstance(f, CaseOpened) else 'converts the case into'} a "
+            f"sauvegarde with a cessation des paiements dated {_iso(f.cessation_on)}: a "
+            "sauvegarde is for a debtor that is not in cessation des paiements "
+            "(L620-1); one that is falls under a redressement or a liquidation "
+            "(L631-1, L640-1).",
+            (f.id,),
         )
-    return _Deadline(ends_on, nominal, months, f"{runs_from} of {_iso(start)}")
+        for f in _judgments(ctx)
+        if f.procedure is ProcedureKind.SAUVEGARDE and f.cessation_on is not None
+    ]
+
+
+@rule(
+    "L631-8.cessation-too-early",
+    "C. com. L631-8 al. 2",
+    "The date of cessation des paiements fixed in a redressement or a liquidation (at "
+    "the opening or a conversion) is more than 18 months before the opening judgment "
+    "(the first one, when a sauvegarde was converted).",
+    ("cessation_backdating_max_months",),
+)
+def cessation_too_early(ctx: CheckContext) -> list[Finding]:
+    months = ctx.rules.months("cessation_backdating_max_months")
+    earliest = add_months(ctx.opening.effective_on, -months)
+    return [
+        _finding(
+            ctx,
+            "L631-8.cessation-too-early",
+            Severity.ERROR,
+            f"The judgment of {_iso(f.effective_on)} fixes the cessation des paiements "
+            f"on {_iso(f.cessation_on)}, {(earliest - f.cessation_on).days} days before "
+            f"the earliest date the law allows, {_iso(earliest)}: {months} months before "
+            f"the opening judgment of {_iso(ctx.opening.effective_on)} (L631-8).",
+            (f.id,),
+        )
+        for f in _judgments(ctx)
+        if f.procedure in _IN_CESSATION
+        and f.cessation_on is not None
+        and f.cessation_on < earliest
+    ]
+
+
+@rule(
+    "L631-4.late-filing",
+    "C. com. L631-4",
+    "The debtor asked for the opening of a redressement or a liquidation more than 45 "
+    "days after its cessation des paiements (to the next working day, CPC art. 642): "
+    "a fault the court may sanction (L653-8). A warning: a conciliation asked for "
+    "within those days excuses it, and plandebt does not record that.",
+    ("filing_deadline_days", *_DEADLINE_RULES),
+)
+def late_filing(ctx: CheckContext) -> list[Finding]:
+    opening = ctx.opening
+    if (
+        opening.procedure not in _IN_CESSATION
+        or opening.cessation_on is None
+        or opening.filed_on is None
+    ):
+        return []
+    days = ctx.rules.days("filing_deadline_days")
+    nominal = opening.cessation_on + timedelta(days=days)
+    last = _extended(ctx, nominal)
+    if opening.filed_on <= last:
+        return []
+    moved = "" if last == nominal else f", moved from {_iso(nominal)} (CPC art. 642)"
+    return [
+        _finding(
+            ctx,
+            "L631-4.late-filing",
+            Severity.WARNING,
+            f"The debtor asked for the opening on {_iso(opening.filed_on)}, "
+            f"{(opening.filed_on - last).days} days after the limit of {_iso(last)} "
+            f"({days} days from the cessation des paiements of "
+            f"{_iso(opening.cessation_on)}{moved}).",
+            (opening.id,),
+        )
+    ]
+
+
+# --- the freeze -------------------------------------------------------------------------
+
+#: The lawful bases of a payment made after the opening (L622-7 I and II): on a claim
+#: born before it, set-off of connected claims, an alimentary claim, the
+#: juge-commissaire's authorisation, or the plan once adopted; on a post-opening claim
+#: that is not a useful one, only an alimentary claim or the plan (the set-off and
+#: the authorisation are for "créances antérieures").
+_LAWFUL_BEFORE = {
+    PaymentBasis.CONNECTED_SETOFF,
+    PaymentBasis.JC_AUTHORISATION,
+    PaymentBasis.ALIMENTARY,
+    PaymentBasis.PLAN_DIVIDEND,
+}
+_LAWFUL_POST = {PaymentBasis.ALIMENTARY, PaymentBasis.PLAN_DIVIDEND}
+
+
+@rule(
+    "L622-7.payment-without-basis",
+    "C. com. L622-7",
+    "After the opening judgment, a claim is paid without a lawful basis: one that "
+    "arose before it (lawful: a plan dividend once the plan is adopted, connected "
+    "set-off, the juge-commissaire's authorisation, an alimentary claim), or one born "
+    "during the observation period that is not a useful one of L622-17 I (lawful: a "
+    "plan dividend, an alimentary claim).",
+    confidence="T",  # L622-7 and L622-17 read on doctrine.fr and lexbase.fr
+)
+def payment_without_basis(ctx: CheckContext) -> list[Finding]:
+    out = []
+    opened_on = ctx.opening.effective_on
+    adopted = ctx.adopted
+    for fact in ctx.facts:
+        if not isinstance(fact, PaymentMade) or fact.effective_on < opened_on:
+            continue
+        declared = ctx.index.declaration(fact.claim, ctx.position)
+        if declared is None:
+            continue
+        if declared.origin_on < opened_on:
+            lawful = _LAWFUL_BEFORE
+            what = (
+                f"which arose on {_iso(declared.origin_on)} before the opening judgment "
+                f"of {_iso(opened_on)}"
+            )
+        elif (
+            adopted is None or declared.origin_on < adopted.effective_on
+        ) and not useful(declared):
+            # Born during the observation period, for neither the procedure's needs
+            # nor a service rendered then: under the ban too (L622-7 I al. 1).
+            lawful = _LAWFUL_POST
+            how = "declared not useful" if declared.useful is False else "by its rank"
+            what = (
+                f"born on {_iso(declared.origin_on)} after the opening judgment but not "
+                f"a useful claim of L622-17 I ({how}, {declared.rank.value})"
+            )
+        else:
+            continue  # useful post-opening claims are paid at maturity (L622-17 I)
+        reason = None
+        if fact.basis not in lawful:
+            reason = f"on the basis '{fact.basis.value}'"
+        elif fact.basis is PaymentBasis.PLAN_DIVIDEND and (
+            adopted is None or fact.effective_on < adopted.effective_on
+        ):
+            reason = "as a plan dividend before any plan was adopted"
+        if reason:
+            out.append(
+                _finding(
+                    ctx,
+                    "L622-7.payment-without-basis",
+                    Severity.ERROR,
+                    f"Claim {fact.claim}, {what}, was paid {fact.amount.french()} on "
+                    f"{_iso(fact.effective_on)} {reason}: the payment is forbidden and "
+                    "may be annulled (L622-7 III).",
+                    (fact.id, declared.id),
+                    creditor=declared.creditor,
+                    claim=fact.claim,
+                )
+            )
+    return out
+
+
+# --- claims: declaration, foreclosure, relief -------------------------------------------
 
 
 def _declaration_deadline(ctx: CheckContext, claim: ClaimDeclared) -> _Deadline | None:
@@ -967,19 +1125,47 @@ def _interest_reason(declared: ClaimDeclared, minimum: int) -> str | None:
 # --- employment and group support -----------------------------------------------------------
 
 
+def _first_in_cessation_on(ctx: CheckContext) -> date | None:
+    """The date of the first judgment that put the case in RJ or LJ (its opening, or
+    the conversion of a sauvegarde), if any by as_of."""
+    return next(
+        (f.effective_on for f in _judgments(ctx) if f.procedure in _IN_CESSATION), None
+    )
+
+
+def _ags_advances(ctx: CheckContext) -> list[AgsAdvanced]:
+    return sorted(
+        (f for f in ctx.facts if isinstance(f, AgsAdvanced)),
+        key=lambda f: (f.effective_on, f.seq or 0),
+    )
+
+
 @rule(
     "L3253-8.ags-outside-window",
     "C. trav. L3253-8",
-    "The AGS advanced sums for a departure outside its windows (the opening of an RJ "
-    "or LJ, the observation period, one month after the plan's adoption).",
-    ("ags_window_after_plan_months",),
+    "The AGS advanced sums outside its windows: sums owed when an RJ or LJ opened (1°: "
+    "the employee's claim arose before), terminations during the observation period, "
+    "within one month after the plan's adoption, or within 15 days after a "
+    "liquidation judgment, 21 under a job-protection plan (2° a-d).",
+    (
+        "ags_window_after_plan_months",
+        "ags_window_after_liquidation_days",
+        "ags_window_after_liquidation_pse_days",
+    ),
+    confidence="T",  # L3253-8 read on maitredata.com and doctrine.fr
 )
 def ags_outside_window(ctx: CheckContext) -> list[Finding]:
     windows = {d.employee: d for d in ctx.employment.departures}
+    in_cessation_on = _first_in_cessation_on(ctx)
     out = []
-    for f in ctx.facts:
-        if not isinstance(f, AgsAdvanced):
-            continue
+    for f in _ags_advances(ctx):
+        claim = ctx.index.declaration(f.employee_claim, ctx.position)
+        if (
+            claim is not None
+            and in_cessation_on is not None
+            and claim.origin_on < in_cessation_on
+        ):
+            continue  # 1°: owed when the RJ or LJ opened, whoever left when
         departure = windows.get(f.employee)
         if departure is None:
             out.append(
@@ -987,8 +1173,9 @@ def ags_outside_window(ctx: CheckContext) -> list[Finding]:
                     ctx,
                     "L3253-8.ags-outside-window",
                     Severity.INFO,
-                    f"The AGS advance to {f.employee} names no recorded departure: whether "
-                    "it falls in an AGS window cannot be checked.",
+                    f"The AGS advance to {f.employee} covers a claim that arose after the "
+                    "opening and names no recorded departure: whether it falls in an AGS "
+                    "window cannot be checked.",
                     (f.id,),
                     claim=f.employee_claim,
                 )
@@ -1005,6 +1192,182 @@ def ags_outside_window(ctx: CheckContext) -> list[Finding]:
                     claim=f.employee_claim,
                 )
             )
+    return out
+
+
+def _pmss(ctx: CheckContext, day: date) -> tuple[Money | None, str]:
+    """The monthly social-security ceiling of `day`'s year, and its rule key."""
+    return ctx.rules.money_by_year("pmss", day.year), f"pmss_{day.year}"
+
+
+def _cap_day(ctx: CheckContext, claim_day: date) -> date:
+    """When the AGS's limits are appreciated: when the employee's claim is due, at the
+    latest at the plan's adoption or the liquidation judgment (D3253-5 al. 3)."""
+    ends = [
+        f.effective_on
+        for f in _judgments(ctx)
+        if f.procedure is ProcedureKind.LIQUIDATION_JUDICIAIRE
+    ]
+    if ctx.adopted is not None:
+        ends.append(ctx.adopted.effective_on)
+    return min([claim_day, *ends])
+
+
+def _missing_pmss(
+    ctx: CheckContext, rule_id: str, f: AgsAdvanced, year: int
+) -> Finding:
+    return _finding(
+        ctx,
+        rule_id,
+        Severity.INFO,
+        f"The ruleset has no monthly social-security ceiling for {year}: the AGS "
+        f"advance to {f.employee} cannot be checked against its limit; add "
+        f"pmss_{year} by an override.",
+        (f.id,),
+        claim=f.employee_claim,
+    )
+
+
+@rule(
+    "L3253-17.ags-above-cap",
+    "C. trav. L3253-17, D3253-5",
+    "The AGS advanced an employee more than its guarantee's cap, all claims together: "
+    "6, 5 or 4 monthly unemployment-insurance ceilings (4 × that year's PMSS) as the "
+    "contract was concluded 2 years or more, 6 months or more, or less before the "
+    "opening judgment; appreciated when the claim is due, at the latest at the plan's "
+    "adoption or the liquidation judgment.",
+    (
+        "ags_cap_multiple_seniority_2y",
+        "ags_cap_multiple_seniority_6m",
+        "ags_cap_multiple_seniority_under_6m",
+        "ags_ceiling_pmss_multiple",
+    ),
+)
+def ags_above_cap(ctx: CheckContext) -> list[Finding]:
+    rule_id = "L3253-17.ags-above-cap"
+    departures = {
+        f.employee: f
+        for f in ctx.facts
+        if isinstance(f, EmployeeDeparted)  # the contract's date is on it
+    }
+    opened_on = ctx.opening.effective_on
+    out = []
+    advanced: dict[str, int] = {}
+    reported: set[str] = set()
+    for f in _ags_advances(ctx):
+        advanced[f.employee] = advanced.get(f.employee, 0) + f.amount.cents
+        if f.employee in reported:
+            continue
+        claim = ctx.index.declaration(f.employee_claim, ctx.position)
+        day = _cap_day(ctx, claim.origin_on if claim is not None else f.effective_on)
+        pmss, pmss_key = _pmss(ctx, day)
+        if pmss is None:
+            out.append(_missing_pmss(ctx, rule_id, f, day.year))
+            reported.add(f.employee)
+            continue
+        departure = departures.get(f.employee)
+        contract_on = departure.contract_on if departure else None
+        if contract_on is None or contract_on <= add_months(opened_on, -24):
+            multiple = ctx.rules.integer("ags_cap_multiple_seniority_2y")
+            how = (
+                "the contract's date is not recorded: the highest cap"
+                if contract_on is None
+                else f"a contract concluded on {_iso(contract_on)}, 2 years or more "
+                "before the opening"
+            )
+        elif contract_on <= add_months(opened_on, -6):
+            multiple = ctx.rules.integer("ags_cap_multiple_seniority_6m")
+            how = (
+                f"a contract concluded on {_iso(contract_on)}, less than 2 years "
+                "before the opening"
+            )
+        else:
+            multiple = ctx.rules.integer("ags_cap_multiple_seniority_under_6m")
+            how = (
+                f"a contract concluded on {_iso(contract_on)}, less than 6 months "
+                "before the opening"
+            )
+        cap = pmss * (multiple * ctx.rules.integer("ags_ceiling_pmss_multiple"))
+        if advanced[f.employee] <= cap.cents:
+            continue
+        reported.add(f.employee)
+        out.append(
+            _finding(
+                ctx,
+                rule_id,
+                Severity.ERROR,
+                f"The AGS has advanced {Money(advanced[f.employee]).french()} to "
+                f"{f.employee}, above its cap of {cap.french()}: {multiple} monthly "
+                f"unemployment-insurance ceilings of "
+                f"{(pmss * ctx.rules.integer('ags_ceiling_pmss_multiple')).french()} "
+                f"({day.year}), for {how} (L3253-17, D3253-5).",
+                (f.id, departure.id if departure else None),
+                reads=(pmss_key,),
+                claim=f.employee_claim,
+            )
+        )
+    return out
+
+
+@rule(
+    "L3253-2.superprivilege-above-ceiling",
+    "C. trav. L3253-2, D3253-1, L7313-8",
+    "The superprivileged part of what the AGS advanced an employee is above the "
+    "superprivilege's ceiling: the pay of the last 60 days of work (90 for a sales "
+    "representative) at most twice the month's PMSS a month; the rest is only "
+    "privileged.",
+    (
+        "superprivilege_days",
+        "superprivilege_days_vrp",
+        "superprivilege_ceiling_pmss_multiple",
+    ),
+)
+def superprivilege_above_ceiling(ctx: CheckContext) -> list[Finding]:
+    rule_id = "L3253-2.superprivilege-above-ceiling"
+    departures = {f.employee: f for f in ctx.facts if isinstance(f, EmployeeDeparted)}
+    out = []
+    advanced: dict[str, int] = {}
+    reported: set[str] = set()
+    for f in _ags_advances(ctx):
+        if not f.superprivileged.is_positive:
+            continue
+        advanced[f.employee] = advanced.get(f.employee, 0) + f.superprivileged.cents
+        if f.employee in reported:
+            continue
+        claim = ctx.index.declaration(f.employee_claim, ctx.position)
+        day = _cap_day(ctx, claim.origin_on if claim is not None else f.effective_on)
+        pmss, pmss_key = _pmss(ctx, day)
+        if pmss is None:
+            out.append(_missing_pmss(ctx, rule_id, f, day.year))
+            reported.add(f.employee)
+            continue
+        departure = departures.get(f.employee)
+        days = (
+            ctx.rules.days("superprivilege_days_vrp")
+            if departure is not None and departure.sales_representative
+            else ctx.rules.days("superprivilege_days")
+        )
+        monthly = pmss * ctx.rules.integer("superprivilege_ceiling_pmss_multiple")
+        # The ceiling is monthly: so many days of work are so many thirtieths of it.
+        ceiling = Money(round_half_away(Fraction(monthly.cents * days, 30)))
+        if advanced[f.employee] <= ceiling.cents:
+            continue
+        reported.add(f.employee)
+        out.append(
+            _finding(
+                ctx,
+                rule_id,
+                Severity.ERROR,
+                f"The AGS's superprivileged advances to {f.employee} come to "
+                f"{Money(advanced[f.employee]).french()}, above the superprivilege's "
+                f"ceiling of {ceiling.french()} ({days} days of work at "
+                f"{monthly.french()} a month, {day.year}): the rest is only privileged, "
+                "and is not paid at the plan's adoption (L3253-2, D3253-1).",
+                (f.id,),
+                reads=(pmss_key,),
+                claim=f.employee_claim,
+            )
+        )
     return out
 
 

@@ -28,6 +28,12 @@ def check_opened(state: CaseState, fact: CaseOpened) -> None:
             fact.cessation_on.isoformat(),
             "cessation des paiements cannot follow the opening",
         )
+    if fact.filed_on and fact.filed_on > fact.effective_on:
+        raise InvalidInputError(
+            "filed_on",
+            fact.filed_on.isoformat(),
+            "the request for the opening comes before the judgment",
+        )
 
 
 @branch(CaseConverted)
@@ -39,4 +45,10 @@ def _converted(state: CaseState, fact: CaseConverted) -> None:
             "procedure",
             fact.procedure.value,
             "the case already is under this procedure",
+        )
+    if fact.cessation_on and fact.cessation_on > fact.effective_on:
+        raise InvalidInputError(
+            "cessation_on",
+            fact.cessation_on.isoformat(),
+            "cessation des paiements cannot follow the conversion judgment",
         )

@@ -21,7 +21,7 @@ from plandebt.events import (
     Fact,
     ReliefRequested,
 )
-from plandebt.lifecycle import STEP, TRANSITIONS, ClaimStatus, allows
+from plandebt.lifecycle import STEP, TRANSITIONS, USEFUL_RANKS, ClaimStatus, allows
 from plandebt.projections import balances as _balances
 
 
@@ -46,6 +46,23 @@ def check_declared(
             fact.origin_on.isoformat(),
             "a claim cannot be declared before it arises",
         )
+    opening = state.opening()
+    assert opening is not None  # decide_fact checked it
+    if fact.useful is not None:
+        if fact.origin_on < opening.effective_on:
+            raise InvalidInputError(
+                "useful",
+                fact.useful,
+                f"only a claim born after the opening of {opening.effective_on.isoformat()}"
+                " can be a useful one (L622-17 I): this one arose before it",
+            )
+        if not fact.useful and fact.rank in USEFUL_RANKS:
+            raise InvalidInputError(
+                "useful",
+                fact.useful,
+                f"rank {fact.rank.value} is a useful claim's rank (L622-17): give the "
+                "claim its own rank instead",
+            )
     if fact.deferred_payment_months is not None and fact.deferred_payment_months <= 0:
         raise InvalidInputError(
             "deferred_payment_months",
@@ -61,8 +78,6 @@ def check_declared(
                 "published security or contract only (L622-24 al. 1): set "
                 "published_security",
             )
-        opening = state.opening()
-        assert opening is not None  # decide_fact checked it
         if fact.notice_received_on < opening.effective_on:
             raise InvalidInputError(
                 "notice_received_on",

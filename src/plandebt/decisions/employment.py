@@ -40,6 +40,12 @@ def _departed(state: CaseState, fact: EmployeeDeparted) -> None:
         raise InvalidInputError(
             "monthly_pay", fact.monthly_pay.plain(), "cannot be negative"
         )
+    if fact.contract_on is not None and fact.contract_on > fact.effective_on:
+        raise InvalidInputError(
+            "contract_on",
+            fact.contract_on.isoformat(),
+            "a contract is concluded before it ends",
+        )
 
 
 @branch(SeveranceAgreed, SeverancePaid)

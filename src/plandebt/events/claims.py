@@ -106,6 +106,11 @@ class ClaimDeclared(Fact):
     # (L622-24 al. 1 for the declaration, L622-26 al. 3 for a relief request).
     published_security: bool = False
     notice_received_on: date | None = None
+    # For a claim born after the opening: whether it is a "useful" one (L622-17 I:
+    # born for the procedure's or the observation period's needs, or in consideration
+    # of a service rendered to the debtor then), paid when due and outside the plan.
+    # None: read from the rank (plandebt.lifecycle.useful).
+    useful: bool | None = None
 
 
 @attrs.frozen(kw_only=True)

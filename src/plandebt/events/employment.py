@@ -4,6 +4,7 @@ C. trav. L1234-9, R1234-2, L3253-8, L3253-16)."""
 from __future__ import annotations
 
 import enum
+from datetime import date
 
 import attrs
 
@@ -34,6 +35,21 @@ class EmployeeDeparted(Fact):
     departure: DepartureKind
     seniority_months: int
     monthly_pay: Money  # the reference monthly pay for the legal severance
+    # When the employment contract was concluded: the AGS's cap is 6, 5 or 4 monthly
+    # ceilings as it was 2 years or more, 6 months or more, or less before the
+    # opening (C. trav. L3253-17, D3253-5). Left out: the highest cap is assumed.
+    contract_on: date | None = None
+    # The termination is made under a job-protection plan (PSE): after a liquidation
+    # judgment the AGS covers it for 21 days instead of 15 (L3253-8 2° c-d). A
+    # voluntary departure under the PSE is so by its kind.
+    pse: bool = False
+    # A sales representative (VRP): the superprivilege covers the last 90 days of
+    # work, not 60 (L7313-8).
+    sales_representative: bool = False
+
+    @property
+    def under_pse(self) -> bool:
+        return self.pse or self.departure is DepartureKind.VOLUNTARY_PSE
 
 
 @attrs.frozen(kw_only=True)

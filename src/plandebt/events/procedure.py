@@ -31,8 +31,14 @@ class CaseOpened(Fact):
     debtor: str
     judgment_ref: str | None = None
     bodacc_published_on: date | None = None  # starts the declaration deadline (R622-24)
-    cessation_on: date | None = None  # date of cessation des paiements (RJ, L631-8)
+    # The date of cessation des paiements the court fixed (RJ and LJ, L631-8): at most
+    # 18 months before the judgment; a sauvegarde has none (L620-1). Recorded as the
+    # judgment says; the compliance checks report a date the law does not allow.
+    cessation_on: date | None = None
     agricultural: bool = False  # a farming natural person: other plan limits (L626-12)
+    # When the debtor asked for the opening (RJ: within 45 days of the cessation des
+    # paiements, L631-4).
+    filed_on: date | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -44,3 +50,6 @@ class CaseConverted(Fact):
 
     procedure: ProcedureKind
     judgment_ref: str | None = None
+    # Converting into RJ or LJ, the date of cessation des paiements the court fixes,
+    # at most 18 months before the first opening judgment (L631-8 al. 2 and last).
+    cessation_on: date | None = None

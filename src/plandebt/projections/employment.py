@@ -9,7 +9,7 @@ years pro rata. It is a floor: a collective agreement or the PSE may give more.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any
 
@@ -26,7 +26,7 @@ from plandebt.events import (
 from plandebt.events.claims import CreditorKind
 from plandebt.money import Money, round_half_away
 from plandebt.projections import serialise
-from plandebt.projections.balances import balances
+from plandebt.projections.balances import balances, procedure_in_force
 from plandebt.projections.index import CaseIndex, KnownAt
 from plandebt.projections.plan import adoption, ruleset_of
 from plandebt.ruleset import Ruleset
@@ -58,7 +58,8 @@ class DepartureStatus:
     paid_by_company: Money
     paid_by_group: Money
     advanced_by_ags: Money
-    ags_window: str | None  # "opening", "observation", "after_adoption" or None
+    # "opening", "observation", "after_adoption", "after_liquidation" or None
+    ags_window: str | None
 
     @property
     def paid(self) -> Money:
@@ -100,20 +101,46 @@ class EmploymentView:
 
 
 def ags_window(
-    index: CaseIndex, left_on: date, position: int, rules: Ruleset
+    index: CaseIndex,
+    left_on: date,
+    position: int,
+    rules: Ruleset,
+    pse: bool = False,
 ) -> str | None:
-    """Which AGS window a departure falls in (L3253-8 C. trav.): sums owed at the
-    opening of an RJ or LJ (1°); terminations during the observation period (2° a) or
-    within a month after the plan's adoption (2° b). In sauvegarde only the last two."""
+    """Which AGS window a termination falls in (L3253-8 C. trav.): sums owed at the
+    opening of an RJ or LJ (1°); terminations during the observation period (2° a),
+    within a month after the plan's adoption (2° b), or within 15 days after a
+    liquidation judgment, 21 when a job-protection plan is drawn up (`pse`, 2° c-d).
+    In sauvegarde the first and last do not apply."""
     opening = index.opening(position)
     assert opening is not None
     if left_on < opening.effective_on:
         return None if opening.procedure is ProcedureKind.SAUVEGARDE else "opening"
+    liquidation = _liquidation_on(index, left_on, position)
+    if liquidation is not None:
+        days = (
+            rules.days("ags_window_after_liquidation_pse_days")
+            if pse
+            else rules.days("ags_window_after_liquidation_days")
+        )
+        return "after_liquidation" if left_on <= liquidation + timedelta(days) else None
     plan = adoption(index, None, position)
     if plan is None or left_on < plan.effective_on:
         return "observation"
     limit = add_months(plan.effective_on, rules.months("ags_window_after_plan_months"))
     return "after_adoption" if left_on <= limit else None
+
+
+def _liquidation_on(index: CaseIndex, on: date, position: int) -> date | None:
+    """The date of the liquidation judgment in force on `on` (an opening in LJ or a
+    conversion into it), if the case is in liquidation then."""
+    in_force = procedure_in_force(index, on, position)
+    if (
+        in_force is None
+        or in_force.procedure is not ProcedureKind.LIQUIDATION_JUDICIAIRE
+    ):
+        return None
+    return in_force.effective_on
 
 
 def employment(
@@ -164,7 +191,9 @@ def employment(
                 paid_by_company=Money(row.get("company", 0)),
                 paid_by_group=Money(row.get("group", 0)),
                 advanced_by_ags=Money(row.get("ags", 0)),
-                ags_window=ags_window(index, f.effective_on, position, rules),
+                ags_window=ags_window(
+                    index, f.effective_on, position, rules, pse=f.under_pse
+                ),
             )
         )
     view = balances(index, as_of, position)

@@ -35,6 +35,7 @@ from plandebt.calendar import plan_year
 from plandebt.events import (
     Answer,
     CaseConverted,
+    ClaimDeclared,
     ClaimRescheduled,
     ConsultationAnswered,
     Fact,
@@ -242,7 +243,7 @@ def _plan_schedule(
         if (
             owed is None
             or owed.status == "rejected"
-            or _outside_plan(owed)
+            or _outside_plan(owed, index.declaration(claim, position))
             # Foreclosed and not relieved: no part in distributions and dividends,
             # unenforceable against the debtor while the plan runs (L622-26 al. 1-2).
             # As known, whatever its date: the foreclosure sanctions a deadline that
@@ -328,11 +329,14 @@ def first_anchor(adopted: PlanAdopted) -> tuple[date, FirstDue]:
     return adopted.effective_on, adopted.first_due
 
 
-def _outside_plan(claim: ClaimBalance) -> bool:
+def _outside_plan(claim: ClaimBalance, declared: ClaimDeclared | None) -> bool:
     """Useful post-opening claims, and new money lent after the opening, are paid at
-    maturity with their privilege (L622-17), not under the plan."""
-    return claim.rank in OUTSIDE_PLAN_RANKS or (
-        claim.rank is Rank.NEW_MONEY and not claim.frozen
+    maturity with their privilege (L622-17), not under the plan: those of rank
+    post_opening, and those of another rank declared `useful`."""
+    return (
+        claim.rank in OUTSIDE_PLAN_RANKS
+        or (claim.rank is Rank.NEW_MONEY and not claim.frozen)
+        or (not claim.frozen and declared is not None and declared.useful is True)
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from fractions import Fraction
@@ -24,6 +25,12 @@ _V = TypeVar("_V", bool, int, Decimal, Fraction, Money, str)
 #: Whole-number units that have an accessor of their own, so that a number of months
 #: is never used as days.
 _DURATIONS = ("days", "months", "years")
+
+#: Yearly tables: rules `<table>_<year>` read by `money_by_year`. An override may add
+#: a year the data files do not hold (a new PMSS): it is then tagged U, with the
+#: article of the table.
+YEARLY_TABLES = ("pmss",)
+_YEARLY = re.compile(r"^(" + "|".join(YEARLY_TABLES) + r")_(\d{4})$")
 
 
 def _as_rules(rules: Iterable[Rule]) -> tuple[Rule, ...]:
@@ -98,8 +105,16 @@ class Ruleset(Mapping[str, RuleValue]):
         return self._read(key, "money", Money)
 
     def text(self, key: str) -> str:
-        """A text rule."""
+        """A text rule (``public_holidays``)."""
         return self._read(key, "text", str)
+
+    def money_by_year(self, table: str, year: int) -> Money | None:
+        """The amount a yearly table gives for `year` (``money_by_year("pmss",
+        2024)`` reads ``pmss_2024``), or None when it holds no such year."""
+        if table not in YEARLY_TABLES:
+            raise KeyError(f"no yearly table {table!r} in ruleset {self.version}")
+        key = f"{table}_{year}"
+        return self.money(key) if key in self._index else None
 
     def _read(
         self, key: str, kind: str, python_type: type[_V], unit: str | None = None
@@ -145,17 +160,29 @@ class Ruleset(Mapping[str, RuleValue]):
                 "source", source, "must name where the overrides come from"
             )
         changed = dict(self._index)
+        added: list[str] = []
         for key, raw in overrides.items():
             rule = self._known(key, raw)
+            new = key not in self._index
             changed[key] = attrs.evolve(
                 rule,
                 value=coerce(rule, raw),
                 overridden=True,
                 source=source,
-                # Overriding twice still shows the version's own value as the default.
-                default=rule.default if rule.overridden else rule.value,
+                # Overriding twice still shows the version's own value as the default;
+                # a year added to a table has none.
+                default=None
+                if new
+                else rule.default
+                if rule.overridden
+                else rule.value,
             )
-        return Ruleset(self.version, (changed[rule.key] for rule in self.rules))
+            if new and key not in added:
+                added.append(key)
+        return Ruleset(
+            self.version,
+            [changed[rule.key] for rule in self.rules] + [changed[k] for k in added],
+        )
 
     def from_toml(self, path: str | os.PathLike[str]) -> Ruleset:
         """This ruleset with the overrides of a TOML file (format: the package's
@@ -190,6 +217,24 @@ class Ruleset(Mapping[str, RuleValue]):
     def _known(self, key: object, raw: object) -> Rule:
         if isinstance(key, str) and key in self._index:
             return self._index[key]
+        if isinstance(key, str) and (m := _YEARLY.match(key)) is not None:
+            # A year the table does not hold yet: shaped like the table's last one.
+            last = max(
+                (r for r in self.rules if _YEARLY.match(r.key)),
+                key=lambda r: r.key,
+                default=None,
+            )
+            if last is not None and last.key.startswith(m.group(1) + "_"):
+                return attrs.evolve(
+                    last,
+                    key=key,
+                    confidence="U",
+                    note=f"{m.group(1).upper()} of {m.group(2)}, added by an override: "
+                    "not in plandebt's data, check its source.",
+                    overridden=False,
+                    source="",
+                    default=None,
+                )
         # Imported here: the versions are built from this class.
         from plandebt.ruleset.versions import versions_with
 
