@@ -62,7 +62,7 @@ def decide(state: CaseState, command: Command) -> list[Fact]:
     if len(facts) == 1:
         decide_fact(state, facts[0])
         return facts
-    trial = state.fork()
+    trial = state.trial()  # a layer over `state`, which it never changes
     for fact in facts:
         decide_fact(trial, fact)
         evolve(

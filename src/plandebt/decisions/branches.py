@@ -25,7 +25,6 @@ from plandebt.events import (
     fact_kinds,
 )
 from plandebt.money import Money
-from plandebt.projections import balances as _balances
 
 #: A decision branch: raises if the fact may not be recorded in the case.
 Check = Callable[[CaseState, Any], None]
@@ -163,7 +162,6 @@ def positive(amount: Money, field: str = "amount") -> None:
 
 def still_owed(state: CaseState, claim: str) -> Money:
     """What is still owed on a declared claim, counting everything known whatever its
-    date (a reduction may not take more, even from the far future)."""
-    balance = _balances.claim_balance(state, claim, None, state.head)
-    assert balance is not None, claim
-    return balance.outstanding
+    date (a reduction may not take more, even from the far future): read from the
+    claim's head, which `evolve` keeps, not from its facts."""
+    return state.outstanding(claim)

@@ -21,8 +21,7 @@ from plandebt.events import (
     Fact,
     ReliefRequested,
 )
-from plandebt.lifecycle import STEP, TRANSITIONS, USEFUL_RANKS, ClaimStatus, allows
-from plandebt.projections import balances as _balances
+from plandebt.lifecycle import STEP, TRANSITIONS, USEFUL_RANKS, allows
 
 
 @branch(CreditorRegistered)
@@ -148,13 +147,12 @@ def _relief_requested(state: CaseState, fact: ReliefRequested) -> None:
 
 def _step(state: CaseState, fact: Fact) -> None:
     """The claim's lifecycle allows this step from where the claim stands on the
-    step's date (see `lifecycle.TRANSITIONS`)."""
+    step's date (see `lifecycle.TRANSITIONS`), as the balances see it
+    (`CaseState.status_on`)."""
     if fact.id in state.versions:
         return  # a correction of a recorded step keeps its place in the lifecycle
     claim: str = fact.claim  # type: ignore[attr-defined]
-    balance = _balances.claim_balance(state, claim, fact.effective_on, state.head)
-    assert balance is not None
-    status = ClaimStatus(balance.status)
+    status = state.status_on(claim, fact.effective_on)
     step = STEP[type(fact)]
     if not allows(status, step):
         allowed = sorted(s.value for s in TRANSITIONS[status])

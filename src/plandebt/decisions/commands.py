@@ -13,7 +13,7 @@ from typing import TypeAlias
 
 import attrs
 
-from plandebt.decisions.state import CaseState
+from plandebt.decisions.state import COMMITMENT, CaseState
 from plandebt.errors import UnknownReferenceError
 from plandebt.events import (
     AgsAdvanced,
@@ -131,15 +131,12 @@ class ReceiveContribution:
         fact = self.contribution
         if fact.claim is None:
             return [fact]
-        committed = next(
-            (
-                f
-                for f in state.about("support")
-                if isinstance(f, CapitalCommitted) and f.commitment == fact.commitment
-            ),
-            None,
+        committed = state.first(COMMITMENT, fact.commitment)
+        investor = (
+            committed.investor
+            if isinstance(committed, CapitalCommitted)
+            else fact.commitment
         )
-        investor = committed.investor if committed else fact.commitment
         claim = ClaimDeclared.build(
             case=fact.case,
             claim=fact.claim,

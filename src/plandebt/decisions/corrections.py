@@ -2,25 +2,31 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from plandebt.decisions.branches import BRANCHES, branch
 from plandebt.decisions.case import check_opened
 from plandebt.decisions.claims import check_declared
 from plandebt.decisions.money import check_reduction
-from plandebt.decisions.state import CaseState, corrected
+from plandebt.decisions.state import (
+    CONTRIBUTES,
+    DECLARED_BY,
+    EMPLOYEE,
+    REVIVES,
+    CaseState,
+    corrected,
+)
 from plandebt.errors import (
     InvalidInputError,
     UnknownReferenceError,
 )
 from plandebt.events import (
-    AgsAdvanced,
     CapitalCommitted,
     CaseConverted,
     CaseOpened,
-    ClaimAdmitted,
     ClaimDeclared,
     ClaimRelieved,
     ClaimWrittenOff,
-    ContributionReceived,
     CreditorRegistered,
     EmployeeDeparted,
     Fact,
@@ -29,9 +35,6 @@ from plandebt.events import (
     PlanAdopted,
     ReliefRequested,
     RemissionGranted,
-    SeveranceAgreed,
-    SeverancePaid,
-    WaiverRevived,
 )
 from plandebt.events.base import ENVELOPE
 from plandebt.money import Money
@@ -90,22 +93,8 @@ def _correction(state: CaseState, fact: FactCorrected) -> None:
             check_opened(state, replacement)
         except InvalidInputError as e:
             raise InvalidInputError(f"changes.{e.field}", e.value, e.reason) from e
-        for other in state.log:
-            current = state.at(other.id)
-            if (
-                current is not None
-                and current is not target
-                and not isinstance(
-                    current, CreditorRegistered | FactCorrected | FactVoided
-                )
-                and current.effective_on < replacement.effective_on
-            ):
-                raise InvalidInputError(
-                    "changes.effective_on",
-                    replacement.effective_on.isoformat(),
-                    f"fact {current.id} ({current.kind}) is dated "
-                    f"{current.effective_on.isoformat()}, before the new opening date",
-                )
+        if state.dated_before(replacement.effective_on):
+            _dated_before(state, target, replacement.effective_on)
     elif isinstance(replacement, RemissionGranted | ClaimWrittenOff):
         assert isinstance(target, RemissionGranted | ClaimWrittenOff)
         check_reduction(state, replacement, replaced=target.amount)
@@ -120,18 +109,33 @@ def _correction(state: CaseState, fact: FactCorrected) -> None:
         BRANCHES[type(replacement)](state, replacement)
 
 
-def _still_consistent(state: CaseState, claim: str, declared: Money) -> None:
-    for other in state.facts_about(claim):
+def _dated_before(state: CaseState, opening: Fact, day: date) -> None:
+    """Raises, naming the first live fact (in recording order) dated before `day`
+    that an opening bounds. Only run once `state.dated_before(day)` says one exists."""
+    for other in state.history():
+        current = state.at(other.id)
         if (
-            isinstance(other, ClaimAdmitted)
-            and other.amount
-            and other.amount > declared
+            current is not None
+            and current is not opening
+            and not isinstance(current, CreditorRegistered | FactCorrected | FactVoided)
+            and current.effective_on < day
         ):
             raise InvalidInputError(
-                "changes.amount",
-                declared.plain(),
-                f"is below the {other.amount.plain()} admitted",
+                "changes.effective_on",
+                day.isoformat(),
+                f"fact {current.id} ({current.kind}) is dated "
+                f"{current.effective_on.isoformat()}, before the new opening date",
             )
+
+
+def _still_consistent(state: CaseState, claim: str, declared: Money) -> None:
+    admitted = state.admitted_above(claim, declared.cents)
+    if admitted is not None and admitted.amount:
+        raise InvalidInputError(
+            "changes.amount",
+            declared.plain(),
+            f"is below the {admitted.amount.plain()} admitted",
+        )
 
 
 @branch(FactVoided)
@@ -144,14 +148,15 @@ def _void(state: CaseState, fact: FactVoided) -> None:
             "the opening judgment cannot be voided; correct it instead",
         )
     if isinstance(target, CreditorRegistered):
-        for claim in state.creditor_claims.get(target.creditor, ()):
-            if state.declaration(claim) is not None:
-                raise InvalidInputError(
-                    "voids",
-                    fact.voids,
-                    f"creditor has live claim {claim}: void its claims first",
-                )
-    for other in _dependants(state, target):
+        declared = state.first(DECLARED_BY, target.creditor)
+        if isinstance(declared, ClaimDeclared):
+            raise InvalidInputError(
+                "voids",
+                fact.voids,
+                f"creditor has live claim {declared.claim}: void its claims first",
+            )
+    other = _dependant(state, target)
+    if other is not None:
         raise InvalidInputError(
             "voids",
             fact.voids,
@@ -159,46 +164,17 @@ def _void(state: CaseState, fact: FactVoided) -> None:
         )
 
 
-def _dependants(state: CaseState, target: Fact) -> list[Fact]:
-    """The live facts that would point at nothing if `target` were voided: what is
-    recorded about a claim, the AGS advance and the contribution that name a claim, the
-    revivals of a waiver, the contributions under a commitment, the severance and AGS
-    advances of a departed employee."""
-    live = [
-        f
-        for f in (state.at(i) for i in state.versions)
-        if f is not None
-        and f.id != target.id
-        and not isinstance(f, FactCorrected | FactVoided)
-    ]
+def _dependant(state: CaseState, target: Fact) -> Fact | None:
+    """The first live fact (in recording order) that would point at nothing if
+    `target` were voided: what is recorded about a claim, the AGS advance and the
+    contribution that name a claim, the revivals of a waiver, the contributions under
+    a commitment, the severance and AGS advances of a departed employee."""
     if isinstance(target, ClaimDeclared):
-        claim = target.claim
-        return [
-            f
-            for f in live
-            if claim
-            in (
-                getattr(f, "claim", None),
-                getattr(f, "employee_claim", None),
-                getattr(f, "superprivileged_claim", None),
-                getattr(f, "privileged_claim", None),
-            )
-        ]
+        return state.resting_on(target)
     if isinstance(target, ClaimWrittenOff):
-        return [
-            f for f in live if isinstance(f, WaiverRevived) and f.waiver == target.id
-        ]
+        return state.first(REVIVES, target.id)
     if isinstance(target, CapitalCommitted):
-        return [
-            f
-            for f in live
-            if isinstance(f, ContributionReceived) and f.commitment == target.commitment
-        ]
+        return state.first(CONTRIBUTES, target.commitment)
     if isinstance(target, EmployeeDeparted):
-        return [
-            f
-            for f in live
-            if isinstance(f, SeveranceAgreed | SeverancePaid | AgsAdvanced)
-            and f.employee == target.employee
-        ]
-    return []
+        return state.first(EMPLOYEE, target.employee)
+    return None

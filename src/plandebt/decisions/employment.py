@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from plandebt.decisions.branches import branch, positive, still_owed
-from plandebt.decisions.state import CaseState
+from plandebt.decisions.state import DEPARTURE, CaseState
 from plandebt.errors import (
     DuplicateError,
     InvalidInputError,
@@ -21,11 +21,9 @@ from plandebt.money import Money
 
 
 def _departure(state: CaseState, employee: str) -> EmployeeDeparted | None:
-    for fact_id in state.subjects.get("employment", ()):
-        fact = state.at(fact_id)
-        if isinstance(fact, EmployeeDeparted) and fact.employee == employee:
-            return fact
-    return None
+    fact = state.first(DEPARTURE, employee)
+    assert fact is None or isinstance(fact, EmployeeDeparted)
+    return fact
 
 
 @branch(EmployeeDeparted)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from plandebt.decisions.branches import branch, declared_claim, positive
 from plandebt.decisions.plan import check_percents
-from plandebt.decisions.state import CaseState
+from plandebt.decisions.state import COMMITMENT, CaseState
 from plandebt.errors import (
     DuplicateError,
     InvalidInputError,
@@ -45,12 +45,7 @@ def _revived(state: CaseState, fact: WaiverRevived) -> None:
             "a pure waiver is final: only a better-fortune clause can revive",
         )
     positive(fact.amount)
-    revived = sum(
-        f.amount.cents
-        for f in state.facts_about(fact.claim)
-        if isinstance(f, WaiverRevived) and f.waiver == fact.waiver
-    )
-    left = waiver.amount.cents - revived
+    left = waiver.amount.cents - state.revived(fact.claim, fact.waiver)
     if fact.amount.cents > left:
         raise InvalidInputError(
             "amount",
@@ -60,11 +55,9 @@ def _revived(state: CaseState, fact: WaiverRevived) -> None:
 
 
 def _commitment(state: CaseState, commitment: str) -> CapitalCommitted | None:
-    for fact_id in state.subjects.get("support", ()):
-        fact = state.at(fact_id)
-        if isinstance(fact, CapitalCommitted) and fact.commitment == commitment:
-            return fact
-    return None
+    fact = state.first(COMMITMENT, commitment)
+    assert fact is None or isinstance(fact, CapitalCommitted)
+    return fact
 
 
 @branch(CapitalCommitted)

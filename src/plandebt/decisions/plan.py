@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from plandebt.decisions.branches import branch, positive
-from plandebt.decisions.state import CaseState
+from plandebt.decisions.state import ADOPTED, ENDED, PLAN, CaseState
 from plandebt.errors import (
     DuplicateError,
     InvalidInputError,
@@ -26,13 +26,15 @@ from plandebt.money import Money
 from plandebt.schedules import FirstDue, percent_schedule
 
 
-def _plan(state: CaseState) -> list[Fact]:
-    return [f for f in (state.at(i) for i in state.subjects.get("plan", ())) if f]
+def _adoption(state: CaseState) -> PlanAdopted | None:
+    """The case's plan adoption (the first recorded, live, as last corrected)."""
+    adopted = state.first(PLAN, ADOPTED)
+    assert adopted is None or isinstance(adopted, PlanAdopted)
+    return adopted
 
 
 def _adopted(state: CaseState, fact: Fact) -> PlanAdopted:
-    plan = _plan(state)
-    adopted = next((f for f in plan if isinstance(f, PlanAdopted)), None)
+    adopted = _adoption(state)
     if adopted is None:
         raise InvalidInputError("case", fact.case, "no plan is adopted in this case")
     if fact.effective_on < adopted.effective_on:
@@ -41,7 +43,7 @@ def _adopted(state: CaseState, fact: Fact) -> PlanAdopted:
             fact.effective_on.isoformat(),
             f"is before the plan's adoption on {adopted.effective_on.isoformat()}",
         )
-    ended = next((f for f in plan if isinstance(f, PlanResolved | PlanCompleted)), None)
+    ended = state.first(PLAN, ENDED)
     if ended is not None and not isinstance(fact, InstalmentRemitted):
         raise InvalidInputError(
             "case",
@@ -62,7 +64,7 @@ def check_percents(field: str, percents: tuple[Decimal, ...]) -> None:
 
 @branch(PlanAdopted)
 def _plan_adopted(state: CaseState, fact: PlanAdopted) -> None:
-    if any(isinstance(f, PlanAdopted) for f in _plan(state)):
+    if _adoption(state) is not None:
         raise DuplicateError(
             "case",
             fact.case,
@@ -93,7 +95,7 @@ def _answered(state: CaseState, fact: ConsultationAnswered) -> None:
         raise UnknownReferenceError("creditor", fact.creditor, "no such creditor")
     if fact.answer is Answer.ACCEPTS and not fact.option:
         raise InvalidInputError("option", None, "an acceptance names the option")
-    adopted = next((f for f in _plan(state) if isinstance(f, PlanAdopted)), None)
+    adopted = _adoption(state)
     if (
         fact.option
         and adopted

@@ -10,7 +10,7 @@ projections do not care which of the two they hold.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -66,27 +66,27 @@ class CaseIndex:
         return self.state.log
 
     @property
-    def versions(self) -> dict[str, list[tuple[int, Fact | None]]]:
+    def versions(self) -> Mapping[str, list[tuple[int, Fact | None]]]:
         return self.state.versions
 
     @property
-    def claims(self) -> dict[str, list[str]]:
+    def claims(self) -> Mapping[str, list[str]]:
         return self.state.claims
 
     @property
-    def creditors(self) -> dict[str, str]:
+    def creditors(self) -> Mapping[str, str]:
         return self.state.creditors
 
     @property
-    def creditor_claims(self) -> dict[str, list[str]]:
+    def creditor_claims(self) -> Mapping[str, list[str]]:
         return self.state.creditor_claims
 
     @property
-    def subjects(self) -> dict[str, list[str]]:
+    def subjects(self) -> Mapping[str, list[str]]:
         return self.state.subjects
 
     @property
-    def client_refs(self) -> dict[str, str]:
+    def client_refs(self) -> Mapping[str, str]:
         return self.state.client_refs
 
     @property
