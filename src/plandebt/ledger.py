@@ -14,15 +14,13 @@ import gc
 import json
 import os
 import time
-import typing
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
-from eventsourcing.domain import Snapshot
-from eventsourcing.persistence import IntegrityError, PersistenceError
+from eventsourcing.persistence import IntegrityError, PersistenceError, StoredEvent
 
-from plandebt import decisions
+from plandebt import decisions, snapshots, storage
 from plandebt.commands import CaseCommands
 from plandebt.compliance import Report, check
 from plandebt.errors import (
@@ -59,6 +57,10 @@ from plandebt.storage import (
 Clock = Callable[[], datetime]
 Progress = Callable[[int, int], None]  # (done, total)
 
+#: How many times a write is decided again on the fresh state when a writer that
+#: does not take the case's write lock saved first (see `_record_commands`).
+WRITE_ATTEMPTS = 3
+
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
@@ -72,12 +74,28 @@ class _Case:
         self.stream = stream
         self.state = decisions.initial_state(ref)
         self.index = CaseIndex(self.state)
-        self.snapshot_at = 0  # the position of the case's latest snapshot
+        self.snapshot_at = 0  # the position the case's snapshots cover
+        self.pending: list[Fact] = []  # staged by a write, not yet committed
+        self.texts: dict[int, str] = {}  # JSON of the facts the last write saved
+        self.prune: list[tuple[list[int], int | None]] = []  # snapshots to delete
 
     def apply(self, fact: Fact) -> None:
         """One stamped fact into the state, then into the read caches."""
         decisions.evolve(self.state, fact)
         self.index.observe(fact)
+
+    def saved(self) -> None:
+        """The staged facts are committed: the stream is at their version."""
+        if not self.pending:
+            return
+        assert self.stream is not None
+        at = self.pending[-1].recorded_at
+        assert at is not None
+        self.stream.collect_events()  # a new case's start event, now stored
+        self.stream.version += len(self.pending)
+        assert self.stream.version == self.state.head + 1
+        self.stream.modified_on = at
+        self.pending = []
 
 
 class Ledger(CaseCommands):
@@ -98,6 +116,7 @@ class Ledger(CaseCommands):
         self._cases: dict[str, _Case] = {}
         self._case_refs: list[str] = []  # every case of the store, as scanned so far
         self._cases_scanned = 0  # the last notification id the scan covered
+        self._writing = False  # inside a write session (see _load)
 
     @classmethod
     def open(
@@ -175,96 +194,136 @@ class Ledger(CaseCommands):
         restore: bool,
         progress: Progress | None,
     ) -> list[Fact]:
+        refs = sorted({command.case for command in commands})
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            try:
+                results, touched = self._write(commands, refs, restore, progress)
+                break
+            except IntegrityError as e:
+                # A writer that does not take the case's write lock saved first.
+                # The commands are decided again on the fresh state (all of them:
+                # nothing of this attempt was written).
+                if attempt == WRITE_ATTEMPTS:
+                    raise ConflictError(
+                        "another writer recorded facts in the same case "
+                        f"first ({WRITE_ATTEMPTS} attempts); nothing was written, "
+                        "retry"
+                    ) from e
+        for case in touched:
+            self._snapshot_as_due(case)
+            case.texts = {}
+        return results
+
+    def _write(
+        self,
+        commands: list[decisions.Command],
+        refs: list[str],
+        restore: bool,
+        progress: Progress | None,
+    ) -> tuple[list[Fact], list[_Case]]:
+        """One attempt: under the cases' write lock, read what others recorded,
+        decide, stamp, encode and insert, in one transaction."""
         touched: dict[str, _Case] = {}
         results: list[Fact] = []
-        now = self.clock()
         try:
-            for position, command in enumerate(commands):
-                if progress is not None and position % 1000 == 0:
-                    progress(position, len(commands))
-                case = touched.get(command.case)
-                if case is None:
-                    case = self._load(command.case, fresh=True)
-                    touched[command.case] = case
-                try:
-                    results.extend(self._stage(case, command, now, restore))
-                except InvalidInputError as e:
-                    e.position = position  # type: ignore[attr-defined]
-                    raise
-            streams = [
-                c.stream
-                for c in touched.values()
-                if c.stream is not None and c.stream.pending_events
-            ]
-            if streams:
-                self.app.save(*streams)
-        except IntegrityError as e:
-            self._forget(touched)
-            raise ConflictError(
-                "another writer recorded facts in the same case "
-                "first; nothing was written, retry"
-            ) from e
+            with (
+                storage.writing(
+                    self.app, [CaseStream.create_id(ref) for ref in refs]
+                ) as session,
+                self._in_write(),
+            ):
+                # Recording times are taken now that no other writer of these cases
+                # can commit before us: a reader that asks about a time before this
+                # one has waited for every writer holding the lock (architecture,
+                # principle 8; docs/reliability.md).
+                now = self.clock()
+                for position, command in enumerate(commands):
+                    if progress is not None and position % 1000 == 0:
+                        progress(position, len(commands))
+                    session.keepalive()
+                    case = touched.get(command.case)
+                    if case is None:
+                        case = self._load(command.case, fresh=True)
+                        touched[command.case] = case
+                    try:
+                        results.extend(self._stage(case, command, now, restore))
+                    except InvalidInputError as e:
+                        e.position = position  # type: ignore[attr-defined]
+                        raise
+                stored = self._encode(touched.values(), session)
+                session.insert(stored)
         except BaseException:
             self._forget(touched)
             raise
         for case in touched.values():
-            if self.snapshot_interval and (
-                case.index.head - case.snapshot_at >= self.snapshot_interval
-            ):
-                self.snapshot(case.index.case)
-        return results
+            case.saved()
+            snapshots.prune(self.app, case)
+        return results, list(touched.values())
+
+    @contextlib.contextmanager
+    def _in_write(self) -> Iterator[None]:
+        self._writing = True
+        try:
+            yield
+        finally:
+            self._writing = False
+
+    def _encode(
+        self, cases: Iterable[_Case], session: storage.WriteSession
+    ) -> list[StoredEvent]:
+        stored: list[StoredEvent] = []
+        encoder = self.app.encoder
+        for case in cases:
+            if not case.pending:
+                continue
+            assert case.stream is not None
+            stream_id = case.stream.id
+            if case.stream.pending_events:  # a new case: its start
+                stored.extend(
+                    self.app.mapper.to_stored_event(e)
+                    for e in case.stream.pending_events
+                )
+            version = case.stream.version
+            for fact in case.pending:
+                version += 1
+                assert fact.recorded_at is not None and fact.seq is not None
+                data = fact.to_dict()
+                text = encoder.text(data)
+                if text is not None:  # kept for the snapshots taken after the save
+                    case.texts[fact.seq] = text
+                stored.append(
+                    encoder.recorded(stream_id, version, fact.recorded_at, data, text)
+                )
+                session.keepalive()
+        return stored
 
     # --- snapshots ----------------------------------------------------------------------
 
     def snapshot(self, case: str) -> int:
-        """Stores a snapshot of the case: every fact up to now, so that a later load
-        reads one document and the events after it instead of the whole stream.
+        """Stores the snapshots of the case up to now, so that a later load reads a
+        few documents and the events after them instead of the whole stream.
         Taken every `snapshot_interval` facts (1,000 by default) as cases grow.
-        Returns the position it covers. A snapshot holds the facts with their
-        positions and versions, so "as known at K" answers stay the same."""
+        Returns the position they cover. See `plandebt.snapshots`: each snapshot
+        holds the facts since the previous one, so "as known at K" answers stay the
+        same and nothing is stored twice."""
         loaded = self._load(case, fresh=True)
         assert loaded.stream is not None
-        taken = Snapshot.take(loaded.stream)
-        state = dict(taken.state)
-        state["facts"] = [f.to_dict() for f in loaded.state.log]
-        assert self.app.snapshots is not None
-        self.app.snapshots.put(
-            [
-                Snapshot(
-                    originator_id=taken.originator_id,
-                    originator_version=taken.originator_version,
-                    timestamp=taken.timestamp,
-                    topic=taken.topic,
-                    state=state,
-                )
-            ]
-        )
-        loaded.snapshot_at = loaded.index.head
-        return loaded.index.head
+        try:
+            snapshots.write(self.app, loaded, self.snapshot_interval, to_head=True)
+        except PersistenceError as e:
+            raise StorageError(f"cannot store a snapshot of {case}: {e}") from e
+        return loaded.snapshot_at
 
-    def _from_snapshot(self, ref: str, case: _Case) -> None:
-        assert self.app.snapshots is not None
-        found = list(
-            self.app.snapshots.get(CaseStream.create_id(ref), desc=True, limit=1)
-        )
-        if not found:
+    def _snapshot_as_due(self, case: _Case) -> None:
+        if not self.snapshot_interval:
             return
-        snap = typing.cast(Snapshot, found[0])
-        state = dict(snap.state)
-        facts = state.pop("facts")
-        case.stream = advance(
-            None,
-            Snapshot(
-                originator_id=snap.originator_id,
-                originator_version=snap.originator_version,
-                timestamp=snap.timestamp,
-                topic=snap.topic,
-                state=state,
-            ),
-        )
-        for data in facts:
-            case.apply(Fact.from_stored(data))
-        case.snapshot_at = case.state.head
+        if case.state.head - case.snapshot_at < self.snapshot_interval:
+            return
+        # The facts are committed: a snapshot is a shortcut for later loads, so
+        # failing to store one must not fail the recording (a caller would send
+        # the facts again). The next recording tries again.
+        with contextlib.suppress(PersistenceError):
+            snapshots.write(self.app, case, self.snapshot_interval, to_head=False)
 
     def _stage(
         self, case: _Case, command: decisions.Command, now: datetime, restore: bool
@@ -292,15 +351,15 @@ class Ledger(CaseCommands):
             stamped = fact.stamped(state.head + 1, recorded_at)
             if case.stream is None:
                 case.stream = CaseStream(case=fact.case)
-            case.stream.record(fact=stamped.to_dict())
+            case.pending.append(stamped)
             case.apply(stamped)
             stamped_facts.append(stamped)
         return stamped_facts
 
     def _forget(self, touched: dict[str, _Case]) -> None:
         # A batch that is refused or not saved leaves its facts in the states it
-        # staged them in, and the streams hold pending events: those cases are
-        # dropped, and read again from the store on next use.
+        # staged them in: those cases are dropped, and read again from the store on
+        # next use.
         for ref in touched:
             self._cases.pop(ref, None)
 
@@ -313,7 +372,10 @@ class Ledger(CaseCommands):
         if case is None:
             case = _Case(None, ref)
             self._cases[ref] = case
-            self._from_snapshot(ref, case)
+            with _no_cycle_collection():
+                snapshots.load(self.app, case)
+            if case.prune and not self._writing:
+                snapshots.prune(self.app, case)
             fresh = True
         if fresh:
             with _no_cycle_collection():
@@ -329,8 +391,27 @@ class Ledger(CaseCommands):
             if fact_data is not None:
                 case.apply(Fact.from_stored(fact_data))
 
-    def index(self, case: str) -> CaseIndex:
-        """The case's index, brought up to date with the store."""
+    def _settled(self, refs: list[str], known_at: KnownAt) -> None:
+        """Before answering "as known at" a time no recording of the case has
+        passed yet, waits until no writer holds the case's write lock (see
+        `storage.settle`), so that the answer cannot change later: whatever is
+        committed after has a later recording time. A time before the case's last
+        loaded recording needs no wait (later recordings are later still)."""
+        if not isinstance(known_at, datetime) or known_at.tzinfo is None:
+            return
+        waiting = []
+        for ref in refs:
+            case = self._cases.get(ref)
+            last = case.state.last_recorded_at if case is not None else None
+            if last is None or known_at >= last:
+                waiting.append(CaseStream.create_id(ref))
+        if waiting:
+            storage.settle(self.app, waiting)
+
+    def index(self, case: str, known_at: KnownAt = None) -> CaseIndex:
+        """The case's index, brought up to date with the store (for a `known_at`
+        that no recording has passed yet, once no writer is saving to the case)."""
+        self._settled([case], known_at)
         loaded = self._load(case, fresh=True)
         if loaded.index.opening() is None and not loaded.index.head:
             raise UnknownReferenceError("case", case, "no such case in this store")
@@ -411,7 +492,7 @@ class Ledger(CaseCommands):
     def balances(self, case: str, as_of: date, known_at: KnownAt = None) -> Balances:
         """Every claim's balance, per creditor, per rank and in total, as of `as_of`,
         as known at `known_at` (a datetime with time zone, or a log position)."""
-        return balances(self.index(case), _as_date(as_of), known_at)
+        return balances(self.index(case, known_at), _as_date(as_of), known_at)
 
     def schedule(
         self,
@@ -423,7 +504,7 @@ class Ledger(CaseCommands):
         """Every claim's instalments under the plan (with the modifications decided
         by `as_of`, default: all), as known at `known_at`; None before adoption."""
         return plan_schedule(
-            self.index(case),
+            self.index(case, known_at),
             None if as_of is None else _as_date(as_of),
             known_at,
             ruleset,
@@ -438,12 +519,14 @@ class Ledger(CaseCommands):
     ) -> PlanStatus:
         """Where the plan stands on `as_of`, as known at `known_at`: phase, plan year,
         due / remitted / distributed, arrears, next due, per-creditor positions."""
-        return plan_status(self.index(case), _as_date(as_of), known_at, ruleset)
+        return plan_status(
+            self.index(case, known_at), _as_date(as_of), known_at, ruleset
+        )
 
     def support(self, case: str, as_of: date, known_at: KnownAt = None) -> SupportView:
         """Group support: commitments and contributions by investor and tranche (late
         ones flagged), waivers final / contingent / revived, intercompany owed."""
-        return support(self.index(case), _as_date(as_of), known_at)
+        return support(self.index(case, known_at), _as_date(as_of), known_at)
 
     def employment(
         self,
@@ -454,7 +537,9 @@ class Ledger(CaseCommands):
     ) -> EmploymentView:
         """Departures, legal severance floor next to what was agreed, severance paid
         by source, AGS advances and windows, what the AGS is owed."""
-        return employment(self.index(case), _as_date(as_of), known_at, ruleset)
+        return employment(
+            self.index(case, known_at), _as_date(as_of), known_at, ruleset
+        )
 
     def statement(
         self, case: str, creditor: str, as_of: date, known_at: KnownAt = None
@@ -473,7 +558,7 @@ class Ledger(CaseCommands):
     ) -> Report:
         """Every compliance rule on the case as of `as_of`, as known at `known_at`:
         the findings with their article, severity and evidence."""
-        return check(self.index(case), _as_date(as_of), known_at, ruleset)
+        return check(self.index(case, known_at), _as_date(as_of), known_at, ruleset)
 
     def portfolio(self, as_of: date, known_at: datetime | None = None) -> Portfolio:
         """Every case of the store at `as_of`, as known at `known_at` (a datetime: a
@@ -487,7 +572,9 @@ class Ledger(CaseCommands):
             )
         day = _as_date(as_of)
         # Each case is brought up to date once, then both views read its index.
-        indexes = [self.index(ref) for ref in self.cases()]
+        refs = self.cases()
+        self._settled(refs, known_at)  # one wait for every case
+        indexes = [self.index(ref) for ref in refs]
         return portfolio(
             [plan_status(index, day, known_at) for index in indexes],
             [balances(index, day, known_at) for index in indexes],
@@ -497,7 +584,7 @@ class Ledger(CaseCommands):
 
     def history(self, case: str, known_at: KnownAt = None) -> list[Fact]:
         """The facts of a case in recording order, as known at `known_at`."""
-        index = self.index(case)
+        index = self.index(case, known_at)
         return index.history(index.position(known_at))
 
     # --- journal ------------------------------------------------------------------------

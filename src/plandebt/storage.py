@@ -5,26 +5,64 @@ events carry the facts in their journal form, so the store, the journal and the 
 share one codec and eventsourcing never has to know our value types (no transcoding of
 dates, enums or Money to register, and none of the type-loss pitfalls of §8 of the
 eventsourcing notes).
+
+Writing takes the case's write lock (`writing`): a process-local lock, then the store's
+own (SQLite's write lock, a PostgreSQL advisory lock per case), held from before the
+case is read again until the commit. Readers that ask about "now" pass the same lock
+(`settle`) so that no fact recorded before their question can still be on its way.
+The timeouts that bound every wait are below, and documented in docs/reliability.md.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
+import sqlite3
+import threading
 import typing
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qs, unquote, urlparse
 
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
+from eventsourcing.persistence import (
+    ConnectionUnavailableError,
+    IntegrityError,
+    JSONTranscoder,
+    StoredEvent,
+)
+from eventsourcing.popo import POPOAggregateRecorder
+from eventsourcing.sqlite import SQLiteAggregateRecorder, SQLiteApplicationRecorder
+from eventsourcing.utils import get_topic
 
-from plandebt.errors import StorageError
+from plandebt.errors import ConflictError, StorageError
 from plandebt.limits import check_schema
 
 #: Environment settings the library reads when `Ledger.open()` gets no target.
 PLANDEBT_DB = "PLANDEBT_DB"
+
+#: Seconds a writer (or a reader asking about "now") waits for a case's write lock,
+#: and a PostgreSQL writer for eventsourcing's lock on the events table, before it
+#: gives up with a ConflictError (nothing written).
+LOCK_TIMEOUT = 10
+#: PostgreSQL: seconds any one statement of a write may run (a write is made of
+#: statements of at most INSERT_CHUNK_ROWS events).
+STATEMENT_TIMEOUT = 30
+#: PostgreSQL: seconds a transaction may stay idle (the server then ends the session
+#: and its locks). A writer touches its transaction every KEEPALIVE_SECONDS while it
+#: checks and encodes facts, so only a writer that stopped is cut off.
+IDLE_IN_TRANSACTION_TIMEOUT = 5
+KEEPALIVE_SECONDS = 1.0
+#: PostgreSQL: seconds to wait for a connection to the server.
+CONNECT_TIMEOUT = 5
+#: PostgreSQL: the most events, and bytes of events, one INSERT statement carries.
+INSERT_CHUNK_ROWS = 1000
+INSERT_CHUNK_BYTES = 4 * 1024 * 1024
 
 _STREAM_NAMESPACE = uuid.UUID("6f1c2f3e-52f0-4c1e-9d55-0d5a4e2b8a11")
 
@@ -52,8 +90,17 @@ class LedgerApplication(Application[uuid.UUID]):
     # Snapshots of long case streams (Ledger.snapshot): a snapshot store is made.
     is_snapshotting_enabled = True
 
+    def __init__(self, env: Mapping[str, str] | None = None) -> None:
+        super().__init__(env)
+        # Writers of this application in this process (threads, or ledgers sharing
+        # an in-memory store) queue here before they take the store's lock.
+        self.local_lock = threading.Lock()
+        self.encoder = EventEncoder(self)
+
 
 STARTED_TOPIC = "plandebt.storage:CaseStream.Started"
+RECORDED_TOPIC = "plandebt.storage:CaseStream.Recorded"
+STREAM_TOPIC = get_topic(CaseStream)
 
 
 def advance(stream: CaseStream | None, stored: object) -> CaseStream:
@@ -73,6 +120,291 @@ def fact_of(stored: object) -> dict[str, Any] | None:
     """The fact a Recorded event carries, in stored form (None for Started)."""
     fact: dict[str, Any] | None = getattr(stored, "fact", None)
     return fact
+
+
+def stream_at(
+    stream_id: uuid.UUID, case: str, version: int, at: datetime
+) -> CaseStream:
+    """A stream object at `version` (what the next save expects), without its events:
+    the ledger keeps the facts, the stream only its place in the store."""
+    stream = object.__new__(CaseStream)
+    object.__setattr__(
+        stream,
+        "__dict__",
+        {
+            "_id": stream_id,
+            "_version": version,
+            "_pending_events": [],
+            "_created_on": at,
+            "_modified_on": at,
+            "case": case,
+        },
+    )
+    return stream
+
+
+# --- encoding -------------------------------------------------------------------------
+
+
+class EventEncoder:
+    """Builds the stored form of a Recorded event.
+
+    eventsourcing's way (trigger the event on the aggregate, then the mapper) costs
+    about 60 µs a fact; the stored form is plain JSON, the same bytes the mapper
+    writes (`{"timestamp": {...}, "fact": {...}}`), so when no cipher or compressor
+    is configured they are written directly. The first use checks that both ways
+    give the same bytes, and falls back to the mapper otherwise."""
+
+    def __init__(self, app: Application[uuid.UUID]) -> None:
+        self.mapper = app.mapper
+        self._raw: bool | None = None
+
+    def text(self, fact: dict[str, Any]) -> str | None:
+        """The fact's JSON text as the stored event will hold it, or None when the
+        mapper must encode it (a cipher, a compressor, or a value JSON lacks)."""
+        if self._raw is None:
+            self._raw = self._raw_matches()
+        if not self._raw:
+            return None
+        try:
+            return _JSON.encode(fact)
+        except (TypeError, ValueError):
+            return None
+
+    def recorded(
+        self,
+        stream_id: uuid.UUID,
+        version: int,
+        at: datetime,
+        fact: dict[str, Any],
+        text: str | None,
+    ) -> StoredEvent:
+        """The stored Recorded event of `fact` (`text`: what `text(fact)` gave)."""
+        if text is None:
+            return self.mapper.to_stored_event(
+                _RECORDED(
+                    originator_id=stream_id,
+                    originator_version=version,
+                    timestamp=at,
+                    fact=fact,
+                )
+            )
+        state = f'{_STATE_HEAD}{at.isoformat()}"}},"fact":{text}}}'
+        return StoredEvent(
+            originator_id=stream_id,
+            originator_version=version,
+            topic=RECORDED_TOPIC,
+            state=state.encode("utf8"),
+        )
+
+    def _raw_matches(self) -> bool:
+        mapper = self.mapper
+        if mapper.cipher is not None or mapper.compressor is not None:
+            return False
+        if not isinstance(mapper.transcoder, JSONTranscoder):
+            return False
+        sample = {"kind": "sample", "n": 1, "text": 'é"\\', "list": [None, 1.5]}
+        stream_id, at = uuid.uuid4(), datetime.now().astimezone()
+        direct = self.recorded(stream_id, 2, at, sample, _JSON.encode(sample))
+        mapped = self.recorded(stream_id, 2, at, sample, None)
+        return direct == mapped
+
+
+_JSON = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+_STATE_HEAD = '{"timestamp":{"_type_":"datetime_iso","_data_":"'
+#: The Recorded event class the @event decorator made (mypy does not see it).
+_RECORDED: Any = getattr(CaseStream, "Recorded")  # noqa: B009
+
+
+# --- the write lock -------------------------------------------------------------------
+
+
+class WriteSession(Protocol):
+    """The store, while a writer holds the write lock of the cases it writes."""
+
+    def keepalive(self) -> None:
+        """Tells the store the writer is still at work (PostgreSQL ends a transaction
+        left idle for IDLE_IN_TRANSACTION_TIMEOUT seconds). Cheap: call it often."""
+
+    def insert(self, stored: Sequence[StoredEvent]) -> None:
+        """Inserts the events in the session's transaction (committed when the
+        session ends without an error, rolled back otherwise)."""
+
+
+def busy(what: str = "the case") -> ConflictError:
+    return ConflictError(
+        f"{what} is being written by another writer (waited {LOCK_TIMEOUT} s); "
+        "nothing was written, retry"
+    )
+
+
+@contextlib.contextmanager
+def writing(
+    app: LedgerApplication, stream_ids: Sequence[uuid.UUID]
+) -> Iterator[WriteSession]:
+    """Holds the write lock of the given streams until the block ends, and writes
+    what the block inserts in one transaction, committed at its end.
+
+    The lock is taken before the block reads the cases again, so what it decides,
+    the recording times it takes and what it saves rest on the same state: a writer
+    of the same case waits (up to LOCK_TIMEOUT seconds) instead of failing with a
+    conflict, and a reader of "now" waits for the commit (see `settle`)."""
+    if not app.local_lock.acquire(timeout=LOCK_TIMEOUT):
+        raise busy()
+    try:
+        recorder: Any = app.recorder
+        if hasattr(recorder, "writing"):  # PostgreSQL (plandebt.storage_postgres)
+            with recorder.writing(stream_ids) as session:
+                yield session
+        elif isinstance(recorder, SQLiteApplicationRecorder):
+            with _sqlite_writing(recorder) as sqlite_session:
+                yield sqlite_session
+        else:  # in memory: the process-local lock is the lock
+            yield _PlainSession(recorder)
+    finally:
+        app.local_lock.release()
+
+
+def settle(app: LedgerApplication, stream_ids: Sequence[uuid.UUID]) -> None:
+    """Returns once no writer holds the write lock of the given streams: a fact
+    stamped before this call is committed by then (its writer stamped it while
+    holding the lock), and one stamped later carries a later time."""
+    if not app.local_lock.acquire(timeout=LOCK_TIMEOUT):
+        raise busy()
+    try:
+        recorder: Any = app.recorder
+        if hasattr(recorder, "settle"):  # PostgreSQL
+            recorder.settle(stream_ids)
+        elif isinstance(recorder, SQLiteApplicationRecorder):
+            _sqlite_settle(recorder)
+    finally:
+        app.local_lock.release()
+
+
+class _PlainSession:
+    def __init__(self, recorder: Any) -> None:
+        self.recorder = recorder
+
+    def keepalive(self) -> None:
+        pass
+
+    def insert(self, stored: Sequence[StoredEvent]) -> None:
+        self.recorder.insert_events(stored)
+
+
+class _SQLiteSession:
+    def __init__(self, recorder: SQLiteApplicationRecorder, cursor: Any) -> None:
+        self.statement = recorder.insert_events_statement
+        self.cursor = cursor
+
+    def keepalive(self) -> None:
+        pass  # SQLite has no server to tell: the write lock is held until commit
+
+    def insert(self, stored: Sequence[StoredEvent]) -> None:
+        rows = [
+            (s.originator_id.hex, s.originator_version, s.topic, s.state)
+            if isinstance(s.originator_id, uuid.UUID)
+            else (s.originator_id, s.originator_version, s.topic, s.state)
+            for s in stored
+        ]
+        try:
+            self.cursor.executemany(self.statement, rows)
+        except sqlite3.IntegrityError as e:
+            raise IntegrityError(str(e)) from e
+
+
+@contextlib.contextmanager
+def _sqlite_immediate(recorder: SQLiteAggregateRecorder) -> Iterator[Any]:
+    """A transaction that holds SQLite's write lock from its first statement
+    (BEGIN IMMEDIATE: other writers, and `settle`, wait on the busy timeout)."""
+    try:
+        with recorder.datastore.get_connection(commit=True) as conn:
+            cursor = conn.cursor()
+            try:
+                cursor.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as e:
+                if "locked" in str(e) or "busy" in str(e):
+                    raise busy() from e
+                raise StorageError(f"cannot write to the store: {e}") from e
+            try:
+                yield cursor
+            except BaseException:
+                conn.rollback()
+                raise
+            try:
+                conn.commit()
+            except sqlite3.Error as e:
+                conn.rollback()
+                raise StorageError(f"the store refused the commit: {e}") from e
+    except ConnectionUnavailableError as e:
+        raise busy() from e
+
+
+@contextlib.contextmanager
+def _sqlite_writing(recorder: SQLiteApplicationRecorder) -> Iterator[_SQLiteSession]:
+    with _sqlite_immediate(recorder) as cursor:
+        yield _SQLiteSession(recorder, cursor)
+
+
+def _sqlite_settle(recorder: SQLiteApplicationRecorder) -> None:
+    try:
+        with _sqlite_immediate(recorder):
+            pass
+    except StorageError:
+        pass  # a store this process may not write to has no writer to wait for
+
+
+# --- snapshots ----------------------------------------------------------------------
+
+
+def put_snapshot(app: Application[uuid.UUID], snapshot: Any) -> None:
+    """Stores one snapshot; one already stored at its version is eventsourcing's
+    IntegrityError."""
+    assert app.snapshots is not None
+    recorder: Any = app.snapshots.recorder
+    if type(recorder).__module__ == "eventsourcing.postgres":
+        from plandebt.storage_postgres import put_snapshot as put
+
+        put(recorder, app.mapper.to_stored_event(snapshot))
+    else:
+        app.snapshots.put([snapshot])
+
+
+def delete_snapshots(
+    app: Application[uuid.UUID],
+    stream_id: uuid.UUID,
+    versions: Sequence[int] = (),
+    *,
+    before: int | None = None,
+) -> None:
+    """Removes the stream's snapshots at these versions, and every one below
+    `before` (pruning: eventsourcing has no API for it, so each recorder is told in
+    its own terms)."""
+    if (not versions and before is None) or app.snapshots is None:
+        return
+    recorder: Any = app.snapshots.recorder
+    if type(recorder).__module__ == "eventsourcing.postgres":
+        from plandebt.storage_postgres import delete_events
+
+        delete_events(recorder, stream_id, versions, before)
+    elif isinstance(recorder, SQLiteAggregateRecorder):
+        table = recorder.events_table_name
+        with recorder.datastore.transaction(commit=True) as cursor:
+            cursor.executemany(
+                f"DELETE FROM {table} WHERE originator_id=? AND originator_version=?",
+                [(stream_id.hex, v) for v in versions],
+            )
+            if before is not None:
+                cursor.execute(
+                    f"DELETE FROM {table} WHERE originator_id=? AND originator_version<?",
+                    (stream_id.hex, before),
+                )
+    elif isinstance(recorder, POPOAggregateRecorder):
+        with recorder._database_lock:
+            index = recorder._stored_events_index[str(stream_id)]
+            for version in list(index):
+                if version in versions or (before is not None and version < before):
+                    del index[version]
 
 
 def environment(target: str | os.PathLike[str] | None) -> dict[str, str]:
@@ -102,7 +434,7 @@ def environment(target: str | os.PathLike[str] | None) -> dict[str, str]:
     return {
         "PERSISTENCE_MODULE": "eventsourcing.sqlite",
         "SQLITE_DBNAME": str(path),
-        "SQLITE_LOCK_TIMEOUT": "10",
+        "SQLITE_LOCK_TIMEOUT": str(LOCK_TIMEOUT),
     }
 
 
@@ -123,8 +455,16 @@ def postgres_environment(url: str) -> dict[str, str]:
         "POSTGRES_PORT": str(port),
         "POSTGRES_USER": unquote(parts.username or os.environ.get("USER", "postgres")),
         "POSTGRES_PASSWORD": unquote(parts.password or ""),
-        "POSTGRES_CONNECT_TIMEOUT": "5",
-        "POSTGRES_LOCK_TIMEOUT": "10",
+        "POSTGRES_CONNECT_TIMEOUT": str(CONNECT_TIMEOUT),
+        # eventsourcing waits this long for its lock on the events table...
+        "POSTGRES_LOCK_TIMEOUT": str(LOCK_TIMEOUT),
+        # ...and sets this on every connection of its pool.
+        "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": str(
+            IDLE_IN_TRANSACTION_TIMEOUT
+        ),
+        # Writes without psycopg's pipeline mode, in bounded statements, under a
+        # lock per case (see plandebt.storage_postgres and docs/architecture.md).
+        "APPLICATION_RECORDER_TOPIC": "plandebt.storage_postgres:PostgresCaseRecorder",
     }
     if "schema" in query:
         env["POSTGRES_SCHEMA"] = query["schema"][0]
