@@ -156,6 +156,11 @@ def rebuild(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
 
 
 def export(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
+    if args.format == "beancount":
+        from plandebt.beancount_export import to_beancount
+
+        text = to_beancount(ledger.index(_one_case(ledger, args.case)))
+        return _emit(text, args.output, args.db, out)
     facts = ledger.export(args.case)
     if not args.output:
         journal.write(facts, out)
@@ -166,6 +171,95 @@ def export(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
         )
     count = write_file(args.output, lambda f: journal.write(facts, f))
     print(f"exported {count} facts to {args.output}", file=sys.stderr)
+    return OK
+
+
+def _one_case(ledger: Ledger, case: str | None) -> str:
+    refs = _cases_for(ledger, case)
+    if len(refs) > 1:
+        raise UsageError("the store holds several cases: name one with --case")
+    return refs[0]
+
+
+def _emit(text: str, output: str | None, db: str, out: IO[str]) -> int:
+    """Writes `text` to standard output or, atomically, to `output`."""
+    if not output:
+        out.write(text)
+        return OK
+    if is_store_file(output, db):
+        raise UsageError(f"refusing to write over the store it reads ({output})")
+    write_file(output, lambda f: f.write(text))
+    print(f"wrote {output}", file=sys.stderr)
+    return OK
+
+
+# --- the état des créances, the plan file, distributions, statements -----------------
+
+
+def import_claims(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
+    from plandebt.claims_sheet import SheetError, load_mapping
+
+    case = _one_case(ledger, args.case)
+    mapping = load_mapping(args.mapping) if args.mapping else None
+    try:
+        facts = ledger.import_claims(
+            case, args.sheet, mapping=mapping, dry_run=args.dry_run
+        )
+    except SheetError as e:
+        for cell in e.cells[1:]:  # the first is the error's own line
+            print(
+                f"plandebt: row {cell.row}, column {cell.column}: "
+                f"{cell.value!r}: {cell.reason}",
+                file=sys.stderr,
+            )
+        raise
+    if args.json:
+        _dump_json([f.to_dict() for f in facts], out)
+        return OK
+    verb = "would record" if args.dry_run else "recorded"
+    claims = sum(f.kind == "claim.declared" for f in facts)
+    print(f"{verb} {len(facts)} facts ({claims} claims) from {args.sheet}", file=out)
+    return OK
+
+
+def adopt_plan(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
+    adopted = ledger.adopt_plan_file(_one_case(ledger, args.case), args.plan)
+    print(
+        f"plan adopted on {adopted.effective_on.isoformat()} for "
+        f"{adopted.duration_years} years ({len(adopted.options)} options)",
+        file=out,
+    )
+    return OK
+
+
+def distribute(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
+    plan = ledger.distribute_remittance(
+        _one_case(ledger, args.case),
+        args.remittance,
+        paid_on=args.paid_on,
+        dry_run=args.dry_run,
+    )
+    if args.json:
+        _dump_json(plan.to_dict(), out)
+        return OK
+    tables.print_distribution(plan, out)
+    if args.dry_run:
+        print("(dry run: nothing recorded)", file=out)
+    return OK
+
+
+def statement(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
+    view = ledger.statement(
+        _one_case(ledger, args.case), args.creditor, args.as_of, args.known_at
+    )
+    if args.json:
+        _dump_json(view.to_dict(), out)
+        return OK
+    if args.format == "csv":
+        return _emit(view.to_csv(), args.output, args.db, out)
+    if args.format == "html":
+        return _emit(view.to_html(), args.output, args.db, out)
+    tables.print_statement(view, out)
     return OK
 
 
@@ -434,6 +528,10 @@ COMMANDS: dict[str, Command] = {
     "check": check,
     "portfolio": portfolio,
     "movements": movements,
+    "import-claims": import_claims,
+    "adopt-plan": adopt_plan,
+    "distribute": distribute,
+    "statement": statement,
 }
 #: The subcommands that need no store (none is opened, none is created).
 WITHOUT_STORE: dict[str, StorelessCommand] = {

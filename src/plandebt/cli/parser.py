@@ -98,6 +98,12 @@ def build_parser() -> argparse.ArgumentParser:
     exp = sub.add_parser("export", help="write the journal of a case (or all cases)")
     exp.add_argument("--case", help="case reference (default: every case)")
     exp.add_argument("-o", "--output", help="file to write (default: standard output)")
+    exp.add_argument(
+        "--format",
+        choices=("journal", "beancount"),
+        default="journal",
+        help="the JSON Lines journal, or a Beancount ledger of one case",
+    )
 
     demo = sub.add_parser("demo", help="record the illustrative case and show it")
     demo.add_argument("--as-of", type=iso_date, default=date(2026, 6, 30))
@@ -165,6 +171,38 @@ def build_parser() -> argparse.ArgumentParser:
     mov.add_argument("target", help="SQLite file or postgresql:// URL of the view")
     mov.add_argument("--as-of", type=iso_date, default=date.today())
     mov.add_argument("--json", action="store_true")
+
+    imp = sub.add_parser(
+        "import-claims", help="record the état des créances from a CSV or XLSX sheet"
+    )
+    imp.add_argument("sheet", help="the sheet (.csv, or .xlsx with plandebt[xlsx])")
+    imp.add_argument("--case", help="case reference (default: the store's only case)")
+    imp.add_argument("--mapping", help="a TOML file naming other column headers")
+    imp.add_argument("--dry-run", action="store_true", help="show, record nothing")
+    imp.add_argument("--json", action="store_true")
+
+    adopt = sub.add_parser(
+        "adopt-plan", help="record the plan judgment from a TOML file"
+    )
+    adopt.add_argument("plan", help="the plan file (see examples/plan.toml)")
+    adopt.add_argument("--case", help="case reference (default: the store's only case)")
+
+    dist = sub.add_parser(
+        "distribute", help="pay out a remittance to the creditors (répartition)"
+    )
+    dist.add_argument("--remittance", required=True, help="the remittance's fact id")
+    dist.add_argument("--case", help="case reference (default: the store's only case)")
+    dist.add_argument("--paid-on", type=iso_date, help="the dividends' date")
+    dist.add_argument("--dry-run", action="store_true", help="show, record nothing")
+    dist.add_argument("--json", action="store_true")
+
+    stmt = sub.add_parser("statement", help="one creditor's statement over time")
+    stmt.add_argument("--creditor", required=True, help="the creditor's id")
+    _view_options(stmt, as_of_required=False)
+    stmt.add_argument(
+        "--format", choices=("table", "csv", "html"), default="table", help="output"
+    )
+    stmt.add_argument("-o", "--output", help="file to write (default: standard output)")
 
     cases = sub.add_parser("cases", help="list the cases in the store")
     cases.add_argument("--json", action="store_true")

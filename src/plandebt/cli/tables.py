@@ -16,6 +16,7 @@ from typing import IO, Generic, TypeVar
 import attrs
 
 from plandebt.compliance import Finding, Report
+from plandebt.distribution import Distribution
 from plandebt.money import Money
 from plandebt.projections.balances import AMOUNT_COLUMNS, Balances, ClaimBalance, Totals
 from plandebt.projections.employment import DepartureStatus, EmploymentView
@@ -28,6 +29,7 @@ from plandebt.projections.plan import (
 )
 from plandebt.projections.portfolio import CreditorAcrossCases, Portfolio
 from plandebt.projections.postings import INDEX
+from plandebt.projections.statement import Statement
 from plandebt.projections.support import SupportView, TrancheStatus, WaiverStatus
 from plandebt.schedules import Instalment
 
@@ -497,3 +499,41 @@ def print_movements(sums: Mapping[str, dict[str, int]], out: IO[str]) -> None:
     from plandebt.movements import BUCKETS
 
     render(movements_columns(BUCKETS), sorted(sums.items()), out)
+
+
+def print_distribution(plan: Distribution, out: IO[str]) -> None:
+    print(
+        f"Distribution of {plan.remittance} on {plan.paid_on.isoformat()}: "
+        f"{plan.total.french()} paid, {plan.reserved.french()} reserved "
+        f"(L626-21), {plan.ahead.french()} kept for the next instalments",
+        file=out,
+    )
+    table(
+        ["créancier", "créance", "dividende"],
+        [[d.creditor, d.claim, d.amount.french()] for d in plan.dividends],
+        out,
+        right=[False, False, True],
+    )
+
+
+def print_statement(view: Statement, out: IO[str]) -> None:
+    print(
+        f"Relevé de {view.creditor_name} ({view.creditor}) — {view.case}, au "
+        f"{view.as_of.strftime('%d/%m/%Y')} : reste dû {view.owed.french()}",
+        file=out,
+    )
+    table(
+        ["date", "créance", "opération", "montant", "reste dû"],
+        [
+            [
+                line.on.strftime("%d/%m/%Y"),
+                line.claim,
+                line.what,
+                line.amount.french(),
+                line.owed_after.french(),
+            ]
+            for line in view.lines
+        ],
+        out,
+        right=[False, False, False, True, True],
+    )
