@@ -78,6 +78,7 @@ class _Case:
         self.pending: list[Fact] = []  # staged by a write, not yet committed
         self.texts: dict[int, str] = {}  # JSON of the facts the last write saved
         self.prune: list[tuple[list[int], int | None]] = []  # snapshots to delete
+        self.gap = 0  # positions 1..gap have no snapshot though later ones do
 
     def apply(self, fact: Fact) -> None:
         """One stamped fact into the state, then into the read caches."""
@@ -257,7 +258,7 @@ class Ledger(CaseCommands):
             raise
         for case in touched.values():
             case.saved()
-            snapshots.prune(self.app, case)
+            snapshots.tidy(self.app, case, self.snapshot_interval)
         return results, list(touched.values())
 
     @contextlib.contextmanager
@@ -374,8 +375,8 @@ class Ledger(CaseCommands):
             self._cases[ref] = case
             with _no_cycle_collection():
                 snapshots.load(self.app, case)
-            if case.prune and not self._writing:
-                snapshots.prune(self.app, case)
+            if (case.prune or case.gap) and not self._writing:
+                snapshots.tidy(self.app, case, self.snapshot_interval)
             fresh = True
         if fresh:
             with _no_cycle_collection():

@@ -54,6 +54,7 @@ from plandebt.storage import (
     delete_snapshots,
     fact_of,
     put_snapshot,
+    snapshot_at_or_below,
     stream_at,
 )
 
@@ -160,6 +161,7 @@ def load(app: LedgerApplication, case: _Case) -> None:
         if case.state.head != first - 1:
             _reset(case)
             return
+        case.gap = first - 1  # to store again once loaded (see `tidy`)
     for part in chain:
         at = _check_end(app, stream_id, part)
         if at is None:
@@ -186,10 +188,10 @@ def _chain(app: LedgerApplication, stream_id: uuid.UUID, case: _Case) -> list[Pa
     chain: list[Part] = []
     lte: int | None = None
     while True:
-        found = list(app.snapshots.get(stream_id, lte=lte, desc=True, limit=1))
-        if not found:
+        found = snapshot_at_or_below(app, stream_id, lte)
+        if found is None:
             break
-        snapshot = typing.cast(Snapshot, found[0])
+        snapshot = typing.cast(Snapshot, found)
         part = _part(snapshot)
         if part is None:
             log.warning(
@@ -198,7 +200,10 @@ def _chain(app: LedgerApplication, stream_id: uuid.UUID, case: _Case) -> list[Pa
                 snapshot.originator_version,
             )
             case.prune.append(([snapshot.originator_version], None))
-            break
+            if chain:
+                break  # the parts after it stay usable, the positions before are read
+            lte = snapshot.originator_version - 1  # the newest is damaged: the next
+            continue
         if chain and part.last != chain[-1].first - 1:
             break  # it does not join (parts cut by writers of other intervals)
         chain.append(part)
@@ -284,10 +289,19 @@ def _delete(
         log.debug("could not delete snapshots of stream %s: %s", stream_id, e)
 
 
-def prune(app: LedgerApplication, case: _Case) -> None:
-    """Deletes the snapshots `load` found damaged, stale or redundant (after the
-    load: a writer loads while it holds the store's write lock)."""
+def tidy(app: LedgerApplication, case: _Case, interval: int) -> None:
+    """Deletes the snapshots `load` found damaged or redundant, and stores again the
+    parts missing before the oldest one it used (after the load: a writer loads
+    while it holds the store's write lock)."""
     stream_id = CaseStream.create_id(case.state.case)
     for versions, before in case.prune:
         _delete(app, stream_id, versions, before=before)
     case.prune = []
+    gap, case.gap = case.gap, 0
+    if gap and interval > 0 and case.stream is not None:
+        start = 0
+        while start < gap:
+            end = min((start // interval + 1) * interval, gap)
+            with contextlib.suppress(PersistenceError):
+                _put(app, case, start, end)
+            start = end

@@ -357,6 +357,29 @@ def _sqlite_settle(recorder: SQLiteApplicationRecorder) -> None:
 # --- snapshots ----------------------------------------------------------------------
 
 
+def snapshot_at_or_below(
+    app: Application[uuid.UUID], stream_id: uuid.UUID, lte: int | None
+) -> Any | None:
+    """The stream's snapshot of the highest version at or below `lte` (any, if
+    None). (The in-memory recorder orders by insertion, not by version.)"""
+    assert app.snapshots is not None
+    recorder: Any = app.snapshots.recorder
+    if isinstance(recorder, POPOAggregateRecorder):
+        with recorder._database_lock:
+            versions = [
+                v
+                for v in recorder._stored_events_index[str(stream_id)]
+                if lte is None or v <= lte
+            ]
+        if not versions:
+            return None
+        lte = max(versions)
+        found = list(app.snapshots.get(stream_id, gt=lte - 1, lte=lte))
+    else:
+        found = list(app.snapshots.get(stream_id, lte=lte, desc=True, limit=1))
+    return found[0] if found else None
+
+
 def put_snapshot(app: Application[uuid.UUID], snapshot: Any) -> None:
     """Stores one snapshot; one already stored at its version is eventsourcing's
     IntegrityError."""
