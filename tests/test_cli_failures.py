@@ -41,6 +41,8 @@ def workdir(template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     (tmp_path / "notsqlite.db").write_text("these are my notes, not a database\n")
     (tmp_path / "bad.jsonl").write_bytes(b"not json\n\xff\xfe\x00\x01binary\n")
     (tmp_path / "latin1.jsonl").write_bytes(b"\n\xe9t\xe9\n")
+    (tmp_path / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
+    (tmp_path / "bigint.json").write_text('{"plan": ' + "9" * 5000 + "}")
     (tmp_path / "notjson.jsonl").write_text("not json\n")
     (tmp_path / "link.jsonl").symlink_to(tmp_path / "a.db")
     (tmp_path / "undated.json").write_text('{"plan": {"duration_years": 10}}')
@@ -106,6 +108,24 @@ FAILURES = {
         ["--as-of", "2026-13-45", "month must be in 1..12"],
         ["a.db"],
     ),
+    "a week date": (
+        ["--db", "a.db", "balances", "--as-of", "2026-W26-2"],
+        USAGE,
+        ["--as-of", "2026-W26-2", "not a date like 2026-06-30"],
+        ["a.db"],
+    ),
+    "a basic date": (
+        ["--db", "a.db", "balances", "--as-of", "20260630"],
+        USAGE,
+        ["--as-of", "20260630"],
+        ["a.db"],
+    ),
+    "a known-at position in other digits": (
+        ["--db", "a.db", "status", "--as-of", "2026-06-30", "--known-at", "١٢"],
+        USAGE,
+        ["--known-at"],
+        ["a.db"],
+    ),
     "a known-at that is no datetime": (
         ["--db", "a.db", "status", "--known-at", "nonsense"],
         USAGE,
@@ -148,6 +168,24 @@ FAILURES = {
         ["cannot read bad.jsonl"],
         [],
     ),
+    "a draft plan nested 100,000 deep": (
+        ["check-plan", "deep.json"],
+        USAGE,
+        ["cannot read deep.json", "nested too deep"],
+        [],
+    ),
+    "a draft plan holding a 5,000-digit integer": (
+        ["check-plan", "bigint.json"],
+        USAGE,
+        ["cannot read bigint.json"],
+        [],
+    ),
+    "a journal on standard input that is not text": (
+        ["--db", "a.db", "record", "-"],
+        USAGE,
+        ["refused", "line 1", "UTF-8"],
+        ["a.db"],
+    ),
     "a draft plan without its opening date": (
         ["check-plan", "undated.json"],
         USAGE,
@@ -168,8 +206,11 @@ def test_a_failure_is_one_line_and_its_exit_code(
     unchanged: list[str],
     workdir: Path,
     capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     before = {name: _digest(workdir / name) for name in unchanged}
+    stdin = io.TextIOWrapper(io.BytesIO(b"\xff\xfe binary\n"), encoding="utf-8")
+    monkeypatch.setattr(sys, "stdin", stdin)
     got, out, err = _run(argv, capsys)
     _assert_one_line(err, out, *wanted)
     assert got == code

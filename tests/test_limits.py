@@ -525,3 +525,23 @@ def test_a_store_schema_name_that_needs_quoting_is_refused(name: str) -> None:
 
     with pytest.raises(StorageError, match="cannot hold a store"):
         limits.check_schema(name)
+
+
+def test_the_journal_page_states_the_limits_the_code_applies() -> None:
+    from pathlib import Path
+
+    page = (Path(__file__).parents[1] / "docs" / "journal.md").read_text("utf-8")
+    section = page.split("\n## Limits\n", 1)[1].split("\n## ", 1)[0]
+    assert f"{limits.MAX_AMOUNT_CENTS // 100:,}.00 €" in section
+    assert f"1 to {limits.MAX_PLAN_YEARS} years" in section
+    assert f"At most {limits.MAX_PLAN_ITEMS} items" in section
+    assert f"At most {limits.MAX_LIST_ITEMS:,} items" in section
+    assert f"0 to {limits.MAX_MONTHS:,} months" in section
+    assert f"At most {limits.MAX_NAME_LENGTH} characters" in section
+    assert f"At most {limits.MAX_TEXT_LENGTH:,} characters" in section
+    assert f"from {limits.MIN_DATE} to {limits.MAX_DATE}" in section
+    assert f"At most {limits.MAX_LINE_LENGTH:,} bytes" in section
+    assert f"more than {limits.MAX_INTEGER_DIGITS} digits" in section
+    assert f"at most {limits.MAX_NESTING} levels deep" in section
+    assert f"{limits.MAX_DECIMAL_UNITS} digits before its point" in section
+    assert f"{limits.MAX_DECIMAL_PLACES} after" in section

@@ -41,7 +41,6 @@ from eventsourcing.sqlite import SQLiteAggregateRecorder, SQLiteApplicationRecor
 from eventsourcing.utils import get_topic
 
 from plandebt.errors import ConflictError, StorageError
-from plandebt.limits import check_schema
 
 #: Environment settings the library reads when `Ledger.open()` gets no target.
 PLANDEBT_DB = "PLANDEBT_DB"
@@ -441,6 +440,8 @@ def environment(target: str | os.PathLike[str] | None) -> dict[str, str]:
     if text in ("memory", ":memory:"):
         return {"PERSISTENCE_MODULE": "eventsourcing.popo"}
     if text.startswith(("postgresql://", "postgres://")):
+        from plandebt.limits import check_schema
+
         env = postgres_environment(text)
         if "POSTGRES_SCHEMA" in env:  # eventsourcing looks its types up unquoted
             check_schema(env["POSTGRES_SCHEMA"])
@@ -468,14 +469,14 @@ def postgres_environment(url: str) -> dict[str, str]:
     if not dbname:
         raise StorageError(f"{url}: the URL names no database")
     try:
-        port = parts.port or 5432
-    except ValueError as e:  # not a number, or not from 0 to 65535
+        _ = parts.port  # raises for a port that is no number from 0 to 65535
+    except ValueError as e:
         raise StorageError(f"{url}: {e}") from None
     env = {
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
         "POSTGRES_DBNAME": dbname,
         "POSTGRES_HOST": parts.hostname or "127.0.0.1",
-        "POSTGRES_PORT": str(port),
+        "POSTGRES_PORT": str(parts.port or 5432),
         "POSTGRES_USER": unquote(parts.username or os.environ.get("USER", "postgres")),
         "POSTGRES_PASSWORD": unquote(parts.password or ""),
         "POSTGRES_CONNECT_TIMEOUT": str(CONNECT_TIMEOUT),
