@@ -444,7 +444,14 @@ def shape(state: CaseState) -> tuple[object, ...]:
     """Everything a state holds, lookups included, comparable (trials included)."""
 
     def head(h: ClaimHead) -> tuple[object, ...]:
-        return (h.sums, h.live, h.steps, h.valuations, h.admissions, h.revived)
+        return (
+            h.sums,
+            h.live,
+            list(h.steps),
+            list(h.valuations),
+            list(h.admissions),
+            h.revived or {},
+        )
 
     return (
         [f.to_dict() for f in state.history()],

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import bisect
 from collections import ChainMap
-from collections.abc import Callable, Iterator, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -120,11 +120,14 @@ Step = tuple[date, int, str]  # (effective_on, seq, fact id)
 
 K = TypeVar("K")
 V = TypeVar("V")
+T = TypeVar("T")
 
 
 class ClaimHead:
     """What the decisions need of one claim, counting every live fact filed under it
-    whatever its date (`evolve` keeps it; nothing else changes it)."""
+    whatever its date (`evolve` keeps it; nothing else changes it). The sorted
+    sequences and `revived` stay empty tuples and None, which cost nothing, until
+    the claim has one (a case may hold a hundred thousand claims)."""
 
     __slots__ = ("admissions", "live", "revived", "steps", "sums", "valuations")
 
@@ -134,23 +137,42 @@ class ClaimHead:
         #: How many live facts are filed under the claim, its declaration included.
         self.live = 0
         #: Procedural steps (a dispute, a foreclosure, a relief), sorted.
-        self.steps: list[Step] = []
+        self.steps: Sequence[Step] = ()
         #: Decisions valuing the claim (admissions, rejections), sorted.
-        self.valuations: list[Step] = []
+        self.valuations: Sequence[Step] = ()
         #: (cents, seq, id) of the admissions that name an amount, sorted.
-        self.admissions: list[tuple[int, int, str]] = []
+        self.admissions: Sequence[tuple[int, int, str]] = ()
         #: Cents revived so far, by the id of the waiver revived.
-        self.revived: dict[str, int] = {}
+        self.revived: dict[str, int] | None = None
 
     def copy(self) -> ClaimHead:
+        """A copy sharing nothing that either may change (tuples are shared)."""
         other = ClaimHead()
         other.sums = list(self.sums)
         other.live = self.live
-        other.steps = list(self.steps)
-        other.valuations = list(self.valuations)
-        other.admissions = list(self.admissions)
-        other.revived = dict(self.revived)
+        other.steps = _copied(self.steps)
+        other.valuations = _copied(self.valuations)
+        other.admissions = _copied(self.admissions)
+        other.revived = None if self.revived is None else dict(self.revived)
         return other
+
+    def sort_in(self, name: str, item: tuple[Any, int, str], sign: int) -> None:
+        """Inserts (sign 1) or removes (sign -1) an item of one of the sorted
+        sequences (`steps`, `valuations`, `admissions`)."""
+        items = getattr(self, name)
+        if sign > 0:
+            if isinstance(items, tuple):
+                setattr(self, name, [item])
+            else:
+                bisect.insort(items, item)
+        else:
+            i = bisect.bisect_left(items, item)
+            assert items[i] == item, item
+            del items[i]
+
+
+def _copied(items: Sequence[T]) -> Sequence[T]:
+    return list(items) if isinstance(items, list) else items
 
 
 class CaseState:
@@ -380,7 +402,9 @@ class CaseState:
     def revived(self, claim: str, waiver: str) -> int:
         """Cents of `waiver` (a write-off of `claim`) revived so far."""
         head = self.heads.get(claim)
-        return head.revived.get(waiver, 0) if head is not None else 0
+        if head is None or head.revived is None:
+            return 0
+        return head.revived.get(waiver, 0)
 
     def dated_before(self, day: date) -> bool:
         """Whether a live fact that an opening bounds (all but the opening, creditors,
@@ -600,11 +624,13 @@ def _on_head(
             sums[INDEX[p.column.name]] += sign * p.cents
     if spec.step:
         seq = version.seq or 0
-        steps = head.valuations if spec.valuation else head.steps
-        _sorted(steps, (version.effective_on, seq, fact_id), sign)
+        steps = "valuations" if spec.valuation else "steps"
+        head.sort_in(steps, (version.effective_on, seq, fact_id), sign)
         if isinstance(version, ClaimAdmitted) and version.amount is not None:
-            _sorted(head.admissions, (version.amount.cents, seq, fact_id), sign)
+            head.sort_in("admissions", (version.amount.cents, seq, fact_id), sign)
     elif isinstance(version, WaiverRevived):
+        if head.revived is None:
+            head.revived = {}
         revived = head.revived.get(version.waiver, 0)
         head.revived[version.waiver] = revived + sign * version.amount.cents
 
@@ -707,18 +733,6 @@ def _add_in_order(found: dict[str, int], fact_id: str, seq: int) -> None:
         ordered = sorted(found.items(), key=lambda item: item[1])
         found.clear()
         found.update(ordered)
-
-
-def _sorted(
-    items: list[tuple[K, int, str]], item: tuple[K, int, str], sign: int
-) -> None:
-    """Inserts (sign 1) or removes (sign -1) an item of a sorted list."""
-    if sign > 0:
-        bisect.insort(items, item)
-    else:
-        i = bisect.bisect_left(items, item)
-        assert items[i] == item, item
-        del items[i]
 
 
 def _effective_on(step: Step) -> date:
