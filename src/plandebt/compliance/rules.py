@@ -24,12 +24,15 @@ from plandebt.compliance.context import CheckContext
 from plandebt.compliance.findings import Finding, Severity
 from plandebt.events import (
     AgsAdvanced,
+    Answer,
     CaseConverted,
     CaseOpened,
     ClaimDeclared,
     ClaimForeclosed,
     ClaimRelieved,
     ClaimWrittenOff,
+    ConsultationAnswered,
+    DepartureKind,
     EmployeeDeparted,
     InstalmentRemitted,
     InterestAccrued,
@@ -43,7 +46,7 @@ from plandebt.events import (
     ReliefRequested,
     WriteOffClause,
 )
-from plandebt.lifecycle import BARRED, ClaimStatus, relief, useful
+from plandebt.lifecycle import BARRED, WAGE_RANKS, ClaimStatus, relief, useful
 from plandebt.money import Money, round_half_away
 from plandebt.projections.balances import claim_balance, procedure_in_force
 from plandebt.projections.plan import first_anchor
@@ -87,6 +90,13 @@ def rule(
     parameters: Iterable[str] = (),
     confidence: str | None = None,
 ) -> Callable[[Check], Check]:
+    """Registers a check. A rule that reads no ruleset value must say its own
+    confidence (the tag of the article it applies): nothing else would."""
+    if confidence is None and not parameters:
+        raise ValueError(f"{rule_id}: a rule without parameters needs its confidence")
+    if confidence is not None and confidence not in _WEAKEST:
+        raise ValueError(f"{rule_id}: confidence {confidence!r} is not T, S or U")
+
     def register(check: Check) -> Check:
         RULES.append(
             RuleInfo(rule_id, article, summary, tuple(parameters), check, confidence)
@@ -677,6 +687,64 @@ def _foreclosure_of(ctx: CheckContext, claim: str, on: date) -> str | None:
     return max(found, key=lambda f: (f.effective_on, f.seq or 0)).id if found else None
 
 
+def _observation_end(ctx: CheckContext) -> date | None:
+    """When the observation period ended, by as_of: the plan's adoption, or a
+    liquidation judgment before it."""
+    ends = [
+        f.effective_on
+        for f in _judgments(ctx)
+        if f.procedure is ProcedureKind.LIQUIDATION_JUDICIAIRE
+    ]
+    if ctx.adopted is not None:
+        ends.append(ctx.adopted.effective_on)
+    return min(ends) if ends else None
+
+
+@rule(
+    "L622-17-IV.late-notice",
+    "C. com. L622-17 IV",
+    "A useful post-opening claim, still unpaid, was brought to the administrator's or "
+    "the mandataire's knowledge (declared) more than a year after the end of the "
+    "observation period: it lost its priority (not the right to be paid).",
+    ("post_opening_claim_notice_years", *_DEADLINE_RULES),
+)
+def post_opening_late_notice(ctx: CheckContext) -> list[Finding]:
+    end = _observation_end(ctx)
+    if end is None:
+        return []
+    years = ctx.rules.years("post_opening_claim_notice_years")
+    last = _extended(ctx, anniversary(end, years))
+    opened_on = ctx.opening.effective_on
+    out = []
+    for b in ctx.balances.claims:
+        declared = ctx.index.declaration(b.claim, ctx.position)
+        if (
+            declared is None
+            or not opened_on <= declared.origin_on < end
+            or declared.rank in WAGE_RANKS  # their privileges are the C. trav.'s
+            or not useful(declared)
+            or declared.effective_on <= last
+            or not b.outstanding.is_positive
+        ):
+            continue
+        out.append(
+            _finding(
+                ctx,
+                "L622-17-IV.late-notice",
+                Severity.WARNING,
+                f"Claim {b.claim}, born on {_iso(declared.origin_on)} during the "
+                f"observation period that ended on {_iso(end)}, was brought to "
+                f"knowledge on {_iso(declared.effective_on)}, after {_iso(last)}: it "
+                "lost the priority of L622-17 II; it is still owed "
+                f"{b.outstanding.french()}.",
+                (declared.id,),
+                creditor=b.creditor,
+                claim=b.claim,
+            )
+        )
+    return out
+
+
 @rule(
     "L621-3.observation-too-long",
     "C. com. L621-3, L631-7, R621-9",
@@ -888,6 +956,7 @@ def annuity_below_minimum(ctx: CheckContext) -> list[Finding]:
     "L626-18.delays-beyond-duration",
     "C. com. L626-18 al. 6",
     "The imposed delays run beyond the plan's duration.",
+    confidence="S",  # al. 6 through jcl06.fr's reading of L626-18
 )
 def delays_beyond_duration(ctx: CheckContext) -> list[Finding]:
     return [f for f in _plan_terms(ctx) if f.rule == "L626-18.delays-beyond-duration"]
@@ -898,6 +967,7 @@ def delays_beyond_duration(ctx: CheckContext) -> list[Finding]:
     "C. com. L626-18 al. 1, L626-19",
     "The instalments of the imposed delays do not add up to the admitted amount less "
     "the remissions accepted: a court cannot impose a remission.",
+    confidence="S",  # al. 1 read in the 2014-2021 text only; L626-19 through uggc.com
 )
 def imposed_sum(ctx: CheckContext) -> list[Finding]:
     return [f for f in _plan_terms(ctx) if f.rule == "L626-18.imposed-sum"]
@@ -916,6 +986,88 @@ def _plan_terms(ctx: CheckContext) -> list[Finding]:
         )
         ctx.plan_terms = cached
     return cached
+
+
+@rule(
+    "L626-12.agreed-delays-beyond-maximum",
+    "C. com. L626-12, L626-18 al. 1",
+    "A creditor's own agreed schedule runs beyond the plan's legal maximum (10 years, "
+    "15 for a farming natural person). Whether accepting creditors may agree to it is "
+    "debated (a minority view says yes): a warning, off when the ruleset allows it.",
+    (
+        "plan_max_years",
+        "plan_max_years_agricultural_natural_person",
+        "accepted_delays_may_exceed_plan_max",
+    ),
+)
+def agreed_delays_beyond_maximum(ctx: CheckContext) -> list[Finding]:
+    schedule = ctx.schedule
+    if schedule is None or ctx.rules.flag("accepted_delays_may_exceed_plan_max"):
+        return []
+    max_years = ctx.rules.years("plan_max_years")
+    if ctx.opening.agricultural:
+        max_years = ctx.rules.years("plan_max_years_agricultural_natural_person")
+    end = anniversary(schedule.adopted.effective_on, max_years)
+    out = []
+    for c in schedule.claims:
+        if c.treatment != "agreement" or not c.instalments:
+            continue
+        last = max(i.due_on for i in c.instalments)
+        if last > end:
+            out.append(
+                _finding(
+                    ctx,
+                    "L626-12.agreed-delays-beyond-maximum",
+                    Severity.WARNING,
+                    f"Claim {c.claim}'s agreed schedule runs until {_iso(last)}, beyond "
+                    f"the {max_years} years the law gives a plan (until {_iso(end)}): "
+                    "whether a creditor may accept longer delays is debated.",
+                    (schedule.adopted.id,),
+                    creditor=c.creditor,
+                    claim=c.claim,
+                )
+            )
+    return out
+
+
+@rule(
+    "L626-5.silence-before-30-days",
+    "C. com. L626-5",
+    "A creditor is counted as silent, and so as accepting the plan's default option, "
+    "although the plan was adopted before 30 days had passed since it received the "
+    "consultation (to the next working day, CPC art. 642): its silence was not yet an "
+    "acceptance.",
+    ("creditor_consultation_silence_days", *_DEADLINE_RULES),
+)
+def silence_before_30_days(ctx: CheckContext) -> list[Finding]:
+    adopted = ctx.adopted
+    if adopted is None:
+        return []
+    days = ctx.rules.days("creditor_consultation_silence_days")
+    out = []
+    for f in ctx.facts:
+        if not (
+            isinstance(f, ConsultationAnswered)
+            and f.answer is Answer.SILENT
+            and f.received_on is not None
+        ):
+            continue
+        last = _extended(ctx, f.received_on + timedelta(days=days))
+        if adopted.effective_on <= last:
+            out.append(
+                _finding(
+                    ctx,
+                    "L626-5.silence-before-30-days",
+                    Severity.WARNING,
+                    f"{f.creditor} received the consultation on {_iso(f.received_on)} "
+                    f"and could answer until {_iso(last)}; the plan adopted on "
+                    f"{_iso(adopted.effective_on)} counts its silence as acceptance "
+                    f"before the {days} days ran out (L626-5).",
+                    (f.id, adopted.id),
+                    creditor=f.creditor,
+                )
+            )
+    return out
 
 
 # --- claims the plan must pay at once ----------------------------------------------------------
@@ -1372,9 +1524,48 @@ def superprivilege_above_ceiling(ctx: CheckContext) -> list[Finding]:
 
 
 @rule(
+    "L631-19.redundancy-after-the-month",
+    "C. com. L631-19",
+    "In a redressement, an economic dismissal comes more than a month after the plan's "
+    "adoption: it is not one of the redundancies the plan judgment authorises, made "
+    "within that month, and follows the ordinary procedure (an info).",
+    ("plan_redundancy_window_months",),
+)
+def redundancy_after_the_month(ctx: CheckContext) -> list[Finding]:
+    adopted = ctx.adopted
+    if adopted is None:
+        return []
+    in_force = procedure_in_force(ctx.index, adopted.effective_on, ctx.position)
+    if (
+        in_force is None
+        or in_force.procedure is not ProcedureKind.REDRESSEMENT_JUDICIAIRE
+    ):
+        return []
+    limit = add_months(
+        adopted.effective_on, ctx.rules.months("plan_redundancy_window_months")
+    )
+    return [
+        _finding(
+            ctx,
+            "L631-19.redundancy-after-the-month",
+            Severity.INFO,
+            f"{f.employee} was dismissed on {_iso(f.effective_on)}, after {_iso(limit)}, "
+            "the end of the month the plan judgment gives for the redundancies it "
+            "authorises (L631-19): check that the ordinary procedure was followed.",
+            (f.id, adopted.id),
+        )
+        for f in ctx.facts
+        if isinstance(f, EmployeeDeparted)
+        and f.departure is DepartureKind.ECONOMIC_DISMISSAL
+        and f.effective_on > limit
+    ]
+
+
+@rule(
     "L626-3.tranche-late",
     "C. com. L626-3, L626-10",
     "An investor's committed tranche is not received by its due date.",
+    confidence="T",  # L626-3 and L626-10 read on lexbase.fr and doctrine.fr
 )
 def tranche_late(ctx: CheckContext) -> list[Finding]:
     commitments = {
@@ -1404,6 +1595,7 @@ def tranche_late(ctx: CheckContext) -> list[Finding]:
     "annexe des comptes (law primer §6)",
     "A waiver with a better-fortune clause is not disclosed as a contingent liability "
     "in the notes to the accounts.",
+    confidence="S",  # accounting practice (iutenligne.net; bmfiduciaire.fr)
 )
 def undisclosed_waiver(ctx: CheckContext) -> list[Finding]:
     waivers = {w.waiver: w for w in ctx.support.waivers}
