@@ -27,6 +27,7 @@ from plandebt.ruleset import (
     ruleset_for,
     ruleset_version,
 )
+from plandebt.ruleset.docs import HEADINGS, markdown_row, markdown_sections
 from plandebt.ruleset.ruleset import RETIRED
 from plandebt.ruleset.versions import FILES, parse_version
 
@@ -648,15 +649,7 @@ def test_any_valid_value_round_trips_through_python_and_its_text(case):
 
 
 def _row(rule: Rule) -> str:
-    cells = [
-        f"`{rule.key}`",
-        rule.value_text(),
-        rule.unit,
-        rule.article,
-        rule.confidence,
-        rule.note,
-    ]
-    return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+    return markdown_row(rule)
 
 
 def _doc_sections() -> dict[str, str]:
@@ -670,6 +663,14 @@ def test_docs_list_every_rule_of_each_version_as_in_the_code(ruleset: Ruleset):
     section = _doc_sections()[ruleset.version]
     table = [line for line in section.splitlines() if line.startswith("| `")]
     assert table == [_row(rule) for rule in ruleset.rules]
+
+
+def test_the_version_sections_of_the_page_are_generated_from_the_data():
+    text = DOCS.read_text(encoding="utf-8")
+    start = text.index(HEADINGS[POST_REFORM])
+    assert text[start:] == markdown_sections(), (
+        "regenerate them: python -m plandebt.ruleset"
+    )
 
 
 def test_docs_python_examples_run():
