@@ -9,6 +9,7 @@ Each rule is tested on both sides of its boundary (a day, a cent), by name:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -1060,7 +1061,7 @@ def test_the_debtor_asks_for_the_opening_within_45_days_of_its_cessation(
     ],
     ids=["a request after the judgment", "a cessation after the conversion"],
 )
-def test_opening_facts_that_cannot_be_are_refused(call, field: str) -> None:  # type: ignore[no-untyped-def]
+def test_opening_facts_that_cannot_be_are_refused(call: Callable, field: str) -> None:
     with pytest.raises(InvalidInputError) as refused:
         call(Ledger.open("memory"))
     assert refused.value.field == field

@@ -338,29 +338,21 @@ def payment_without_basis(ctx: CheckContext) -> list[Finding]:
     out = []
     opened_on = ctx.opening.effective_on
     adopted = ctx.adopted
-    for fact in ctx.facts:
-        if not isinstance(fact, PaymentMade) or fact.effective_on < opened_on:
+    for fact in ctx.facts_of(PaymentMade):
+        if fact.effective_on < opened_on:
             continue
         declared = ctx.index.declaration(fact.claim, ctx.position)
         if declared is None:
             continue
-        if declared.origin_on < opened_on:
+        frozen = declared.origin_on < opened_on
+        if frozen:
             lawful = _LAWFUL_BEFORE
-            what = (
-                f"which arose on {_iso(declared.origin_on)} before the opening judgment "
-                f"of {_iso(opened_on)}"
-            )
         elif (
             adopted is None or declared.origin_on < adopted.effective_on
         ) and not useful(declared):
             # Born during the observation period, for neither the procedure's needs
             # nor a service rendered then: under the ban too (L622-7 I al. 1).
             lawful = _LAWFUL_POST
-            how = "declared not useful" if declared.useful is False else "by its rank"
-            what = (
-                f"born on {_iso(declared.origin_on)} after the opening judgment but not "
-                f"a useful claim of L622-17 I ({how}, {declared.rank.value})"
-            )
         else:
             continue  # useful post-opening claims are paid at maturity (L622-17 I)
         reason = None
@@ -371,6 +363,19 @@ def payment_without_basis(ctx: CheckContext) -> list[Finding]:
         ):
             reason = "as a plan dividend before any plan was adopted"
         if reason:
+            if frozen:
+                what = (
+                    f"which arose on {_iso(declared.origin_on)} before the opening "
+                    f"judgment of {_iso(opened_on)}"
+                )
+            else:
+                how = (
+                    "declared not useful" if declared.useful is False else "by its rank"
+                )
+                what = (
+                    f"born on {_iso(declared.origin_on)} after the opening judgment but "
+                    f"not a useful claim of L622-17 I ({how}, {declared.rank.value})"
+                )
             out.append(
                 _finding(
                     ctx,
@@ -440,12 +445,10 @@ def late_declaration(ctx: CheckContext) -> list[Finding]:
     rule_id = "R622-24.late-declaration"
     claims = [
         f
-        for f in ctx.facts
-        if isinstance(f, ClaimDeclared)
-        and f.origin_on < ctx.opening.effective_on
-        and f.declared_by.value == "creditor"
+        for f in ctx.facts_of(ClaimDeclared)
+        if f.origin_on < ctx.opening.effective_on and f.declared_by.value == "creditor"
     ]
-    relieved = {f.claim for f in ctx.facts if isinstance(f, ClaimRelieved)}
+    relieved = {f.claim for f in ctx.facts_of(ClaimRelieved)}
     out = []
     unknown_bodacc = False
     for claim in claims:
@@ -527,9 +530,7 @@ def late_relief_request(ctx: CheckContext) -> list[Finding]:
     rule_id = "L622-26.late-relief-request"
     months = ctx.rules.months("relief_request_max_months")
     out = []
-    for f in ctx.facts:
-        if not isinstance(f, ReliefRequested):
-            continue
+    for f in ctx.facts_of(ReliefRequested):
         declared = ctx.index.declaration(f.claim, ctx.position)
         assert declared is not None
         # Six months from the BODACC publication, or from the notice received by a
@@ -620,23 +621,26 @@ def late_relief_request(ctx: CheckContext) -> list[Finding]:
                     claim=f.claim,
                 )
             )
-    for f in ctx.facts:
-        if not isinstance(f, ClaimRelieved):
-            continue
-        granted = relief(ctx.index.facts_about(f.claim, ctx.position))
-        if granted is not None and granted.relief == f.id and granted.request is None:
+    for relieved in ctx.facts_of(ClaimRelieved):
+        granted = relief(ctx.index.facts_about(relieved.claim, ctx.position))
+        if (
+            granted is not None
+            and granted.relief == relieved.id
+            and granted.request is None
+        ):
             out.append(
                 _finding(
                     ctx,
                     rule_id,
                     Severity.INFO,
-                    f"Claim {f.claim} was relieved on {_iso(f.effective_on)} with no "
-                    "request recorded: the plan counts its share from the relief's "
+                    f"Claim {relieved.claim} was relieved on "
+                    f"{_iso(relieved.effective_on)} with no request recorded: the plan "
+                    "counts its share from the relief's "
                     "date, the latest the request can have been, so what fell due "
                     "before it is not owed to the claim (L622-26 al. 1). Record the "
                     "request (claim.relief_requested) to count from its own date.",
-                    (f.id,),
-                    claim=f.claim,
+                    (relieved.id,),
+                    claim=relieved.claim,
                 )
             )
     return out
@@ -652,10 +656,10 @@ def late_relief_request(ctx: CheckContext) -> list[Finding]:
 )
 def dividend_to_foreclosed_claim(ctx: CheckContext) -> list[Finding]:
     out = []
-    for fact in ctx.facts:
-        if not (
-            isinstance(fact, PaymentMade) and fact.basis is PaymentBasis.PLAN_DIVIDEND
-        ):
+    # Only a claim once foreclosed can be barred on a payment's date.
+    foreclosed = {f.claim for f in ctx.facts_of(ClaimForeclosed)}
+    for fact in ctx.facts_of(PaymentMade):
+        if not (fact.basis is PaymentBasis.PLAN_DIVIDEND and fact.claim in foreclosed):
             continue
         then = claim_balance(ctx.index, fact.claim, fact.effective_on, ctx.position)
         if then is None or ClaimStatus(then.status) not in BARRED:
@@ -716,16 +720,16 @@ def post_opening_late_notice(ctx: CheckContext) -> list[Finding]:
     last = _extended(ctx, anniversary(end, years))
     opened_on = ctx.opening.effective_on
     out = []
-    for b in ctx.balances.claims:
-        declared = ctx.index.declaration(b.claim, ctx.position)
+    for declared in ctx.facts_of(ClaimDeclared):
         if (
-            declared is None
+            declared.effective_on <= last
             or not opened_on <= declared.origin_on < end
             or declared.rank in WAGE_RANKS  # their privileges are the C. trav.'s
             or not useful(declared)
-            or declared.effective_on <= last
-            or not b.outstanding.is_positive
         ):
+            continue
+        b = claim_balance(ctx.index, declared.claim, ctx.as_of, ctx.position)
+        if b is None or not b.outstanding.is_positive:
             continue
         out.append(
             _finding(
@@ -1045,12 +1049,8 @@ def silence_before_30_days(ctx: CheckContext) -> list[Finding]:
         return []
     days = ctx.rules.days("creditor_consultation_silence_days")
     out = []
-    for f in ctx.facts:
-        if not (
-            isinstance(f, ConsultationAnswered)
-            and f.answer is Answer.SILENT
-            and f.received_on is not None
-        ):
+    for f in ctx.facts_of(ConsultationAnswered):
+        if not (f.answer is Answer.SILENT and f.received_on is not None):
             continue
         last = _extended(ctx, f.received_on + timedelta(days=days))
         if adopted.effective_on <= last:
@@ -1161,7 +1161,7 @@ def instalment_late(ctx: CheckContext) -> list[Finding]:
     if schedule is None:
         return []
     remittances = sorted(
-        (f for f in ctx.facts if isinstance(f, InstalmentRemitted)),
+        ctx.facts_of(InstalmentRemitted),
         key=lambda f: (f.effective_on, f.seq),
     )
     grace = ctx.rules.days("plan_default_grace_days")
@@ -1220,9 +1220,7 @@ def interest_after_opening(ctx: CheckContext) -> list[Finding]:
     out = []
     minimum = ctx.rules.months("interest_continuation_min_term_months")
     opened_on = ctx.opening.effective_on
-    for f in ctx.facts:
-        if not isinstance(f, InterestAccrued):
-            continue
+    for f in ctx.facts_of(InterestAccrued):
         declared = ctx.index.declaration(f.claim, ctx.position)
         if declared is None:
             continue
@@ -1287,7 +1285,7 @@ def _first_in_cessation_on(ctx: CheckContext) -> date | None:
 
 def _ags_advances(ctx: CheckContext) -> list[AgsAdvanced]:
     return sorted(
-        (f for f in ctx.facts if isinstance(f, AgsAdvanced)),
+        ctx.facts_of(AgsAdvanced),
         key=lambda f: (f.effective_on, f.seq or 0),
     )
 
@@ -1399,8 +1397,7 @@ def ags_above_cap(ctx: CheckContext) -> list[Finding]:
     rule_id = "L3253-17.ags-above-cap"
     departures = {
         f.employee: f
-        for f in ctx.facts
-        if isinstance(f, EmployeeDeparted)  # the contract's date is on it
+        for f in ctx.facts_of(EmployeeDeparted)  # the contract's date is on it
     }
     opened_on = ctx.opening.effective_on
     out = []
@@ -1476,7 +1473,7 @@ def ags_above_cap(ctx: CheckContext) -> list[Finding]:
 )
 def superprivilege_above_ceiling(ctx: CheckContext) -> list[Finding]:
     rule_id = "L3253-2.superprivilege-above-ceiling"
-    departures = {f.employee: f for f in ctx.facts if isinstance(f, EmployeeDeparted)}
+    departures = {f.employee: f for f in ctx.facts_of(EmployeeDeparted)}
     out = []
     advanced: dict[str, int] = {}
     reported: set[str] = set()
@@ -1554,10 +1551,8 @@ def redundancy_after_the_month(ctx: CheckContext) -> list[Finding]:
             "authorises (L631-19): check that the ordinary procedure was followed.",
             (f.id, adopted.id),
         )
-        for f in ctx.facts
-        if isinstance(f, EmployeeDeparted)
-        and f.departure is DepartureKind.ECONOMIC_DISMISSAL
-        and f.effective_on > limit
+        for f in ctx.facts_of(EmployeeDeparted)
+        if f.departure is DepartureKind.ECONOMIC_DISMISSAL and f.effective_on > limit
     ]
 
 
@@ -1610,9 +1605,8 @@ def undisclosed_waiver(ctx: CheckContext) -> list[Finding]:
             (f.id,),
             claim=f.claim,
         )
-        for f in ctx.facts
-        if isinstance(f, ClaimWrittenOff)
-        and f.clause is WriteOffClause.BETTER_FORTUNE
+        for f in ctx.facts_of(ClaimWrittenOff)
+        if f.clause is WriteOffClause.BETTER_FORTUNE
         and not f.disclosed
         and f.id in waivers
         and waivers[f.id].contingent
