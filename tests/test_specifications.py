@@ -283,6 +283,10 @@ def test_a_claim_arising_on_the_opening_day_is_post_opening(
         origin_on=origin_on,
         rank="unsecured",
         declared_on=OPENED + timedelta(days=30),
+        # Born after the opening for the business's needs, it is a useful claim
+        # (L622-17 I), paid when due; one that is not useful is under the ban too
+        # (tests/test_claims_law.py, item 5).
+        useful=None if frozen else True,
     )
     payment = ledger.pay(
         CASE, "S1", amount="1200.00", paid_on=OPENED + timedelta(days=40), basis="none"
