@@ -9,6 +9,7 @@ Each rule is tested on both sides of its boundary (a day, a cent), by name:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -1060,7 +1061,7 @@ def test_the_debtor_asks_for_the_opening_within_45_days_of_its_cessation(
     ],
     ids=["a request after the judgment", "a cessation after the conversion"],
 )
-def test_opening_facts_that_cannot_be_are_refused(call, field: str) -> None:  # type: ignore[no-untyped-def]
+def test_opening_facts_that_cannot_be_are_refused(call: Callable, field: str) -> None:
     with pytest.raises(InvalidInputError) as refused:
         call(Ledger.open("memory"))
     assert refused.value.field == field
@@ -1306,3 +1307,140 @@ def test_a_contract_concluded_after_the_departure_is_refused() -> None:
     with pytest.raises(InvalidInputError) as refused:
         ags_case(departure={"contract_on": date(2022, 6, 2)})
     assert refused.value.field == "contract_on"
+
+
+# --- 8. every ruleset value is used; rules carry their confidence ---------------------------
+
+
+def test_every_rule_has_a_confidence_and_one_without_values_carries_its_own() -> None:
+    from plandebt.compliance import RULES
+
+    for info in RULES:
+        assert info.confidence is not None or info.parameters, info.id
+        for version in ("pre-2021-10-01", "2021-10-01"):
+            from plandebt.ruleset import ruleset_version
+
+            assert info.confidence_in(ruleset_version(version)) in {"T", "S", "U"}
+    by_id = {info.id: info for info in RULES}
+    assert by_id["L622-7.payment-without-basis"].confidence == "T"  # the issue: not S
+    with pytest.raises(ValueError, match="needs its confidence"):
+        from plandebt.compliance.rules import rule
+
+        rule("X.no-basis", "C. com. X", "A rule that says nothing of its basis.")
+
+
+@pytest.mark.parametrize(
+    ("years", "flag", "found"),
+    [(10, False, 0), (11, False, 1), (11, True, 0)],
+    ids=["ten years", "eleven years", "eleven, allowed by the ruleset"],
+)
+def test_an_agreed_schedule_beyond_the_plans_maximum_is_a_warning_unless_allowed(
+    years: int, flag: bool, found: int
+) -> None:
+    ledger = plan_case()
+    ledger.reschedule_claim(
+        CASE,
+        "A-1",
+        percents=["10"] * 10 if years == 10 else ["9"] * 10 + ["10"],
+        agreed_on=ADOPTED,
+    )
+    hits = ags_findings(
+        ledger,
+        "L626-12.agreed-delays-beyond-maximum",
+        {"accepted_delays_may_exceed_plan_max": flag},
+    )
+    assert len(hits) == found
+    if hits:
+        assert hits[0].severity.value == "warning" and hits[0].confidence == "U"
+
+
+@pytest.mark.parametrize(
+    ("received_on", "extended", "found"),
+    [
+        # Received 15 February 2023: the creditor may answer until Friday 17 March;
+        # the plan adopted on Monday 20 March counts its silence as acceptance.
+        (date(2023, 2, 15), True, 0),
+        # A day later: until Saturday 18 March, so Monday 20 (CPC art. 642), the
+        # adoption day: not yet an acceptance.
+        (date(2023, 2, 16), True, 1),
+        (date(2023, 2, 16), False, 0),  # without the art. 642 extension
+    ],
+)
+def test_silence_is_acceptance_only_once_the_30_days_have_run(
+    received_on: date, extended: bool, found: int
+) -> None:
+    ledger = plan_case()
+    ledger.answer_consultation(
+        CASE, "B", answer="silent", answered_on=ADOPTED, received_on=received_on
+    )
+    hits = ags_findings(
+        ledger,
+        "L626-5.silence-before-30-days",
+        {"deadline_extended_to_next_working_day": extended},
+    )
+    assert len(hits) == found
+
+
+@pytest.mark.parametrize(
+    ("declared_on", "found"),
+    [(date(2024, 3, 20), 0), (date(2024, 3, 21), 1)],
+    ids=["a year after the observation period", "a day more"],
+)
+def test_a_useful_claim_made_known_a_year_after_the_observation_loses_its_priority(
+    declared_on: date, found: int
+) -> None:
+    # Born during the observation period (before the adoption of 20 March 2023),
+    # unpaid, made known a year and a day after it ended (L622-17 IV).
+    ledger = plan_case()
+    ledger.declare_claim(
+        CASE,
+        "U-1",
+        creditor="A",
+        amount="700",
+        origin_on=date(2022, 10, 1),
+        rank="post_opening",
+        declared_on=declared_on,
+    )
+    hits = findings(ledger, "L622-17-IV.late-notice")
+    assert len(hits) == found
+    paid = plan_case()
+    paid.declare_claim(
+        CASE,
+        "U-1",
+        creditor="A",
+        amount="700",
+        origin_on=date(2022, 10, 1),
+        rank="post_opening",
+        declared_on=date(2024, 3, 21),
+    )
+    paid.pay(
+        CASE,
+        "U-1",
+        amount="700",
+        paid_on=date(2024, 3, 21),
+        basis="post_opening_at_maturity",
+    )
+    assert findings(paid, "L622-17-IV.late-notice") == []  # paid: nothing to rank
+
+
+@pytest.mark.parametrize(
+    ("left_on", "procedure", "found"),
+    [
+        (date(2023, 4, 20), "redressement_judiciaire", 0),  # a month after adoption
+        (date(2023, 4, 21), "redressement_judiciaire", 1),
+        (date(2023, 4, 21), "sauvegarde", 0),  # L631-19 is the RJ's
+    ],
+)
+def test_a_dismissal_after_the_month_of_the_plan_judgment_is_noted(
+    left_on: date, procedure: str, found: int
+) -> None:
+    ledger = ags_case(
+        left_on=left_on,
+        procedure=procedure,
+        adopted_on=ADOPTED,
+        departure={"departure": "economic_dismissal"},
+    )
+    hits = findings(ledger, "L631-19.redundancy-after-the-month")
+    assert len(hits) == found
+    if hits:
+        assert hits[0].severity.value == "info"

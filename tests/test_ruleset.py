@@ -27,6 +27,8 @@ from plandebt.ruleset import (
     ruleset_for,
     ruleset_version,
 )
+from plandebt.ruleset.docs import HEADINGS, markdown_row, markdown_sections
+from plandebt.ruleset.ruleset import RETIRED
 from plandebt.ruleset.versions import FILES, parse_version
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,15 +66,8 @@ def test_sauvegarde_observation_is_capped_at_12_months_after_the_reform_18_befor
     assert POST["observation_max_months_rj"] == PRE["observation_max_months_rj"] == 18
 
 
-def test_versions_hold_the_same_keys_except_the_classes_thresholds():
-    assert set(POST) - set(PRE) == {
-        "classes_mandatory_min_employees",
-        "classes_mandatory_min_turnover_with_employees",
-        "classes_mandatory_min_turnover",
-    }
-    assert set(PRE) <= set(POST)
-    assert PRE["creditor_classes_apply"] is False
-    assert POST["creditor_classes_apply"] is True
+def test_versions_hold_the_same_keys():
+    assert set(POST) == set(PRE)
 
 
 def test_the_numbers_the_brief_names_are_there():
@@ -83,13 +78,9 @@ def test_the_numbers_the_brief_names_are_there():
     assert POST["small_claims_total_cap_percent"] == Decimal("5")
     assert POST["small_claims_holder_exclusion_percent"] == Decimal("0.5")
     assert POST["creditor_consultation_silence_days"] == 30
-    assert POST["plan_modification_comment_days"] == 21
     assert POST["declaration_deadline_months"] == 2
     assert POST["declaration_extension_months_abroad"] == 2
     assert POST["relief_request_max_months"] == 6
-    assert POST["observation_initial_months"] == POST["observation_renewal_months"] == 6
-    assert POST["claims_statement_objection_months"] == 1
-    assert POST["disputed_claim_answer_days"] == 30
     assert POST["ags_window_after_plan_months"] == 1
     assert POST["severance_min_seniority_months"] == 8
     assert POST["severance_months_pay_per_year"] == Fraction(1, 4)
@@ -143,6 +134,14 @@ def test_a_looked_up_missing_rule_raises_key_error():
     assert PRE.get("classes_mandatory_min_employees") is None
 
 
+@pytest.mark.parametrize("key", sorted(RETIRED))
+def test_overriding_a_retired_rule_is_refused_saying_so(key):
+    assert key not in POST and key not in PRE
+    with pytest.raises(InvalidInputError) as err:
+        POST.with_overrides({key: "1"})
+    assert err.value.field == key and "retired" in err.value.reason
+
+
 # --- typed reads -------------------------------------------------------------------
 
 
@@ -163,7 +162,8 @@ def test_typed_reads_give_the_type_they_name():
     assert POST.decimal("min_annuity_step_up_percent") == Decimal("10")
     assert POST.fraction("severance_months_pay_per_year") == Fraction(1, 4)
     assert POST.money("small_claim_max") == Money(500_00)
-    assert POST.flag("creditor_classes_apply") is True
+    assert POST.flag("deadline_extended_to_next_working_day") is True
+    assert POST.text("public_holidays").startswith("01-01")
     # An override keeps its type: what was read as money stays money.
     assert POST.with_overrides({"small_claim_max": "300"}).money(
         "small_claim_max"
@@ -175,7 +175,8 @@ def test_typed_reads_give_the_type_they_name():
     [
         ("days", "relief_request_max_months", "Ruleset.months()"),
         ("years", "min_annuity_step_up_year", "Ruleset.integer()"),
-        ("integer", "creditor_classes_apply", "Ruleset.flag()"),  # a bool is an int
+        # a bool is an int
+        ("integer", "deadline_extended_to_next_working_day", "Ruleset.flag()"),
         ("flag", "plan_max_years", "Ruleset.years()"),
         ("money", "min_annuity_percent", "Ruleset.decimal()"),
         ("decimal", "small_claim_max", "Ruleset.money()"),
@@ -201,35 +202,6 @@ def test_a_typed_read_of_a_missing_rule_raises_key_error():
 _ACCESSORS = {"days", "months", "years", "integer", "decimal", "fraction", "money"}
 _ACCESSORS |= {"flag", "text"}
 _RULESET_NAMES = {"rules", "ruleset"}  # what the code calls a Ruleset
-
-#: Rules that no code reads yet: kept, with their article and confidence, because
-#: the law primer names them and a report or a user may look them up. Reading one
-#: in the code means removing it from here (the test below says so).
-REFERENCE_ONLY = {
-    "payment_nullity_action_years",
-    "known_creditor_notice_days",
-    "disputed_claim_answer_days",
-    "claims_statement_objection_months",
-    "post_opening_claim_notice_years",
-    "observation_initial_months",
-    "observation_renewal_months",
-    "observation_exceptional_extension_months_rj",
-    "rj_progress_review_months",
-    # Documented as configurable, but no check consults it yet.
-    "accepted_delays_may_exceed_plan_max",
-    "creditor_consultation_silence_days",
-    "public_creditor_silence_months",
-    "creditor_classes_apply",
-    "classes_mandatory_min_employees",
-    "classes_mandatory_min_turnover_with_employees",
-    "classes_mandatory_min_turnover",
-    "plan_modification_comment_days",
-    "plan_redundancy_window_months",
-    "ags_liquidation_pay_months",
-    "ags_pse_agreement_exclusion_months",
-    "pse_min_redundancies",
-    "pse_min_headcount",
-}
 
 
 def _receiver(node: ast.expr) -> str | None:
@@ -299,11 +271,13 @@ def test_every_rule_the_code_reads_exists_in_the_type_its_accessor_names():
             getattr(ruleset, accessor)(key)  # raises RuleTypeError if not
 
 
-def test_every_rule_is_read_by_the_code_or_kept_for_reference():
+@BOTH
+def test_every_rule_is_read_by_some_rule_or_projection(ruleset: Ruleset):
+    # The ruleset holds the numbers plandebt uses, no other: a number of law that no
+    # check reads is listed in docs/ruleset.md, not kept as data (RETIRED).
     read = {key for _where, _accessor, key in _reads()[0]}
-    assert set(POST) >= REFERENCE_ONLY
-    assert not read & REFERENCE_ONLY, "read now: remove from REFERENCE_ONLY"
-    assert set(POST) - read == REFERENCE_ONLY, "a rule nothing reads"
+    assert set(ruleset) - read == set(), "a rule nothing reads"
+    assert not read & RETIRED, "a retired rule is read: bring it back to the data"
 
 
 def test_every_parameter_a_compliance_rule_names_is_a_rule():
@@ -460,10 +434,19 @@ def test_unknown_key_is_refused_naming_the_key():
     assert "small_claim_max" in err.value.reason  # the close match is suggested
 
 
-def test_a_post_reform_only_key_is_refused_before_the_reform():
+def test_a_key_of_another_version_only_is_refused_naming_that_version(monkeypatch):
+    # The versions hold the same keys today; a number that exists in one version
+    # only is refused in the other with the version that has it.
+    from plandebt.ruleset import versions
+
+    monkeypatch.setattr(
+        versions,
+        "versions_with",
+        lambda key: [POST_REFORM] if key == "post_reform_only" else [],
+    )
     with pytest.raises(InvalidInputError) as err:
-        PRE.with_overrides({"classes_mandatory_min_employees": 200})
-    assert err.value.field == "classes_mandatory_min_employees"
+        PRE.with_overrides({"post_reform_only": 200})
+    assert err.value.field == "post_reform_only"
     assert POST_REFORM in err.value.reason
 
 
@@ -666,15 +649,7 @@ def test_any_valid_value_round_trips_through_python_and_its_text(case):
 
 
 def _row(rule: Rule) -> str:
-    cells = [
-        f"`{rule.key}`",
-        rule.value_text(),
-        rule.unit,
-        rule.article,
-        rule.confidence,
-        rule.note,
-    ]
-    return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+    return markdown_row(rule)
 
 
 def _doc_sections() -> dict[str, str]:
@@ -688,6 +663,14 @@ def test_docs_list_every_rule_of_each_version_as_in_the_code(ruleset: Ruleset):
     section = _doc_sections()[ruleset.version]
     table = [line for line in section.splitlines() if line.startswith("| `")]
     assert table == [_row(rule) for rule in ruleset.rules]
+
+
+def test_the_version_sections_of_the_page_are_generated_from_the_data():
+    text = DOCS.read_text(encoding="utf-8")
+    start = text.index(HEADINGS[POST_REFORM])
+    assert text[start:] == markdown_sections(), (
+        "regenerate them: python -m plandebt.ruleset"
+    )
 
 
 def test_docs_python_examples_run():

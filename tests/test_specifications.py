@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import math
-import threading
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from fractions import Fraction
@@ -21,7 +20,7 @@ from hypothesis import event, find, given, settings, target
 from hypothesis import strategies as st
 from tests.helpers import CASE, OPENED, open_basic_case, snapshot
 
-from plandebt import InvalidInputError, Ledger, Money, ruleset_for
+from plandebt import ConflictError, InvalidInputError, Ledger, Money, ruleset_for
 from plandebt.events import PaymentMade
 from plandebt.strategies import money
 
@@ -284,8 +283,9 @@ def test_a_claim_arising_on_the_opening_day_is_post_opening(
         origin_on=origin_on,
         rank="unsecured",
         declared_on=OPENED + timedelta(days=30),
-        # Born after the opening, a claim the activity needed (L622-17 I) may be
-        # paid at maturity; the same claim born the day before is frozen.
+        # Born after the opening for the business's needs, it is a useful claim
+        # (L622-17 I), paid when due; one that is not useful is under the ban too
+        # (tests/test_claims_law.py, item 5).
         useful=None if frozen else True,
     )
     payment = ledger.pay(
@@ -294,8 +294,7 @@ def test_a_claim_arising_on_the_opening_day_is_post_opening(
     view = ledger.balances(CASE, FAR)
     assert view.claim("S1").frozen is frozen
     assert list(view.by_freeze()) == ["frozen" if frozen else "post_opening"]
-    # The freeze is what makes a payment of a useful claim without basis unlawful
-    # (L622-7 I).
+    # The freeze is what makes a payment without basis unlawful (L622-7).
     unlawful = [
         f
         for f in ledger.check(CASE, FAR).findings
@@ -670,39 +669,39 @@ def dividends(count: int) -> list[PaymentMade]:
     ]
 
 
-def test_a_writer_waits_for_a_batch_in_progress_and_both_land(store) -> None:
+def test_a_stale_writer_really_gets_a_conflict_and_a_retry_succeeds(store) -> None:
     first = store.open()
     open_basic_case(first)
     second = store.open()
     assert snapshot(second) == snapshot(first)  # both have loaded the case
-    # The second writer checks a long batch while holding the case's write lock; the
-    # first writer records a payment meanwhile (another thread: `progress` is called
-    # after the first 1,000 facts are checked). It waits for the batch to be saved,
-    # then is decided on the case with the batch in it: both land, nothing conflicts.
-    raced: list[object] = []
-    racer: list[threading.Thread] = []
-
-    def pay() -> None:
-        raced.append(
-            first.pay(
-                CASE,
-                "C1",
-                amount="7.00",
-                paid_on=date(2023, 1, 1),
-                basis="plan_dividend",
-            )
-        )
+    # The second writer checks a long batch against the case as it read it; while it
+    # does, the first writer records a payment. `progress` is called after the first
+    # 1,000 facts are checked: the race is real, no private method is touched.
+    raced = []
 
     def first_writer_records(done: int, total: int) -> None:
-        if done == 1000 and not racer:
-            racer.append(threading.Thread(target=pay))
-            racer[0].start()
+        if done == 1000 and not raced:
+            raced.append(
+                first.pay(
+                    CASE,
+                    "C1",
+                    amount="7.00",
+                    paid_on=date(2023, 1, 1),
+                    basis="plan_dividend",
+                )
+            )
 
     batch = dividends(1001)
-    recorded = second.record_all(batch, progress=first_writer_records)
-    racer[0].join()
-    assert [f.seq for f in recorded] == list(range(6, 6 + 1001))
-    assert len(raced) == 1 and getattr(raced[0], "seq", None) == 6 + 1001
+    with pytest.raises(ConflictError):
+        second.record_all(batch, progress=first_writer_records)
+    assert len(raced) == 1
+    after_conflict = snapshot(store.open())
+    assert after_conflict == snapshot(first)
+    assert [d["id"] for d in after_conflict][-1] == raced[0].id  # nothing of batch
+    assert len(after_conflict) == 6
+
+    recorded = second.record_all(batch)  # the retry, against the first's payment
+    assert [f.seq for f in recorded] == list(range(7, 7 + 1001))
     final = store.open().balances(CASE, FAR)
     assert final.claim("C1").paid == Money.parse("7.00")
     assert final.claim("C2").paid == Money.parse("1001.00")

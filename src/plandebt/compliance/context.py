@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from functools import cached_property
+from typing import TypeVar
 
 from plandebt.compliance.findings import Finding
 from plandebt.events import CaseOpened, Fact, PlanAdopted
@@ -19,6 +20,8 @@ from plandebt.projections.plan import (
 )
 from plandebt.projections.support import SupportView, support
 from plandebt.ruleset import Ruleset
+
+F = TypeVar("F", bound=Fact)
 
 
 class CheckContext:
@@ -52,6 +55,18 @@ class CheckContext:
             ):
                 out.append(current)
         return out
+
+    @cached_property
+    def by_kind(self) -> dict[type[Fact], list[Fact]]:
+        """`facts` grouped by class, in the same order: what most rules scan."""
+        out: dict[type[Fact], list[Fact]] = {}
+        for fact in self.facts:
+            out.setdefault(type(fact), []).append(fact)
+        return out
+
+    def facts_of(self, kind: type[F]) -> list[F]:
+        """The facts of one class, as known, effective by as_of, in recording order."""
+        return self.by_kind.get(kind, [])  # type: ignore[return-value]
 
     @cached_property
     def balances(self) -> Balances:

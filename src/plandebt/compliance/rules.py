@@ -24,12 +24,15 @@ from plandebt.compliance.context import CheckContext
 from plandebt.compliance.findings import Finding, Severity
 from plandebt.events import (
     AgsAdvanced,
+    Answer,
     CaseConverted,
     CaseOpened,
     ClaimDeclared,
     ClaimForeclosed,
     ClaimRelieved,
     ClaimWrittenOff,
+    ConsultationAnswered,
+    DepartureKind,
     EmployeeDeparted,
     InstalmentRemitted,
     InterestAccrued,
@@ -43,7 +46,7 @@ from plandebt.events import (
     ReliefRequested,
     WriteOffClause,
 )
-from plandebt.lifecycle import BARRED, ClaimStatus, relief, useful
+from plandebt.lifecycle import BARRED, WAGE_RANKS, ClaimStatus, relief, useful
 from plandebt.money import Money, round_half_away
 from plandebt.projections.balances import claim_balance, procedure_in_force
 from plandebt.projections.plan import first_anchor
@@ -87,6 +90,13 @@ def rule(
     parameters: Iterable[str] = (),
     confidence: str | None = None,
 ) -> Callable[[Check], Check]:
+    """Registers a check. A rule that reads no ruleset value must say its own
+    confidence (the tag of the article it applies): nothing else would."""
+    if confidence is None and not parameters:
+        raise ValueError(f"{rule_id}: a rule without parameters needs its confidence")
+    if confidence is not None and confidence not in _WEAKEST:
+        raise ValueError(f"{rule_id}: confidence {confidence!r} is not T, S or U")
+
     def register(check: Check) -> Check:
         RULES.append(
             RuleInfo(rule_id, article, summary, tuple(parameters), check, confidence)
@@ -328,29 +338,21 @@ def payment_without_basis(ctx: CheckContext) -> list[Finding]:
     out = []
     opened_on = ctx.opening.effective_on
     adopted = ctx.adopted
-    for fact in ctx.facts:
-        if not isinstance(fact, PaymentMade) or fact.effective_on < opened_on:
+    for fact in ctx.facts_of(PaymentMade):
+        if fact.effective_on < opened_on:
             continue
         declared = ctx.index.declaration(fact.claim, ctx.position)
         if declared is None:
             continue
-        if declared.origin_on < opened_on:
+        frozen = declared.origin_on < opened_on
+        if frozen:
             lawful = _LAWFUL_BEFORE
-            what = (
-                f"which arose on {_iso(declared.origin_on)} before the opening judgment "
-                f"of {_iso(opened_on)}"
-            )
         elif (
             adopted is None or declared.origin_on < adopted.effective_on
         ) and not useful(declared):
             # Born during the observation period, for neither the procedure's needs
             # nor a service rendered then: under the ban too (L622-7 I al. 1).
             lawful = _LAWFUL_POST
-            how = "declared not useful" if declared.useful is False else "by its rank"
-            what = (
-                f"born on {_iso(declared.origin_on)} after the opening judgment but not "
-                f"a useful claim of L622-17 I ({how}, {declared.rank.value})"
-            )
         else:
             continue  # useful post-opening claims are paid at maturity (L622-17 I)
         reason = None
@@ -361,6 +363,19 @@ def payment_without_basis(ctx: CheckContext) -> list[Finding]:
         ):
             reason = "as a plan dividend before any plan was adopted"
         if reason:
+            if frozen:
+                what = (
+                    f"which arose on {_iso(declared.origin_on)} before the opening "
+                    f"judgment of {_iso(opened_on)}"
+                )
+            else:
+                how = (
+                    "declared not useful" if declared.useful is False else "by its rank"
+                )
+                what = (
+                    f"born on {_iso(declared.origin_on)} after the opening judgment but "
+                    f"not a useful claim of L622-17 I ({how}, {declared.rank.value})"
+                )
             out.append(
                 _finding(
                     ctx,
@@ -430,12 +445,10 @@ def late_declaration(ctx: CheckContext) -> list[Finding]:
     rule_id = "R622-24.late-declaration"
     claims = [
         f
-        for f in ctx.facts
-        if isinstance(f, ClaimDeclared)
-        and f.origin_on < ctx.opening.effective_on
-        and f.declared_by.value == "creditor"
+        for f in ctx.facts_of(ClaimDeclared)
+        if f.origin_on < ctx.opening.effective_on and f.declared_by.value == "creditor"
     ]
-    relieved = {f.claim for f in ctx.facts if isinstance(f, ClaimRelieved)}
+    relieved = {f.claim for f in ctx.facts_of(ClaimRelieved)}
     out = []
     unknown_bodacc = False
     for claim in claims:
@@ -517,9 +530,7 @@ def late_relief_request(ctx: CheckContext) -> list[Finding]:
     rule_id = "L622-26.late-relief-request"
     months = ctx.rules.months("relief_request_max_months")
     out = []
-    for f in ctx.facts:
-        if not isinstance(f, ReliefRequested):
-            continue
+    for f in ctx.facts_of(ReliefRequested):
         declared = ctx.index.declaration(f.claim, ctx.position)
         assert declared is not None
         # Six months from the BODACC publication, or from the notice received by a
@@ -610,23 +621,26 @@ def late_relief_request(ctx: CheckContext) -> list[Finding]:
                     claim=f.claim,
                 )
             )
-    for f in ctx.facts:
-        if not isinstance(f, ClaimRelieved):
-            continue
-        granted = relief(ctx.index.facts_about(f.claim, ctx.position))
-        if granted is not None and granted.relief == f.id and granted.request is None:
+    for relieved in ctx.facts_of(ClaimRelieved):
+        granted = relief(ctx.index.facts_about(relieved.claim, ctx.position))
+        if (
+            granted is not None
+            and granted.relief == relieved.id
+            and granted.request is None
+        ):
             out.append(
                 _finding(
                     ctx,
                     rule_id,
                     Severity.INFO,
-                    f"Claim {f.claim} was relieved on {_iso(f.effective_on)} with no "
-                    "request recorded: the plan counts its share from the relief's "
+                    f"Claim {relieved.claim} was relieved on "
+                    f"{_iso(relieved.effective_on)} with no request recorded: the plan "
+                    "counts its share from the relief's "
                     "date, the latest the request can have been, so what fell due "
                     "before it is not owed to the claim (L622-26 al. 1). Record the "
                     "request (claim.relief_requested) to count from its own date.",
-                    (f.id,),
-                    claim=f.claim,
+                    (relieved.id,),
+                    claim=relieved.claim,
                 )
             )
     return out
@@ -642,10 +656,10 @@ def late_relief_request(ctx: CheckContext) -> list[Finding]:
 )
 def dividend_to_foreclosed_claim(ctx: CheckContext) -> list[Finding]:
     out = []
-    for fact in ctx.facts:
-        if not (
-            isinstance(fact, PaymentMade) and fact.basis is PaymentBasis.PLAN_DIVIDEND
-        ):
+    # Only a claim once foreclosed can be barred on a payment's date.
+    foreclosed = {f.claim for f in ctx.facts_of(ClaimForeclosed)}
+    for fact in ctx.facts_of(PaymentMade):
+        if not (fact.basis is PaymentBasis.PLAN_DIVIDEND and fact.claim in foreclosed):
             continue
         then = claim_balance(ctx.index, fact.claim, fact.effective_on, ctx.position)
         if then is None or ClaimStatus(then.status) not in BARRED:
@@ -675,6 +689,64 @@ def _foreclosure_of(ctx: CheckContext, claim: str, on: date) -> str | None:
         if isinstance(f, ClaimForeclosed) and f.effective_on <= on
     ]
     return max(found, key=lambda f: (f.effective_on, f.seq or 0)).id if found else None
+
+
+def _observation_end(ctx: CheckContext) -> date | None:
+    """When the observation period ended, by as_of: the plan's adoption, or a
+    liquidation judgment before it."""
+    ends = [
+        f.effective_on
+        for f in _judgments(ctx)
+        if f.procedure is ProcedureKind.LIQUIDATION_JUDICIAIRE
+    ]
+    if ctx.adopted is not None:
+        ends.append(ctx.adopted.effective_on)
+    return min(ends) if ends else None
+
+
+@rule(
+    "L622-17-IV.late-notice",
+    "C. com. L622-17 IV",
+    "A useful post-opening claim, still unpaid, was brought to the administrator's or "
+    "the mandataire's knowledge (declared) more than a year after the end of the "
+    "observation period: it lost its priority (not the right to be paid).",
+    ("post_opening_claim_notice_years", *_DEADLINE_RULES),
+)
+def post_opening_late_notice(ctx: CheckContext) -> list[Finding]:
+    end = _observation_end(ctx)
+    if end is None:
+        return []
+    years = ctx.rules.years("post_opening_claim_notice_years")
+    last = _extended(ctx, anniversary(end, years))
+    opened_on = ctx.opening.effective_on
+    out = []
+    for declared in ctx.facts_of(ClaimDeclared):
+        if (
+            declared.effective_on <= last
+            or not opened_on <= declared.origin_on < end
+            or declared.rank in WAGE_RANKS  # their privileges are the C. trav.'s
+            or not useful(declared)
+        ):
+            continue
+        b = claim_balance(ctx.index, declared.claim, ctx.as_of, ctx.position)
+        if b is None or not b.outstanding.is_positive:
+            continue
+        out.append(
+            _finding(
+                ctx,
+                "L622-17-IV.late-notice",
+                Severity.WARNING,
+                f"Claim {b.claim}, born on {_iso(declared.origin_on)} during the "
+                f"observation period that ended on {_iso(end)}, was brought to "
+                f"knowledge on {_iso(declared.effective_on)}, after {_iso(last)}: it "
+                "lost the priority of L622-17 II; it is still owed "
+                f"{b.outstanding.french()}.",
+                (declared.id,),
+                creditor=b.creditor,
+                claim=b.claim,
+            )
+        )
+    return out
 
 
 @rule(
@@ -888,6 +960,7 @@ def annuity_below_minimum(ctx: CheckContext) -> list[Finding]:
     "L626-18.delays-beyond-duration",
     "C. com. L626-18 al. 6",
     "The imposed delays run beyond the plan's duration.",
+    confidence="S",  # al. 6 through jcl06.fr's reading of L626-18
 )
 def delays_beyond_duration(ctx: CheckContext) -> list[Finding]:
     return [f for f in _plan_terms(ctx) if f.rule == "L626-18.delays-beyond-duration"]
@@ -898,6 +971,7 @@ def delays_beyond_duration(ctx: CheckContext) -> list[Finding]:
     "C. com. L626-18 al. 1, L626-19",
     "The instalments of the imposed delays do not add up to the admitted amount less "
     "the remissions accepted: a court cannot impose a remission.",
+    confidence="S",  # al. 1 read in the 2014-2021 text only; L626-19 through uggc.com
 )
 def imposed_sum(ctx: CheckContext) -> list[Finding]:
     return [f for f in _plan_terms(ctx) if f.rule == "L626-18.imposed-sum"]
@@ -916,6 +990,84 @@ def _plan_terms(ctx: CheckContext) -> list[Finding]:
         )
         ctx.plan_terms = cached
     return cached
+
+
+@rule(
+    "L626-12.agreed-delays-beyond-maximum",
+    "C. com. L626-12, L626-18 al. 1",
+    "A creditor's own agreed schedule runs beyond the plan's legal maximum (10 years, "
+    "15 for a farming natural person). Whether accepting creditors may agree to it is "
+    "debated (a minority view says yes): a warning, off when the ruleset allows it.",
+    (
+        "plan_max_years",
+        "plan_max_years_agricultural_natural_person",
+        "accepted_delays_may_exceed_plan_max",
+    ),
+)
+def agreed_delays_beyond_maximum(ctx: CheckContext) -> list[Finding]:
+    schedule = ctx.schedule
+    if schedule is None or ctx.rules.flag("accepted_delays_may_exceed_plan_max"):
+        return []
+    max_years = ctx.rules.years("plan_max_years")
+    if ctx.opening.agricultural:
+        max_years = ctx.rules.years("plan_max_years_agricultural_natural_person")
+    end = anniversary(schedule.adopted.effective_on, max_years)
+    out = []
+    for c in schedule.claims:
+        if c.treatment != "agreement" or not c.instalments:
+            continue
+        last = max(i.due_on for i in c.instalments)
+        if last > end:
+            out.append(
+                _finding(
+                    ctx,
+                    "L626-12.agreed-delays-beyond-maximum",
+                    Severity.WARNING,
+                    f"Claim {c.claim}'s agreed schedule runs until {_iso(last)}, beyond "
+                    f"the {max_years} years the law gives a plan (until {_iso(end)}): "
+                    "whether a creditor may accept longer delays is debated.",
+                    (schedule.adopted.id,),
+                    creditor=c.creditor,
+                    claim=c.claim,
+                )
+            )
+    return out
+
+
+@rule(
+    "L626-5.silence-before-30-days",
+    "C. com. L626-5",
+    "A creditor is counted as silent, and so as accepting the plan's default option, "
+    "although the plan was adopted before 30 days had passed since it received the "
+    "consultation (to the next working day, CPC art. 642): its silence was not yet an "
+    "acceptance.",
+    ("creditor_consultation_silence_days", *_DEADLINE_RULES),
+)
+def silence_before_30_days(ctx: CheckContext) -> list[Finding]:
+    adopted = ctx.adopted
+    if adopted is None:
+        return []
+    days = ctx.rules.days("creditor_consultation_silence_days")
+    out = []
+    for f in ctx.facts_of(ConsultationAnswered):
+        if not (f.answer is Answer.SILENT and f.received_on is not None):
+            continue
+        last = _extended(ctx, f.received_on + timedelta(days=days))
+        if adopted.effective_on <= last:
+            out.append(
+                _finding(
+                    ctx,
+                    "L626-5.silence-before-30-days",
+                    Severity.WARNING,
+                    f"{f.creditor} received the consultation on {_iso(f.received_on)} "
+                    f"and could answer until {_iso(last)}; the plan adopted on "
+                    f"{_iso(adopted.effective_on)} counts its silence as acceptance "
+                    f"before the {days} days ran out (L626-5).",
+                    (f.id, adopted.id),
+                    creditor=f.creditor,
+                )
+            )
+    return out
 
 
 # --- claims the plan must pay at once ----------------------------------------------------------
@@ -1009,7 +1161,7 @@ def instalment_late(ctx: CheckContext) -> list[Finding]:
     if schedule is None:
         return []
     remittances = sorted(
-        (f for f in ctx.facts if isinstance(f, InstalmentRemitted)),
+        ctx.facts_of(InstalmentRemitted),
         key=lambda f: (f.effective_on, f.seq),
     )
     grace = ctx.rules.days("plan_default_grace_days")
@@ -1068,9 +1220,7 @@ def interest_after_opening(ctx: CheckContext) -> list[Finding]:
     out = []
     minimum = ctx.rules.months("interest_continuation_min_term_months")
     opened_on = ctx.opening.effective_on
-    for f in ctx.facts:
-        if not isinstance(f, InterestAccrued):
-            continue
+    for f in ctx.facts_of(InterestAccrued):
         declared = ctx.index.declaration(f.claim, ctx.position)
         if declared is None:
             continue
@@ -1135,7 +1285,7 @@ def _first_in_cessation_on(ctx: CheckContext) -> date | None:
 
 def _ags_advances(ctx: CheckContext) -> list[AgsAdvanced]:
     return sorted(
-        (f for f in ctx.facts if isinstance(f, AgsAdvanced)),
+        ctx.facts_of(AgsAdvanced),
         key=lambda f: (f.effective_on, f.seq or 0),
     )
 
@@ -1247,8 +1397,7 @@ def ags_above_cap(ctx: CheckContext) -> list[Finding]:
     rule_id = "L3253-17.ags-above-cap"
     departures = {
         f.employee: f
-        for f in ctx.facts
-        if isinstance(f, EmployeeDeparted)  # the contract's date is on it
+        for f in ctx.facts_of(EmployeeDeparted)  # the contract's date is on it
     }
     opened_on = ctx.opening.effective_on
     out = []
@@ -1324,7 +1473,7 @@ def ags_above_cap(ctx: CheckContext) -> list[Finding]:
 )
 def superprivilege_above_ceiling(ctx: CheckContext) -> list[Finding]:
     rule_id = "L3253-2.superprivilege-above-ceiling"
-    departures = {f.employee: f for f in ctx.facts if isinstance(f, EmployeeDeparted)}
+    departures = {f.employee: f for f in ctx.facts_of(EmployeeDeparted)}
     out = []
     advanced: dict[str, int] = {}
     reported: set[str] = set()
@@ -1372,9 +1521,46 @@ def superprivilege_above_ceiling(ctx: CheckContext) -> list[Finding]:
 
 
 @rule(
+    "L631-19.redundancy-after-the-month",
+    "C. com. L631-19",
+    "In a redressement, an economic dismissal comes more than a month after the plan's "
+    "adoption: it is not one of the redundancies the plan judgment authorises, made "
+    "within that month, and follows the ordinary procedure (an info).",
+    ("plan_redundancy_window_months",),
+)
+def redundancy_after_the_month(ctx: CheckContext) -> list[Finding]:
+    adopted = ctx.adopted
+    if adopted is None:
+        return []
+    in_force = procedure_in_force(ctx.index, adopted.effective_on, ctx.position)
+    if (
+        in_force is None
+        or in_force.procedure is not ProcedureKind.REDRESSEMENT_JUDICIAIRE
+    ):
+        return []
+    limit = add_months(
+        adopted.effective_on, ctx.rules.months("plan_redundancy_window_months")
+    )
+    return [
+        _finding(
+            ctx,
+            "L631-19.redundancy-after-the-month",
+            Severity.INFO,
+            f"{f.employee} was dismissed on {_iso(f.effective_on)}, after {_iso(limit)}, "
+            "the end of the month the plan judgment gives for the redundancies it "
+            "authorises (L631-19): check that the ordinary procedure was followed.",
+            (f.id, adopted.id),
+        )
+        for f in ctx.facts_of(EmployeeDeparted)
+        if f.departure is DepartureKind.ECONOMIC_DISMISSAL and f.effective_on > limit
+    ]
+
+
+@rule(
     "L626-3.tranche-late",
     "C. com. L626-3, L626-10",
     "An investor's committed tranche is not received by its due date.",
+    confidence="T",  # L626-3 and L626-10 read on lexbase.fr and doctrine.fr
 )
 def tranche_late(ctx: CheckContext) -> list[Finding]:
     commitments = {
@@ -1404,6 +1590,7 @@ def tranche_late(ctx: CheckContext) -> list[Finding]:
     "annexe des comptes (law primer §6)",
     "A waiver with a better-fortune clause is not disclosed as a contingent liability "
     "in the notes to the accounts.",
+    confidence="S",  # accounting practice (iutenligne.net; bmfiduciaire.fr)
 )
 def undisclosed_waiver(ctx: CheckContext) -> list[Finding]:
     waivers = {w.waiver: w for w in ctx.support.waivers}
@@ -1418,9 +1605,8 @@ def undisclosed_waiver(ctx: CheckContext) -> list[Finding]:
             (f.id,),
             claim=f.claim,
         )
-        for f in ctx.facts
-        if isinstance(f, ClaimWrittenOff)
-        and f.clause is WriteOffClause.BETTER_FORTUNE
+        for f in ctx.facts_of(ClaimWrittenOff)
+        if f.clause is WriteOffClause.BETTER_FORTUNE
         and not f.disclosed
         and f.id in waivers
         and waivers[f.id].contingent

@@ -26,6 +26,32 @@ _V = TypeVar("_V", bool, int, Decimal, Fraction, Money, str)
 #: is never used as days.
 _DURATIONS = ("days", "months", "years")
 
+#: Keys the ruleset no longer has: numbers the law gives that no check of plandebt
+#: reads (docs/ruleset.md lists them with their article). Overriding one is refused
+#: with this reason, so that a value a user sets never silently does nothing.
+RETIRED = frozenset(
+    {
+        "payment_nullity_action_years",
+        "known_creditor_notice_days",
+        "disputed_claim_answer_days",
+        "claims_statement_objection_months",
+        "observation_initial_months",
+        "observation_renewal_months",
+        "observation_exceptional_extension_months_rj",
+        "rj_progress_review_months",
+        "public_creditor_silence_months",
+        "creditor_classes_apply",
+        "classes_mandatory_min_employees",
+        "classes_mandatory_min_turnover_with_employees",
+        "classes_mandatory_min_turnover",
+        "plan_modification_comment_days",
+        "ags_liquidation_pay_months",
+        "ags_pse_agreement_exclusion_months",
+        "pse_min_redundancies",
+        "pse_min_headcount",
+    }
+)
+
 #: Yearly tables: rules `<table>_<year>` read by `money_by_year`. An override may add
 #: a year the data files do not hold (a new PMSS): it is then tagged U, with the
 #: article of the table.
@@ -71,7 +97,7 @@ class Ruleset(Mapping[str, RuleValue]):
     # --- typed reads ------------------------------------------------------------------
 
     def flag(self, key: str) -> bool:
-        """A yes/no rule (``creditor_classes_apply``)."""
+        """A yes/no rule (``deadline_extended_to_next_working_day``)."""
         return self._read(key, "flag", bool)
 
     def integer(self, key: str) -> int:
@@ -239,6 +265,14 @@ class Ruleset(Mapping[str, RuleValue]):
         from plandebt.ruleset.versions import versions_with
 
         name = str(key)
+        if name in RETIRED:
+            raise InvalidInputError(
+                name,
+                raw,
+                "was retired from the ruleset: no check of plandebt reads it, so a "
+                "value for it would change nothing (docs/ruleset.md, 'Numbers "
+                "plandebt does not use')",
+            )
         reason = f"is not a rule of ruleset {self.version}"
         others = [v for v in versions_with(name) if v != self.version]
         if others:
