@@ -74,6 +74,7 @@ class _Case:
         self.state = decisions.initial_state(ref)
         self.index = CaseIndex(self.state)
         self.snapshot_at = 0  # the position the case's snapshots cover
+        self.snapshots_known = False  # snapshot_at was read from the store
         self.pending: list[Fact] = []  # staged by a write, not yet committed
         self.texts: dict[int, str] = {}  # JSON of the facts the last write saved
         self.prune: list[tuple[list[int], int | None]] = []  # snapshots to delete
