@@ -83,11 +83,11 @@ INGEST_PROFILED = 20_000
 INGEST_KEYS = {
     "stage": ("plandebt/ledger.py", "_stage"),
     "decide": ("plandebt/decisions/__init__.py", "decide"),
-    "event": ("eventsourcing/domain.py", "trigger"),
+    "event": ("plandebt/storage.py", "recorded"),
     "to_dict": ("plandebt/events/base.py", "to_dict"),
     "index": ("plandebt/decisions/state.py", "evolve"),
     "stamped": ("plandebt/events/base.py", "stamped"),
-    "save": ("eventsourcing/application.py", "save"),
+    "save": ("plandebt/storage", "insert"),
     "load": ("plandebt/ledger.py", "_load"),
 }
 

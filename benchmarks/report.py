@@ -104,12 +104,11 @@ def ingest_profile(ingest: dict[str, Any]) -> str:
         f"Ingest, for comparison (`record_all` of the first "
         f"{ingest['events']:,} facts under cProfile, collector off, cumulative "
         f"shares): staging the facts (`_stage`) {k['stage']:.0%} — "
-        f"validation (`decisions.decide`) {k['decide']:.0%}, the "
-        f"eventsourcing event (`trigger`) {k['event']:.0%}, "
-        f"`Fact.to_dict` {k['to_dict']:.0%}, `CaseIndex.add` "
-        f"{k['index']:.0%}, `stamped` {k['stamped']:.0%} —, loading "
-        f"the case (`_load`) {k['load']:.0%}, `app.save()` "
-        f"{k['save']:.0%}."
+        f"validation (`decisions.decide`) {k['decide']:.0%}, `CaseIndex.add` "
+        f"{k['index']:.0%}, `stamped` {k['stamped']:.0%} —, encoding them "
+        f"(`Fact.to_dict` {k['to_dict']:.0%}, the stored event "
+        f"`EventEncoder.recorded` {k['event']:.0%}), loading the case (`_load`) "
+        f"{k['load']:.0%}, the insert {k['save']:.0%}."
     )
 
 

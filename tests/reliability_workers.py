@@ -38,6 +38,9 @@ def payment(claim: str, ref: str, amount: str = "1.00") -> PaymentMade:
 
 def pay(target: str, claim: str, count: int, pause: float, tag: str) -> None:
     ledger = Ledger.open(target)
+    ledger.history(CASE)
+    print("READY", flush=True)
+    sys.stdin.readline()  # the test starts every writer at once
     conflicts = record_batches(ledger, claim, count, pause, tag)
     ledger.close()
     print(conflicts, flush=True)

@@ -99,7 +99,9 @@ def test_a_stale_writer_is_decided_again_on_the_fresh_state(store) -> None:
         second.pay(
             CASE, "C2", amount="2.00", paid_on=date(2023, 1, 1), basis="plan_dividend"
         )
-    assert looks == [True, False]  # the stale try, then the case read again
+    # The stale try, then the case read again (before the lock), then brought up
+    # to date under it.
+    assert looks == [True, False, True]
     final = store.open().balances(CASE, date(2024, 1, 1))
     assert final.claim("C1").paid == Money(100)
     assert final.claim("C2").paid == Money(200)

@@ -28,7 +28,7 @@ from plandebt.projections.balances import Balances
 
 ROOT = Path(__file__).resolve().parent.parent
 FAR = date(2030, 1, 1)
-PAYMENTS = 100  # per writer
+PAYMENTS = 60  # per writer
 
 
 @pytest.fixture(
@@ -59,7 +59,7 @@ def _writers(
             thread.start()
             threads.append(thread)
         return list(threads)
-    return [
+    processes = [
         subprocess.Popen(
             [
                 sys.executable,
@@ -69,16 +69,25 @@ def _writers(
                 target,
                 claim,
                 str(PAYMENTS),
-                "0.005",
+                "0.01",
                 tag,
             ],
             cwd=ROOT,
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
             env={**os.environ, "PYTHONPATH": str(ROOT)},
         )
         for claim, tag in jobs
     ]
+    for process in processes:  # started and opened: they write from now on
+        assert process.stdout is not None and process.stdin is not None
+        assert process.stdout.readline().strip() == "READY"
+    for process in processes:
+        assert process.stdin is not None
+        process.stdin.write("go\n")
+        process.stdin.flush()
+    return list(processes)
 
 
 def _running(job: subprocess.Popen[str] | threading.Thread) -> bool:
@@ -122,7 +131,7 @@ def test_an_answer_about_k_never_changes_once_given(target: str) -> None:
     assert total.claim("C1").paid.cents == PAYMENTS * 100
     assert total.claim("C2").paid.cents == PAYMENTS * 100
     during = [view for _, view in answers if 5 < view.position < 5 + 2 * PAYMENTS]
-    assert len(during) >= 20, "the readers asked too little while the writers wrote"
+    assert len(during) >= 5, "the readers asked too little while the writers wrote"
     changed = [
         (known_at, view.position, again.position)
         for known_at, view in answers
@@ -145,4 +154,5 @@ def test_a_k_after_the_last_recording_is_answered_as_of_it(target: str) -> None:
     # next to the K it was asked about.
     assert view.known_at == later
     assert view.position == len(ledger.history(CASE)) == 6
+    assert ledger.position(CASE, later) == 6  # what any view about `later` holds
     assert attrs.evolve(view, known_at=6) == ledger.balances(CASE, FAR, known_at=6)

@@ -98,13 +98,14 @@ def test_concurrent_writers_around_snapshot_boundaries_never_fail(store) -> None
 
 def test_a_snapshot_the_store_refuses_never_fails_the_recording(store) -> None:
     ledger = store.open()
-    ledger.snapshot_interval = 5
-    open_basic_case(ledger)  # 5 facts: a snapshot is due
-    ledger2 = store.open()
-    ledger2.snapshot_interval = 5
+    ledger.snapshot_interval = 0
+    open_basic_case(ledger)
     for error in (IntegrityError("already there"), OperationalError("disk full")):
-        with mock.patch.object(storage, "put_snapshot", side_effect=error):
-            paid = ledger2.record(payment("C1", f"p-{type(error).__name__}"))
+        writer = store.open()
+        writer.snapshot_interval = 5  # a part is due at its first recording
+        with mock.patch.object(snapshots, "put_snapshot", side_effect=error) as put:
+            paid = writer.record(payment("C1", f"p-{type(error).__name__}"))
+        assert put.called
         assert paid.seq is not None
     # Nothing to send again: each payment was recorded once.
     assert len(store.open().history(CASE)) == 7
@@ -265,3 +266,19 @@ def test_snapshots_of_earlier_versions_are_read_then_pruned(store) -> None:
     reader.record_all(bulk(10, tag="more"))  # now 40 facts: a new part 21..30
     assert [p.originator_version for p in parts(ledger)] == [21, 31, 41]
     same_answers(reader, store.open())
+
+
+def test_after_a_rebuild_the_parts_stored_are_not_cut_again(store) -> None:
+    ledger = store.open()
+    ledger.snapshot_interval = 10
+    open_basic_case(ledger)
+    ledger.record_all(bulk(35))  # parts up to 40
+    rebuilt = store.open()
+    rebuilt.snapshot_interval = 10
+    rebuilt.rebuild()  # reads the events, not the snapshots
+    with mock.patch.object(
+        snapshots, "put_snapshot", wraps=storage.put_snapshot
+    ) as put:
+        rebuilt.record_all(bulk(10, tag="more"))  # 50 facts: one new part
+    assert put.call_count == 1
+    assert [p.state["last"] for p in parts(rebuilt)] == [10, 20, 30, 40, 50]

@@ -73,8 +73,8 @@ class RuleTypeError(PlandebtError, TypeError):
 
 
 class ConflictError(PlandebtError):
-    """Another writer recorded facts in the same case first. Nothing of ours was
-    written; reading the case again and retrying succeeds."""
+    """Another writer held the case longer than a writer waits (or kept recording
+    in it without its write lock). Nothing of ours was written; retrying succeeds."""
 
 
 class StorageError(PlandebtError):

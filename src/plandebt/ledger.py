@@ -75,6 +75,7 @@ class _Case:
         self.state = decisions.initial_state(ref)
         self.index = CaseIndex(self.state)
         self.snapshot_at = 0  # the position the case's snapshots cover
+        self.snapshots_known = False  # snapshot_at was read from the store
         self.pending: list[Fact] = []  # staged by a write, not yet committed
         self.texts: dict[int, str] = {}  # JSON of the facts the last write saved
         self.prune: list[tuple[list[int], int | None]] = []  # snapshots to delete
@@ -226,6 +227,12 @@ class Ledger(CaseCommands):
         decide, stamp, encode and insert, in one transaction."""
         touched: dict[str, _Case] = {}
         results: list[Fact] = []
+        # A case read for the first time is read before the lock (it may take a
+        # while, and nothing waits for it); under the lock, only what others
+        # recorded since.
+        for ref in refs:
+            if ref not in self._cases:
+                self._load(ref)
         try:
             with (
                 storage.writing(
@@ -582,6 +589,12 @@ class Ledger(CaseCommands):
             day,
             known_at,
         )
+
+    def position(self, case: str, known_at: KnownAt = None) -> int:
+        """How many facts a view of the case as known at `known_at` is made of (the
+        `position` a `Balances` carries): for a `known_at` later than the last
+        committed recording, every fact recorded so far."""
+        return self.index(case, known_at).position(known_at)
 
     def history(self, case: str, known_at: KnownAt = None) -> list[Fact]:
         """The facts of a case in recording order, as known at `known_at`."""

@@ -70,8 +70,8 @@ class Part(typing.NamedTuple):
     version: int  # the stream version it is stored at (last + 1)
     first: int
     last: int
-    facts: list[dict[str, Any]]
-    legacy: bool  # written by an earlier version: the whole log up to `last`
+    text: str  # the facts, as JSON (parsed when applied: one part at a time)
+    legacy: list[dict[str, Any]] | None  # an earlier version's: the facts, decoded
 
 
 # --- writing ----------------------------------------------------------------------------
@@ -81,8 +81,15 @@ def write(app: LedgerApplication, case: _Case, interval: int, *, to_head: bool) 
     """Stores the parts the case is due: one per `interval` facts since the parts
     already cover (`case.snapshot_at`), ending on multiples of `interval`, so two
     writers cut the same parts; with `to_head`, a last part up to the head."""
+    if not case.snapshots_known:
+        # Read by a rebuild (which ignores snapshots): what the store holds already
+        # is not cut again.
+        newest = snapshot_at_or_below(app, CaseStream.create_id(case.state.case), None)
+        if newest is not None:
+            case.snapshot_at = max(case.snapshot_at, newest.originator_version - 1)
+        case.snapshots_known = True
     head = case.state.head
-    start = case.snapshot_at
+    start = min(case.snapshot_at, head)
     ends = []
     if interval > 0:
         end = (start // interval + 1) * interval
@@ -142,14 +149,17 @@ def _digest(text: str) -> str:
 def load(app: LedgerApplication, case: _Case) -> None:
     """Fills a new case from its snapshots (see the module's docstring); the caller
     then reads the events after `case.stream.version`."""
+    case.snapshots_known = True
     if app.snapshots is None:
         return
     ref = case.state.case
     stream_id = CaseStream.create_id(ref)
-    chain = _chain(app, stream_id, case)
+    chain = _chain(app, stream_id, case)  # newest first
     if not chain:
         return
-    first = chain[0].first
+    first = chain[-1].first
+    if chain[-1].legacy is not None:
+        case.prune.append(([], chain[-1].version))  # every older one is redundant
     if first > 1:
         # The oldest part does not reach back to the start: the positions before it
         # are read from the events.
@@ -162,9 +172,11 @@ def load(app: LedgerApplication, case: _Case) -> None:
             _reset(case)
             return
         case.gap = first - 1  # to store again once loaded (see `tidy`)
-    for part in chain:
-        at = _check_end(app, stream_id, part)
-        if at is None:
+    while chain:
+        part = chain.pop()  # the oldest left; its text is let go once applied
+        facts = _facts(part)
+        at = None if facts is None else _check_end(app, stream_id, part, facts[-1])
+        if facts is None or at is None:
             log.warning(
                 "snapshot of %s at position %d does not match the stored events; "
                 "deleted, the case is read from its events from there",
@@ -173,16 +185,14 @@ def load(app: LedgerApplication, case: _Case) -> None:
             )
             case.prune.append(([part.version], None))
             break
-        for data in part.facts[case.state.head - part.first + 1 :]:
+        for data in facts[case.state.head - part.first + 1 :]:
             case.apply(Fact.from_stored(data))
         case.stream = stream_at(stream_id, ref, part.version, at)
         case.snapshot_at = part.last
-    if chain[0].legacy:
-        case.prune.append(([], chain[0].version))
 
 
 def _chain(app: LedgerApplication, stream_id: uuid.UUID, case: _Case) -> list[Part]:
-    """The parts that join, oldest first, from the newest back to the first (or to
+    """The parts that join, newest first, from the newest back to the first (or to
     where one is missing or fails its own checks)."""
     assert app.snapshots is not None
     chain: list[Part] = []
@@ -210,42 +220,48 @@ def _chain(app: LedgerApplication, stream_id: uuid.UUID, case: _Case) -> list[Pa
         if part.first == 1:
             break
         lte = part.first  # the part that ends at first - 1 is stored at `first`
-    chain.reverse()
     return chain
 
 
 def _part(snapshot: Snapshot) -> Part | None:
-    """The part a snapshot holds, or None if it fails its own checks."""
+    """The part a snapshot holds, or None if it fails its own checks (its digest
+    and its positions; its facts are checked when applied, see `_facts`)."""
     state = snapshot.state
     version = snapshot.originator_version
     facts: Any = state.get("facts")
     if state.get("format") is None and isinstance(facts, list):
-        legacy = True  # an earlier version's snapshot: the whole log
-        first: Any = 1
-        last: Any = version - 1
-    elif state.get("format") == FORMAT and isinstance(facts, str):
-        legacy = False
-        first, last = state.get("first"), state.get("last")
-        if _digest(facts) != state.get("digest") or last != version - 1:
-            return None
-        try:
-            facts = json.loads(facts)
-        except ValueError:
-            return None
-    else:
+        # An earlier version's snapshot: the whole log up to its version.
+        return Part(version, 1, version - 1, "", facts)
+    if state.get("format") != FORMAT or not isinstance(facts, str):
         return None
+    first, last = state.get("first"), state.get("last")
     if not isinstance(first, int) or not isinstance(last, int):
         return None
-    if len(facts) != last - first + 1 or not facts:
+    if last != version - 1 or not 1 <= first <= last:
         return None
-    for seq, data in enumerate(facts, start=first):
+    if _digest(facts) != state.get("digest"):
+        return None
+    return Part(version, first, last, facts, None)
+
+
+def _facts(part: Part) -> list[dict[str, Any]] | None:
+    """The part's facts, if they are as many as its positions and in their order."""
+    facts: Any = part.legacy
+    if facts is None:
+        try:
+            facts = json.loads(part.text)
+        except ValueError:
+            return None
+    if not isinstance(facts, list) or len(facts) != part.last - part.first + 1:
+        return None
+    for seq, data in enumerate(facts, start=part.first):
         if not isinstance(data, dict) or data.get("seq") != seq:
             return None
-    return Part(version, first, last, facts, legacy)
+    return facts
 
 
 def _check_end(
-    app: LedgerApplication, stream_id: uuid.UUID, part: Part
+    app: LedgerApplication, stream_id: uuid.UUID, part: Part, held: dict[str, Any]
 ) -> datetime | None:
     """The time of the store's event at the part's last position, if it carries the
     part's last fact (None otherwise)."""
@@ -257,10 +273,10 @@ def _check_end(
         return None
     try:
         stored = Fact.from_stored(data).to_dict()
-        held = Fact.from_stored(part.facts[-1]).to_dict()
+        expected = Fact.from_stored(held).to_dict()
     except (KeyError, TypeError, ValueError):
         return None
-    if stored != held:
+    if stored != expected:
         return None
     at: datetime = typing.cast(Any, events[0]).timestamp
     return at
