@@ -299,6 +299,15 @@ def test_refusing_creditors_get_the_uniform_delays_and_silent_ones_the_default()
     ledger.answer_consultation(
         CASE, "URSSAF", answer="refuses", answered_on=date(2023, 1, 10)
     )
+    # BANK received the letter on 1 February and stayed silent: its 30 days ran
+    # out on 3 March, before the adoption of 20 March (L626-5).
+    ledger.answer_consultation(
+        CASE,
+        "BANK",
+        answer="silent",
+        answered_on=date(2023, 3, 10),
+        received_on=date(2023, 2, 1),
+    )
     options = {c.creditor: c.option for c in ledger.schedule(CASE).claims}
     assert options == {"URSSAF": "uniform", "BANK": "fast"}
 

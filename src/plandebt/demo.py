@@ -199,9 +199,31 @@ ADOPTED_ON = "2023-03-20"
 UNIFORM = ["2", "3", "5", "8", "10", "12", "12", "15", "15", "18"]  # law primer §8
 
 
+#: Creditors that received the consultation letter with the others and did not
+#: answer: 30 days later their silence is an acceptance of the default option
+#: (L626-5). Without them they would be never consulted, and each one a finding.
+_SILENT = ("DGFIP", "SMARTBE", "BANK", "ENERGY", "IT", "FORMER", "AGS")
+
+
+def _silent_answers(case: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "kind": "plan.consultation_answered",
+            "case": case,
+            "id": f"answer-{creditor}",
+            "effective_on": "2023-01-12",
+            "creditor": creditor,
+            "answer": "silent",
+            "received_on": "2022-12-12",
+        }
+        for creditor in _SILENT
+    ]
+
+
 def _plan_lines() -> list[dict[str, Any]]:
     case = CASE
     return [
+        *_silent_answers(case),
         {
             "kind": "plan.consultation_answered",
             "case": case,

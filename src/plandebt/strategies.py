@@ -61,6 +61,7 @@ from plandebt.events import (
     InterestRegime,
     PaymentBasis,
     PaymentMade,
+    PaymentsCeased,
     PlanAdopted,
     PlanCompleted,
     PlanModified,
@@ -391,6 +392,8 @@ def plan_histories(draw: st.DrawFn, case: str = "CASE-1") -> list[Fact]:
                 creditor=creditor,
                 answer=answer,
                 option="fast" if answer is Answer.ACCEPTS else None,
+                # Received 40 days before: a silence is an acceptance (L626-5).
+                received_on=draw(st.none() | st.just(adopted_on - timedelta(days=40))),
             )
         )
     claims = list(index.claims)
@@ -1292,6 +1295,19 @@ def _plan_completed(draw: st.DrawFn, draft: _Draft) -> _Candidates:
     )
 
 
+def _payments_ceased(draw: st.DrawFn, draft: _Draft) -> _Candidates:
+    before, adoption = _plan(draw, draft)
+    yield (
+        *before,
+        PaymentsCeased(
+            case=draft.index.case,
+            id=draft.fid(),
+            effective_on=_after(draw, adoption.effective_on, 3650),
+            established_by=draw(st.none() | st.just("commissaire's report")),
+        ),
+    )
+
+
 def _claim_rescheduled(draw: st.DrawFn, draft: _Draft) -> _Candidates:
     for before, declared in _claims(draw, draft):
         yield (
@@ -1514,6 +1530,7 @@ _STEPS: dict[type[Fact], _Step] = {
     PlanModified: _plan_modified,
     PlanResolved: _plan_resolved,
     PlanCompleted: _plan_completed,
+    PaymentsCeased: _payments_ceased,
     ClaimRescheduled: _claim_rescheduled,
     CapitalCommitted: _capital_committed,
     ContributionReceived: _contribution_received,

@@ -132,7 +132,8 @@ def rules_markdown() -> str:
     lines = [
         "# Compliance rules",
         "",
-        "Generated from `src/plandebt/compliance/rules.py` by `plandebt rules`; a test",
+        "Generated from `src/plandebt/compliance/rules.py` and `plan_law.py` by",
+        "`plandebt rules`; a test",
         "fails when this file is stale. Each finding carries the rule id, the article,",
         "a severity, a message, what it concerns and the ids of the facts behind it.",
         "Confidence is the weakest of the rule's own tag (its legal basis) and the tags",

@@ -17,21 +17,17 @@ import attrs
 from plandebt.calendar import (
     add_months,
     anniversary,
-    next_working_day,
-    parse_holidays,
 )
 from plandebt.compliance.context import CheckContext
 from plandebt.compliance.findings import Finding, Severity
 from plandebt.events import (
     AgsAdvanced,
-    Answer,
     CaseConverted,
     CaseOpened,
     ClaimDeclared,
     ClaimForeclosed,
     ClaimRelieved,
     ClaimWrittenOff,
-    ConsultationAnswered,
     DepartureKind,
     EmployeeDeparted,
     InstalmentRemitted,
@@ -49,6 +45,7 @@ from plandebt.events import (
 from plandebt.lifecycle import BARRED, WAGE_RANKS, ClaimStatus, relief, useful
 from plandebt.money import Money, round_half_away
 from plandebt.projections.balances import claim_balance, procedure_in_force
+from plandebt.projections.consultation import deadline_end
 from plandebt.projections.plan import first_anchor
 from plandebt.ruleset import Ruleset
 from plandebt.schedules import FirstDue
@@ -185,9 +182,7 @@ _WEEKDAYS = (
 
 def _extended(ctx: CheckContext, day: date) -> date:
     """Where a deadline that would end on `day` ends (CPC art. 642 al. 2)."""
-    if not ctx.rules.flag("deadline_extended_to_next_working_day"):
-        return day
-    return next_working_day(day, parse_holidays(ctx.rules.text("public_holidays")))
+    return deadline_end(ctx.rules, day)
 
 
 def _deadline(ctx: CheckContext, start: date, months: int, runs_from: str) -> _Deadline:
@@ -992,84 +987,6 @@ def _plan_terms(ctx: CheckContext) -> list[Finding]:
     return cached
 
 
-@rule(
-    "L626-12.agreed-delays-beyond-maximum",
-    "C. com. L626-12, L626-18 al. 1",
-    "A creditor's own agreed schedule runs beyond the plan's legal maximum (10 years, "
-    "15 for a farming natural person). Whether accepting creditors may agree to it is "
-    "debated (a minority view says yes): a warning, off when the ruleset allows it.",
-    (
-        "plan_max_years",
-        "plan_max_years_agricultural_natural_person",
-        "accepted_delays_may_exceed_plan_max",
-    ),
-)
-def agreed_delays_beyond_maximum(ctx: CheckContext) -> list[Finding]:
-    schedule = ctx.schedule
-    if schedule is None or ctx.rules.flag("accepted_delays_may_exceed_plan_max"):
-        return []
-    max_years = ctx.rules.years("plan_max_years")
-    if ctx.opening.agricultural:
-        max_years = ctx.rules.years("plan_max_years_agricultural_natural_person")
-    end = anniversary(schedule.adopted.effective_on, max_years)
-    out = []
-    for c in schedule.claims:
-        if c.treatment != "agreement" or not c.instalments:
-            continue
-        last = max(i.due_on for i in c.instalments)
-        if last > end:
-            out.append(
-                _finding(
-                    ctx,
-                    "L626-12.agreed-delays-beyond-maximum",
-                    Severity.WARNING,
-                    f"Claim {c.claim}'s agreed schedule runs until {_iso(last)}, beyond "
-                    f"the {max_years} years the law gives a plan (until {_iso(end)}): "
-                    "whether a creditor may accept longer delays is debated.",
-                    (schedule.adopted.id,),
-                    creditor=c.creditor,
-                    claim=c.claim,
-                )
-            )
-    return out
-
-
-@rule(
-    "L626-5.silence-before-30-days",
-    "C. com. L626-5",
-    "A creditor is counted as silent, and so as accepting the plan's default option, "
-    "although the plan was adopted before 30 days had passed since it received the "
-    "consultation (to the next working day, CPC art. 642): its silence was not yet an "
-    "acceptance.",
-    ("creditor_consultation_silence_days", *_DEADLINE_RULES),
-)
-def silence_before_30_days(ctx: CheckContext) -> list[Finding]:
-    adopted = ctx.adopted
-    if adopted is None:
-        return []
-    days = ctx.rules.days("creditor_consultation_silence_days")
-    out = []
-    for f in ctx.facts_of(ConsultationAnswered):
-        if not (f.answer is Answer.SILENT and f.received_on is not None):
-            continue
-        last = _extended(ctx, f.received_on + timedelta(days=days))
-        if adopted.effective_on <= last:
-            out.append(
-                _finding(
-                    ctx,
-                    "L626-5.silence-before-30-days",
-                    Severity.WARNING,
-                    f"{f.creditor} received the consultation on {_iso(f.received_on)} "
-                    f"and could answer until {_iso(last)}; the plan adopted on "
-                    f"{_iso(adopted.effective_on)} counts its silence as acceptance "
-                    f"before the {days} days ran out (L626-5).",
-                    (f.id, adopted.id),
-                    creditor=f.creditor,
-                )
-            )
-    return out
-
-
 # --- claims the plan must pay at once ----------------------------------------------------------
 
 
@@ -1116,9 +1033,10 @@ def _paid_at_adoption(
 @rule(
     "L626-20-I.not-paid-at-adoption",
     "C. com. L626-20 I",
-    "A claim that cannot receive delays or remissions without consent (superprivileged "
-    "wages, AGS superprivileged advances, conciliation and new money) is not paid in "
-    "full at the plan's adoption (within the grace period).",
+    "A claim that cannot receive delays or remissions without consent (1° "
+    "superprivileged wages and the AGS's superprivileged advances; 2° wages under the "
+    "general privilege neither advanced by the AGS nor subrogated; 3° conciliation; 4° "
+    "new money) is not paid in full at the plan's adoption (within the grace period).",
     ("plan_default_grace_days",),
 )
 def no_delay_not_paid(ctx: CheckContext) -> list[Finding]:

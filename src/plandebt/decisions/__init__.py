@@ -8,7 +8,7 @@
 reason (architecture principle 3). It does not judge lawfulness: a frozen claim paid
 without basis, a late declaration or a late dividend happened and are recorded; the
 compliance checks report them. The decision branches, one per fact kind, live in one
-module per theme: case, claims, money, corrections, plan, group, employment.
+module per theme: case, cessation, claims, money, corrections, plan, group, employment.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 # The branches register themselves with `branches.branch` as they are imported.
 from plandebt.decisions import (  # noqa: F401  (registration)
     case,
+    cessation,
     claims,
     corrections,
     employment,

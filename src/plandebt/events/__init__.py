@@ -2,6 +2,7 @@
 fact kind with the codec."""
 
 from plandebt.events.base import ENVELOPE, Fact, fact_kinds
+from plandebt.events.cessation import PaymentsCeased
 from plandebt.events.claims import (
     ClaimAdmitted,
     ClaimContested,
@@ -91,6 +92,7 @@ __all__ = [
     "InterestRegime",
     "PaymentBasis",
     "PaymentMade",
+    "PaymentsCeased",
     "PlanAdopted",
     "PlanCompleted",
     "PlanModified",

@@ -24,12 +24,17 @@ class PlanOption:
     option: str  # its id, e.g. "uniform", "fast"
     percents: tuple[Decimal, ...]
     label: str | None = None
+    # The option converts claims into shares or securities giving access to the
+    # capital: a creditor's silence on it is a refusal, not an acceptance (L626-5).
+    converts: bool = False
 
 
 class Answer(enum.Enum):
     ACCEPTS = "accepts"
     REFUSES = "refuses"  # gets the court-imposed uniform delays (L626-18)
-    SILENT = "silent"  # silence for 30 days is acceptance of the default (L626-5)
+    # Silence for 30 days after the letter's receipt (`received_on`) is acceptance
+    # of the default option, unless that option converts into securities (L626-5).
+    SILENT = "silent"
 
 
 @attrs.frozen(kw_only=True)

@@ -33,7 +33,6 @@ import attrs
 
 from plandebt.calendar import plan_year
 from plandebt.events import (
-    Answer,
     CaseConverted,
     ClaimDeclared,
     ClaimRescheduled,
@@ -54,6 +53,7 @@ from plandebt.lifecycle import BARRED, ClaimStatus, Relief, relief
 from plandebt.money import Money, round_half_away
 from plandebt.projections import serialise
 from plandebt.projections.balances import ClaimBalance, claim_balance
+from plandebt.projections.consultation import consultation, without_remission
 from plandebt.projections.index import CaseIndex, KnownAt
 from plandebt.projections.postings import SETTLEMENTS, SUBROGATED
 from plandebt.ruleset import Ruleset, ruleset_for
@@ -75,6 +75,19 @@ NO_DELAY_RANKS = frozenset(
         Rank.NEW_MONEY,
     }
 )
+
+
+def cannot_be_delayed(claim: ClaimBalance) -> bool:
+    """Whether the plan must pay `claim` in full at its adoption (L626-20 I): the
+    ranks of 1°, 3° and 4°, and (2°) wage claims under the general wage privilege
+    still held by the employee, that is neither advanced by the AGS (the advanced
+    part is the AGS's own claim, and follows the plan) nor subrogated."""
+    return claim.rank in NO_DELAY_RANKS or (
+        claim.rank is Rank.SALARY_PRIVILEGED
+        and claim.creditor_kind is not CreditorKind.AGS
+    )
+
+
 #: Useful post-opening claims are paid at maturity, outside the plan (L622-17).
 OUTSIDE_PLAN_RANKS = frozenset({Rank.POST_OPENING})
 
@@ -269,7 +282,7 @@ def _plan_schedule(
     rows = []
     for owed, base in bases:
         option: str | None = None
-        if owed.rank in NO_DELAY_RANKS:
+        if cannot_be_delayed(owed):
             treatment, instalments = "no_delay", lump_sum(base, adopted_on)
         elif owed.claim in small:
             treatment, instalments = "small_claim", lump_sum(base, adopted_on)
@@ -286,10 +299,18 @@ def _plan_schedule(
             )
         else:
             treatment = "option"
-            option = _option_of(answers.get(owed.creditor), adopted, options)
+            # Accepted, refused, silent or never consulted (L626-5): the option
+            # the creditor stood on at the adoption; without its agreement, no
+            # remission (L626-18 al. 1).
+            consulted = consultation(
+                owed.creditor, answers.get(owed.creditor), adopted, rules
+            )
+            option = consulted.option
             instalments = percent_schedule(
                 base, list(options[option].percents), *first_anchor(adopted)
             )
+            if not consulted.agreed:
+                instalments = without_remission(instalments, base)
             for modification in modifications:
                 instalments = _modified(instalments, modification)
         granted = reliefs.get(owed.claim)
@@ -348,22 +369,6 @@ def _agreement(index: CaseIndex, claim: str, position: int) -> ClaimRescheduled 
     return found
 
 
-def _option_of(
-    answer: ConsultationAnswered | None, adopted: PlanAdopted, options: dict[str, Any]
-) -> str:
-    if (
-        answer is not None
-        and answer.answer is Answer.ACCEPTS
-        and answer.option in options
-    ):
-        return answer.option
-    if answer is not None and answer.answer is Answer.REFUSES:
-        return adopted.uniform_option
-    # Silence for 30 days is acceptance of the default option (L626-5); a creditor
-    # never consulted is treated the same way.
-    return adopted.default_option or adopted.uniform_option
-
-
 def _modified(
     instalments: list[Instalment], modification: PlanModified
 ) -> list[Instalment]:
@@ -406,7 +411,7 @@ def _small_claims(bases: list[tuple[ClaimBalance, Money]], rules: Ruleset) -> se
             (base, b)
             for b, base in bases
             if base <= maximum
-            and b.rank not in NO_DELAY_RANKS
+            and not cannot_be_delayed(b)
             and b.creditor_kind is not CreditorKind.AGS
             and per_holder[b.creditor] <= holder_cap
         ),
