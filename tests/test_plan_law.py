@@ -192,6 +192,29 @@ def test_L626_5_a_creditor_never_consulted_gets_the_uniform_delays_with_a_findin
     assert hit.article.startswith("C. com. L626-5")
 
 
+@pytest.mark.parametrize(
+    ("declared_on", "hits"), [(ADOPTED, 1), (date(2023, 3, 21), 0)]
+)
+def test_L626_5_a_claim_declared_after_the_adoption_could_not_be_consulted(
+    declared_on: date, hits: int
+) -> None:
+    ledger = case(amounts=("10000",))
+    ledger.register_creditor(CASE, "Z", name="Z", creditor_kind="supplier")
+    ledger.declare_claim(
+        CASE,
+        "Z-1",
+        creditor="Z",
+        amount="10000",
+        origin_on=date(2022, 1, 10),
+        rank="unsecured",
+        declared_on=declared_on,
+    )
+    adopt(ledger, [FAST], default="fast")
+    silent(ledger, "A", date(2023, 1, 2))
+    assert option_of(ledger, "Z-1") == "u"  # no remission either way
+    assert len(found(ledger, "L626-5.creditor-not-consulted")) == hits
+
+
 def test_L626_5_silence_without_the_letters_receipt_is_no_acceptance() -> None:
     ledger = case()
     adopt(ledger, [FAST], default="fast")

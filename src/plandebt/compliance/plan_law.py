@@ -70,7 +70,14 @@ def _consultations(ctx: CheckContext) -> list[Consultation]:
     if schedule is None:
         return []
     answers = _answers(ctx)
-    concerned = {c.creditor for c in schedule.claims if c.treatment == "option"}
+    # A claim declared after the adoption (a late claim) could not be consulted on
+    # the draft: its creditor is no "not consulted" finding, only the uniform delays.
+    adopted_on = schedule.adopted.effective_on
+    concerned = {
+        c.creditor
+        for c in schedule.claims
+        if c.treatment == "option" and c.declared_on <= adopted_on
+    }
     return [
         consultation(creditor, answers.get(creditor), schedule.adopted, ctx.rules)
         for creditor in sorted(concerned | set(answers))
