@@ -12,11 +12,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plandebt import Ledger
+from plandebt import Fact, Ledger
 from plandebt.errors import InvalidInputError
-from plandebt.events import PaymentsCeased
+from plandebt.events import ConsultationAnswered
 from plandebt.money import Money
 from plandebt.ruleset import ruleset_for
+from plandebt.strategies import plan_histories
 
 CASE = "RG 23/00013"
 OPENED = date(2022, 3, 14)
@@ -465,7 +466,7 @@ def test_integrity_distributing_more_than_the_debtor_remitted_is_a_finding(
 
 
 def cease(ledger: Ledger, on: date) -> None:
-    ledger.record(PaymentsCeased.build(case=CASE, id="ceased", effective_on=on))
+    ledger.record_cessation(CASE, ceased_on=on, established_by="commissaire's report")
 
 
 @pytest.mark.parametrize(
@@ -523,3 +524,28 @@ def test_L626_28_completion_before_the_last_instalments_fell_due_is_a_finding() 
     ledger.complete_plan(CASE, decided_on=date(2024, 4, 2))
     (hit,) = found(ledger, "L626-28.completed-with-unpaid-instalments")
     assert "18 000,00 € of instalments not yet due" in hit.message
+
+
+@settings(max_examples=100, deadline=None)
+@given(plan_histories(), st.data())
+def test_L626_18_a_creditor_never_consulted_has_no_remission_in_any_history(
+    facts: list[Fact], data: st.DataObject
+) -> None:
+    # Generated cases (options, answers, relieved claims, dividends), from which
+    # the answers of some creditors are left out: whatever the options, a creditor
+    # never consulted is scheduled its whole base (less what a relief forfeited).
+    answers = [f for f in facts if isinstance(f, ConsultationAnswered)]
+    left_out = {
+        f.id for f in answers if data.draw(st.booleans(), label=f"leave {f.creditor}")
+    }
+    ledger = Ledger.open("memory")
+    ledger.record_all([f for f in facts if f.id not in left_out])
+    schedule = ledger.schedule("CASE-1")
+    if schedule is None or schedule.modifications:
+        return  # a modification spreads again what remains: L626-26's question
+    never = {f.creditor for f in answers if f.id in left_out}
+    for c in schedule.claims:
+        if c.treatment == "option" and c.creditor in never:
+            assert c.option == schedule.adopted.uniform_option
+            assert c.option_remission == Money(0)
+            assert c.scheduled + c.forfeited == c.base

@@ -60,6 +60,7 @@ from plandebt.events import (
     InterestRegime,
     PaymentBasis,
     PaymentMade,
+    PaymentsCeased,
     PlanAdopted,
     PlanCompleted,
     PlanModified,
@@ -767,6 +768,29 @@ class CaseCommands(abc.ABC):
                 case=case,
                 effective_on=_effective_on("decided_on", decided_on, effective_on),
                 judgment_ref=judgment_ref,
+                id=id,
+                client_ref=client_ref,
+            )
+        )
+
+    def record_cessation(
+        self,
+        case: str,
+        *,
+        ceased_on: DateIn | None = None,
+        effective_on: DateIn | None = None,
+        established_by: str | None = None,
+        id: str | None = None,
+        client_ref: str | None = None,
+    ) -> PaymentsCeased:
+        """Records a cessation des paiements found during the plan
+        (`plan.payments_ceased`), on `ceased_on`: the court must then resolve the
+        plan (L626-27 I al. 3)."""
+        return self._record(
+            PaymentsCeased.build(
+                case=case,
+                effective_on=_effective_on("ceased_on", ceased_on, effective_on),
+                established_by=established_by,
                 id=id,
                 client_ref=client_ref,
             )
