@@ -435,7 +435,7 @@ def test_integrity_paying_a_claim_more_than_it_is_worth_is_a_finding(
     found_ = found(ledger, "integrity.paid-beyond-claim")
     assert len(found_) == hits
     if found_:
-        assert found_[0].claim == "A-1"
+        assert found_[0].claim == "A-1" and len(found_[0].evidence) == 1
         assert "library policy" in found_[0].article
         assert "0,01 € more than it is owed" in found_[0].message
 

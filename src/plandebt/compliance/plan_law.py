@@ -403,7 +403,11 @@ def paid_beyond_claim(ctx: CheckContext) -> list[Finding]:
             f"Claim {b.claim} ({b.status}, worth {b.owed.french()}) has received "
             f"{b.paid.french()}: {(-b.outstanding).french()} more than it is owed "
             "(an integrity check, a library policy: to be returned or explained).",
-            b.facts[-1:],
+            tuple(
+                f.id
+                for f in ctx.index.facts_about(b.claim, ctx.position)
+                if isinstance(f, PaymentMade) and f.effective_on <= ctx.as_of
+            ),
             creditor=b.creditor,
             claim=b.claim,
         )
