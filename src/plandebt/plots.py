@@ -45,8 +45,9 @@ def _euros(amount: Money) -> float:
     return amount.cents / 100
 
 
-def _finish(figure: Figure, axes: Axes, title: str, labels: Labels) -> None:
+def _finish(axes: Axes, years: Sequence[int], title: str, labels: Labels) -> None:
     axes.set_title(title)
+    axes.set_xticks(list(years))  # plan years are whole: no tick between two
     axes.set_xlabel(labels["year_axis"])
     axes.set_ylabel(labels["euros_axis"])
     axes.grid(True, alpha=0.3)
@@ -68,7 +69,7 @@ def cumulative(points: Sequence[YearPoint], labels: Labels) -> Figure:
     ):
         axes.plot(years, [_euros(v) for v in values], marker="o", label=labels[key])
     axes.legend()
-    _finish(figure, axes, labels["plot_cumulative"], labels)
+    _finish(axes, years, labels["plot_cumulative"], labels)
     return figure
 
 
@@ -86,20 +87,21 @@ def outstanding(points: Sequence[YearPoint], labels: Labels) -> Figure:
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     if ranks:
         axes.legend(fontsize="small")
-    _finish(figure, axes, labels["plot_outstanding"], labels)
+    _finish(axes, years, labels["plot_outstanding"], labels)
     return figure
 
 
 def arrears(points: Sequence[YearPoint], labels: Labels) -> Figure:
     """The debtor's arrears at each anniversary."""
     figure, axes = _figure()
+    years = [p.year for p in points]
     axes.bar(
-        [p.year for p in points],
+        years,
         [_euros(p.arrears) for p in points],
         color="tab:red",
         label=labels["arrears"],
     )
-    _finish(figure, axes, labels["plot_arrears"], labels)
+    _finish(axes, years, labels["plot_arrears"], labels)
     return figure
 
 
@@ -120,7 +122,7 @@ def forecast(view: Forecast, labels: Labels) -> Figure:
         label=labels["annuity"],
     )
     axes.legend()
-    _finish(figure, axes, labels["plot_forecast"], labels)
+    _finish(axes, years, labels["plot_forecast"], labels)
     return figure
 
 
