@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import io
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
 from pypdf import PdfReader
+from tests.test_plan import record_each
 
 from plandebt import InvalidInputError, Ledger, Money
 from plandebt.cli import main
@@ -18,6 +20,7 @@ from plandebt.reports import render
 from plandebt.reports.annual import annual_report, late_instalments, year_window
 from plandebt.reports.claims import claims_report
 from plandebt.reports.head import head_of
+from plandebt.strategies import plan_histories
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 CASE = "RG 22/00123"
@@ -258,3 +261,48 @@ def test_a_missing_report_extra_exits_3_naming_it(
     monkeypatch.setitem(sys.modules, "jinja2", None)
     assert main(["--db", db, "report", "claims"]) == 3
     assert "pip install 'plandebt[report]'" in capsys.readouterr().err
+
+
+def _uncovered_on(ledger: Ledger, case: str, due_on: date, on: date) -> bool:
+    """True if, at the end of `on`, the remittances had not yet covered the
+    instalments due on `due_on` (the oldest unpaid is that one or an earlier one)."""
+    oldest = ledger.plan_status(case, on).oldest_unpaid_due_on
+    return oldest is not None and oldest <= due_on
+
+
+@settings(max_examples=30, deadline=None)
+@given(plan_histories())
+def test_an_instalment_is_listed_late_exactly_when_the_status_shows_it_unpaid(
+    facts,
+) -> None:
+    ledger = record_each(facts)
+    case = facts[0].case
+    schedule = ledger.schedule(case)
+    if schedule is None:
+        return
+    adopted_on = schedule.adopted.effective_on
+    for year in range(1, min(schedule.adopted.duration_years, 4) + 1):
+        start, end = year_window(adopted_on, year)
+        listed = {x.due_on: x for x in annual_report(ledger, case, year).late}
+        for due_on, amount in schedule.by_date():
+            if due_on > end:
+                break
+            if not amount:  # nothing fell due that day: nothing can be late
+                assert due_on not in listed
+                continue
+            # Due in the year: listed if unpaid at the end of its day. Due before:
+            # listed if still unpaid when the year began.
+            on = due_on if due_on >= start else start - timedelta(1)
+            assert (due_on in listed) == _uncovered_on(ledger, case, due_on, on)
+            late = listed.get(due_on)
+            if late is None:
+                continue
+            if late.covered_on is None:
+                assert _uncovered_on(ledger, case, due_on, end)
+                assert late.days_late == (end - due_on).days + 1
+            else:
+                # Covered on that day, and not the day before.
+                assert not _uncovered_on(ledger, case, due_on, late.covered_on)
+                before = late.covered_on - timedelta(1)
+                assert _uncovered_on(ledger, case, due_on, before)
+                assert late.days_late == (late.covered_on - due_on).days >= 1

@@ -171,6 +171,8 @@ def late_instalments(
     for due_on, amount in schedule.by_date():
         if due_on > ends_on:
             break
+        if not amount:
+            continue  # nothing fell due: nothing can be late
         due_total += amount.cents
         covered_on = _covered_on(remittances, due_total)
         if covered_on is not None and covered_on <= due_on:
@@ -183,6 +185,9 @@ def late_instalments(
 
 
 def _covered_on(remittances: list[tuple[date, int]], due_total: int) -> date | None:
+    """The day the remittances reached `due_total` (date.min for nothing due)."""
+    if due_total <= 0:
+        return date.min
     remitted = 0
     for on, cents in remittances:
         remitted += cents
