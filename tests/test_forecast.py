@@ -8,15 +8,14 @@ import json
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from importlib import resources
 from pathlib import Path
 
-import jsonschema
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from tests.helpers import CASE
 from tests.test_plan import adopted_case
+from tests.test_reports import assert_follows_its_schema
 
 from plandebt import InvalidInputError, Ledger, Money
 from plandebt.cli import main
@@ -255,10 +254,7 @@ def test_forecast_json_follows_its_schema(tmp_path: Path, capsys) -> None:
     argv = ["--db", db, "forecast", "--turnover", str(tmp_path / "ca.toml")]
     assert main([*argv, "--json", "--plot", str(plot)]) == 0
     data = json.loads(capsys.readouterr().out)
-    schema = json.loads(
-        resources.files("plandebt").joinpath("schemas/forecast.json").read_text("utf-8")
-    )
-    jsonschema.validate(data, schema)
+    assert_follows_its_schema(data)
     assert data["schema"] == "plandebt.forecast/1" and data["case"] == CASE
     assert data["known_at"]["position"] == len(ten_percent_plan().history(CASE))
     assert data["forecast"]["years"][1]["margin"] == "-0.01"

@@ -5,10 +5,13 @@ PDF's text back."""
 from __future__ import annotations
 
 import io
+import json
 import sys
 from datetime import date, timedelta
+from importlib import resources
 from pathlib import Path
 
+import jsonschema
 import pytest
 from hypothesis import given, settings
 from pypdf import PdfReader
@@ -306,3 +309,49 @@ def test_an_instalment_is_listed_late_exactly_when_the_status_shows_it_unpaid(
                 before = late.covered_on - timedelta(1)
                 assert _uncovered_on(ledger, case, due_on, before)
                 assert late.days_late == (late.covered_on - due_on).days >= 1
+
+
+# --- the JSON views ---------------------------------------------------------------------
+
+
+def assert_follows_its_schema(data: dict) -> None:
+    """`data` is valid against the schema its envelope names, shipped in the package
+    as plandebt/schemas/<view>.json."""
+    view = data["schema"].removeprefix("plandebt.").removesuffix("/1")
+    schema = json.loads(
+        resources.files("plandebt").joinpath(f"schemas/{view}.json").read_text("utf-8")
+    )
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.validate(data, schema, format_checker=jsonschema.FormatChecker())
+    assert set(data) == {"schema", "case", "as_of", "known_at", view}
+
+
+def test_report_annual_json_is_the_reports_figures(tmp_path: Path, capsys) -> None:
+    db = sample_store(tmp_path)
+    assert main(["--db", db, "record", str(EXAMPLES / "remittance-2024.jsonl")]) == 0
+    assert main(["--db", db, "distribute", "--remittance", "remise-2024"]) == 0
+    capsys.readouterr()
+    assert main(["--db", db, "report", "annual", "--year", "1", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert_follows_its_schema(data)
+    body = data["annual_report"]
+    assert (body["due"], body["remitted"], body["distributed"]) == (
+        "28995.21",
+        "28995.21",
+        "28661.00",
+    )
+    assert data["as_of"] == body["ends_on"] == "2024-03-20"
+    assert body["head"] == {"position": data["known_at"]["position"], "sha256": None}
+
+
+def test_report_claims_json_follows_its_schema(tmp_path: Path, capsys) -> None:
+    db = sample_store(tmp_path)
+    capsys.readouterr()
+    argv = ["--db", db, "report", "claims", "--as-of", "2023-01-01", "--format", "json"]
+    assert main(argv) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert_follows_its_schema(data)
+    body = data["claims_report"]
+    assert [c["claim"] for c in body["claims"]] == [f"C-00{k}" for k in range(1, 7)]
+    assert body["total"]["admitted"] == "1433050.00"
+    assert body["by_rank"]["unsecured"]["claims"] == 3

@@ -50,6 +50,7 @@ from plandebt.calendar import anniversary
 from plandebt.errors import InvalidInputError
 from plandebt.ledger import Ledger
 from plandebt.money import Money
+from plandebt.projections import serialise
 from plandebt.projections.index import KnownAt
 
 #: The seed plan's contribution rates, in percent of turnover excluding tax.
@@ -95,6 +96,9 @@ class ForecastYear:
     def short(self) -> bool:
         return self.margin.is_negative
 
+    def to_dict(self) -> dict[str, Any]:
+        return serialise.fields(self, short=self.short)
+
 
 @attrs.frozen
 class Forecast:
@@ -110,35 +114,13 @@ class Forecast:
 
     def to_dict(self) -> dict[str, Any]:
         first = self.first_short
-        return {
-            "management_rate": str(self.management_rate),
-            "guarantee_fund_rate": str(self.guarantee_fund_rate),
-            "years": [
-                {
-                    "year": y.year,
-                    "due_on": y.due_on.isoformat(),
-                    **{
-                        name: getattr(y, name).plain()
-                        for name in (
-                            "turnover",
-                            "management",
-                            "guarantee_fund",
-                            "fixed_costs",
-                            "support",
-                            "cash_in",
-                            "annuity",
-                            "margin",
-                            "cumulative",
-                        )
-                    },
-                    "short": y.short,
-                }
-                for y in self.years
-            ],
-            "first_short": None
+        return serialise.fields(
+            self,
+            omit=("case",),
+            first_short=None
             if first is None
-            else {"year": first.year, "short_by": (-first.margin).plain()},
-        }
+            else {"year": first.year, "short_by": -first.margin},
+        )
 
 
 def contribution(turnover: Money, rate_percent: Decimal) -> Money:

@@ -20,6 +20,8 @@ from typing import IO, Any
 from plandebt.cli.exits import OK, StoreProblem, UsageError
 from plandebt.forecast import Forecast
 from plandebt.ledger import Ledger
+from plandebt.reports.annual import AnnualReport
+from plandebt.reports.claims import ClaimsReport
 from plandebt.reports.extras import MissingExtraError
 from plandebt.reports.labels import LANGUAGES, Labels
 
@@ -56,7 +58,10 @@ def add_parsers(sub: Any) -> None:
         parser.add_argument(
             "-o", "--output", help="FILE.html or FILE.pdf (default: HTML on stdout)"
         )
-        parser.add_argument("--format", choices=("html", "pdf"))
+        parser.add_argument("--format", choices=("html", "pdf", "json"))
+        parser.add_argument(
+            "--json", action="store_true", help="the figures as JSON (--format json)"
+        )
         parser.add_argument(
             "--dated", type=iso_date, help="the report's date (default: today)"
         )
@@ -136,23 +141,48 @@ def report(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
 
     case = _case(ledger, args)
     lang = _lang(args)
-    kind = _format(args.output, args.format, ("html", "pdf"))
-    with _extras():
-        if args.report == "annual":
-            annual = annual_report(ledger, case, args.year, args.known_at, args.dated)
+    kind = _format(args.output, "json" if args.json else args.format, REPORT_FORMATS)
+    if args.report == "annual":
+        annual = annual_report(ledger, case, args.year, args.known_at, args.dated)
+        if kind == "json":
+            return _emit_json(
+                "annual_report", ledger, annual, annual.ends_on, args, out
+            )
+        with _extras():
             text_or_pdf: str | bytes = (
                 render.annual_pdf(annual, lang)
                 if kind == "pdf"
                 else render.annual_html(annual, lang)
             )
-        else:
-            claims = claims_report(ledger, case, args.as_of, args.known_at, args.dated)
+    else:
+        claims = claims_report(ledger, case, args.as_of, args.known_at, args.dated)
+        if kind == "json":
+            return _emit_json("claims_report", ledger, claims, args.as_of, args, out)
+        with _extras():
             text_or_pdf = (
                 render.claims_pdf(claims, lang)
                 if kind == "pdf"
                 else render.claims_html(claims, lang)
             )
     return _emit(text_or_pdf, args, out)
+
+
+#: What `report` writes; the first is the default.
+REPORT_FORMATS = ("html", "pdf", "json")
+
+
+def _emit_json(
+    view: str,
+    ledger: Ledger,
+    report: AnnualReport | ClaimsReport,
+    as_of: date,
+    args: argparse.Namespace,
+    out: IO[str],
+) -> int:
+    from plandebt.reports.envelope import envelope
+
+    body = envelope(view, ledger, report.case, as_of, args.known_at, report.to_dict())
+    return _emit(json.dumps(body, indent=2, ensure_ascii=False) + "\n", args, out)
 
 
 def _emit(data: str | bytes, args: argparse.Namespace, out: IO[str]) -> int:

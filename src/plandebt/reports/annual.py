@@ -13,6 +13,7 @@ day of the year, as known at `known_at`.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import attrs
 
@@ -22,9 +23,10 @@ from plandebt.errors import InvalidInputError
 from plandebt.events import InstalmentRemitted
 from plandebt.ledger import Ledger, utc_now
 from plandebt.money import Money
+from plandebt.projections import serialise
 from plandebt.projections.index import KnownAt
 from plandebt.projections.plan import PlanSchedule, PlanStatus, percent_text
-from plandebt.reports.head import HistoryHead, head_of
+from plandebt.reports.head import HistoryHead, head_json, head_of
 from plandebt.reports.series import YearPoint, plan_series
 
 
@@ -76,6 +78,9 @@ class AnnualReport:
     @property
     def percent_repaid(self) -> str:
         return percent_text(self.status.percent_repaid)
+
+    def to_dict(self) -> dict[str, Any]:
+        return serialise.fields(self, omit=("case", "head"), head=head_json(self.head))
 
 
 def year_window(adopted_on: date, year: int) -> tuple[date, date]:

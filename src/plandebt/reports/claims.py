@@ -7,13 +7,15 @@ rank. A claim without a decision counts at its declared amount in "owed", never 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import attrs
 
 from plandebt.ledger import Ledger, utc_now
+from plandebt.projections import serialise
 from plandebt.projections.balances import ClaimBalance, Totals
 from plandebt.projections.index import KnownAt
-from plandebt.reports.head import HistoryHead, head_of
+from plandebt.reports.head import HistoryHead, head_json, head_of
 
 
 @attrs.frozen
@@ -28,6 +30,14 @@ class ClaimsReport:
     claims: tuple[ClaimBalance, ...]  # in the order of their ids
     by_rank: tuple[tuple[str, Totals], ...]
     total: Totals
+
+    def to_dict(self) -> dict[str, Any]:
+        return serialise.fields(
+            self,
+            omit=("case", "head", "by_rank"),
+            head=head_json(self.head),
+            by_rank=dict(self.by_rank),
+        )
 
 
 def claims_report(

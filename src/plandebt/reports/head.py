@@ -4,6 +4,8 @@ reader can check the figures against the books."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from plandebt.ledger import Ledger
 from plandebt.projections.index import KnownAt
 
@@ -20,3 +22,8 @@ def head_of(ledger: Ledger, case: str, known_at: KnownAt = None) -> HistoryHead 
     # branch), this line becomes, for known_at None:
     #     head = ledger.head(case); return (head.position, head.hash)
     return (position, None)
+
+
+def head_json(head: HistoryHead | None) -> dict[str, Any] | None:
+    """The head in a JSON view: `{"position": N, "sha256": hex or null}`, or null."""
+    return None if head is None else {"position": head[0], "sha256": head[1]}
