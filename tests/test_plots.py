@@ -18,6 +18,7 @@ from plandebt import InvalidInputError, Money
 from plandebt.calendar import anniversary
 from plandebt.cli import main
 from plandebt.plots import KINDS, history_plot, render
+from plandebt.plots import forecast as plots_forecast
 from plandebt.reports.labels import Labels
 from plandebt.reports.series import plan_series
 from plandebt.strategies import plan_histories
@@ -140,3 +141,32 @@ def test_plot_without_matplotlib_exits_3_naming_the_extra(
         "pip install 'plandebt[plot]'"
     )
     assert not out.exists()
+
+
+def test_the_forecast_plot_is_a_valid_png() -> None:
+    from plandebt.forecast import forecast, load_turnover
+
+    ledger = sample_case()
+    view = forecast(
+        ledger,
+        CASE,
+        load_turnover(
+            Path(__file__).resolve().parents[1] / "examples" / "turnover.toml"
+        ),
+    )
+    figure = plots_forecast(view, Labels())
+    assert [len(c.patches) for c in figure.axes[0].containers] == [4, 4]
+    assert_png(render(figure, "png"))
+
+
+def test_without_matplotlib_the_annual_report_says_how_to_get_its_plots(
+    monkeypatch,
+) -> None:
+    from plandebt.reports.annual import annual_report
+    from plandebt.reports.render import annual_html
+
+    report = annual_report(sample_case(), CASE, 1)
+    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
+    html = annual_html(report)
+    assert "<img" not in html
+    assert "pip install &#39;plandebt[plot]&#39;" in html
