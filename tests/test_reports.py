@@ -342,6 +342,21 @@ def test_report_annual_json_is_the_reports_figures(tmp_path: Path, capsys) -> No
     )
     assert data["as_of"] == body["ends_on"] == "2024-03-20"
     assert body["head"] == {"position": data["known_at"]["position"], "sha256": None}
+    assert body["forecast"] is None
+    # With the debtor's turnover forecast, the outlook has the years after this one.
+    turnover = str(EXAMPLES / "turnover.toml")
+    argv = ["--db", db, "report", "annual", "--year", "1", "--turnover", turnover]
+    assert main([*argv, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert_follows_its_schema(data)
+    ahead = data["annual_report"]["forecast"]
+    assert [y["year"] for y in ahead["years"]] == [2, 3, 4]
+    assert ahead["first_short"] == {"year": 4, "short_by": "75980.84"}
+    out = tmp_path / "r.pdf"
+    assert main([*argv, "-o", str(out)]) == 0
+    text = pdf_text(out.read_bytes())
+    assert "Capacité de remboursement (prévisions du débiteur)" in text
+    assert "Première année insuffisante : année 4, il manque 75 980,84 €." in text
 
 
 def test_report_claims_json_follows_its_schema(tmp_path: Path, capsys) -> None:

@@ -49,6 +49,9 @@ def add_parsers(sub: Any) -> None:
         "annual", help="the commissaire's annual report on the plan's execution"
     )
     annual.add_argument("--year", type=int, required=True, help="the plan year")
+    annual.add_argument(
+        "--turnover", help="a turnover forecast (TOML): the outlook's affordability"
+    )
     claims = kinds.add_parser("claims", help="the état des créances as admitted")
     claims.add_argument(
         "--as-of", type=iso_date, default=date.today(), help="default: today"
@@ -135,6 +138,7 @@ def _case(ledger: Ledger, args: argparse.Namespace) -> str:
 
 
 def report(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
+    from plandebt.forecast import load_turnover
     from plandebt.reports import render
     from plandebt.reports.annual import annual_report
     from plandebt.reports.claims import claims_report
@@ -143,7 +147,10 @@ def report(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
     lang = _lang(args)
     kind = _format(args.output, "json" if args.json else args.format, REPORT_FORMATS)
     if args.report == "annual":
-        annual = annual_report(ledger, case, args.year, args.known_at, args.dated)
+        turnover = load_turnover(args.turnover) if args.turnover else None
+        annual = annual_report(
+            ledger, case, args.year, args.known_at, args.dated, turnover
+        )
         if kind == "json":
             return _emit_json(
                 "annual_report", ledger, annual, annual.ends_on, args, out
@@ -265,10 +272,10 @@ def _print_forecast(view: Forecast, labels: Labels, out: IO[str]) -> None:
     table(header, rows, out, [False, False, *[True] * 7])
     first = view.first_short
     if first is None:
-        print(_COVERED[labels.lang], file=out)
+        print(labels["all_covered"], file=out)
     else:
         print(
-            _SHORT[labels.lang].format(
+            labels["first_short"].format(
                 year=first.year, amount=labels.money(-first.margin)
             ),
             file=out,
@@ -299,15 +306,6 @@ _FORECAST_HEADERS = {
         "margin",
     ),
 }
-_COVERED = {
-    "fr": "Chaque annuité est couverte par les ressources de son année.",
-    "en": "Every annuity is covered by its year's cash.",
-}
-_SHORT = {
-    "fr": "Première année insuffisante : année {year}, il manque {amount}.",
-    "en": "First year short: year {year}, short by {amount}.",
-}
-
 Handler = Callable[[Ledger, argparse.Namespace, IO[str]], int]
 #: The handlers, by subcommand.
 COMMANDS: dict[str, Handler] = {"report": report, "plot": plot, "forecast": forecast}

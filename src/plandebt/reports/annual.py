@@ -21,6 +21,7 @@ from plandebt.calendar import anniversary
 from plandebt.compliance import Finding
 from plandebt.errors import InvalidInputError
 from plandebt.events import InstalmentRemitted
+from plandebt.forecast import Forecast, Turnover, forecast
 from plandebt.ledger import Ledger, utc_now
 from plandebt.money import Money
 from plandebt.projections import serialise
@@ -74,6 +75,8 @@ class AnnualReport:
     next_year_due: Money
     remaining: Money  # scheduled, not yet due at the year's end
     series: tuple[YearPoint, ...]
+    # The affordability of the years ahead, when a turnover forecast is given.
+    forecast: Forecast | None = None
 
     @property
     def percent_repaid(self) -> str:
@@ -101,8 +104,11 @@ def annual_report(
     year: int,
     known_at: KnownAt = None,
     prepared_on: date | None = None,
+    turnover: Turnover | None = None,
 ) -> AnnualReport:
-    """The annual report of plan `year` of `case`, as known at `known_at`."""
+    """The annual report of plan `year` of `case`, as known at `known_at`; with a
+    `turnover` forecast, its outlook says whether the years after it are affordable
+    (`plandebt.forecast`)."""
     schedule = ledger.schedule(case, None, known_at)
     if schedule is None:
         raise InvalidInputError("case", case, "no plan is adopted in this case")
@@ -158,7 +164,21 @@ def annual_report(
         next_year_due=_next_year(schedule, year),
         remaining=at_end.total_scheduled - at_end.due,
         series=plan_series(ledger, case, ends_on, known_at),
+        forecast=None
+        if turnover is None
+        else _ahead(ledger, case, year, turnover, known_at),
     )
+
+
+def _ahead(
+    ledger: Ledger, case: str, year: int, turnover: Turnover, known_at: KnownAt
+) -> Forecast:
+    later = Turnover(
+        tuple(y for y in turnover.years if y.year > year),
+        turnover.management_rate,
+        turnover.guarantee_fund_rate,
+    )
+    return forecast(ledger, case, later, None, known_at)
 
 
 def late_instalments(
