@@ -173,7 +173,7 @@ def test_the_claims_report_lists_the_etat_des_creances_as_admitted() -> None:
     assert report.total.admitted == Money.parse("1 433 050,00")
     assert "Total 6 1 464 280,50 € 1 433 050,00 €" in text
     html = render.claims_html(report)
-    assert "<td>chirographaire</td>" in html
+    assert '<td align="left">chirographaire</td>' in html
 
 
 def test_text_from_the_books_is_escaped_in_the_html() -> None:
