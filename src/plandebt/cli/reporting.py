@@ -3,7 +3,11 @@
 a plot). Their parsers are added by `add_parsers`, their handlers are in `COMMANDS`.
 
 The packages they need are extras (`report`: Jinja2 and fpdf2; `plot`: matplotlib);
-a missing one is a one-line error naming the extra, exit 3."""
+a missing one is a one-line error naming the extra, exit 3.
+
+`cli.commands` imports this module (for `COMMANDS`) and `cli.parser` calls
+`add_parsers`, so what this module takes from them is imported when it runs, not
+when it is loaded."""
 
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
+from plandebt import plots
 from plandebt.cli.exits import OK, StoreProblem, UsageError
 from plandebt.forecast import Forecast
 from plandebt.ledger import Ledger
@@ -59,7 +64,7 @@ def add_parsers(sub: Any) -> None:
     for parser in (annual, claims):
         common(parser)
         parser.add_argument(
-            "-o", "--output", help="FILE.html or FILE.pdf (default: HTML on stdout)"
+            "-o", "--output", help="FILE.html, .pdf or .json (default: HTML on stdout)"
         )
         parser.add_argument("--format", choices=("html", "pdf", "json"))
         parser.add_argument(
@@ -70,10 +75,10 @@ def add_parsers(sub: Any) -> None:
         )
 
     plot = sub.add_parser("plot", help="a plot of the plan over its years, PNG or SVG")
-    plot.add_argument("kind", choices=("cumulative", "outstanding", "arrears"))
+    plot.add_argument("kind", choices=plots.KINDS)
     plot.add_argument("-o", "--output", required=True, help="FILE.png or FILE.svg")
     plot.add_argument("--as-of", type=iso_date, help="up to this date (default: all)")
-    plot.add_argument("--format", choices=("png", "svg"))
+    plot.add_argument("--format", choices=plots.FORMATS)
     common(plot)
 
     fc = sub.add_parser(
@@ -204,7 +209,6 @@ def _emit(data: str | bytes, args: argparse.Namespace, out: IO[str]) -> int:
 
 
 def plot(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
-    from plandebt import plots
     from plandebt.reports.series import plan_series
 
     case = _case(ledger, args)
@@ -229,8 +233,6 @@ def forecast(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
     )
     labels = Labels(_lang(args))
     if args.plot:
-        from plandebt import plots
-
         image_format = _format(args.plot, None, plots.FORMATS)
         with _extras():
             data = plots.render(plots.forecast(view, labels), image_format)
