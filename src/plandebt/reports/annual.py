@@ -124,6 +124,10 @@ def annual_report(
         )
     starts_on, ends_on = year_window(adopted.effective_on, year)
     before = starts_on - timedelta(1)
+    # The instalments as the plan stood at the year's end: a later modification
+    # does not change what was late in it.
+    in_force = ledger.schedule(case, ends_on, known_at)
+    assert in_force is not None  # adopted by then: the year starts with the plan
     index = ledger.index(case, known_at)
     position = index.position(known_at)
     opening = index.opening(position)
@@ -153,7 +157,7 @@ def annual_report(
         remitted=at_end.remitted - at_start.remitted,
         distributed=at_end.distributed - at_start.distributed,
         status=at_end,
-        late=late_instalments(schedule, remittances, starts_on, ends_on),
+        late=late_instalments(in_force, remittances, starts_on, ends_on),
         findings=tuple(
             sorted(
                 ledger.check(case, ends_on, known_at).findings,
@@ -161,7 +165,7 @@ def annual_report(
             )
         ),
         support=_support(ledger, case, before, ends_on, known_at),
-        next_year_due=_next_year(schedule, year),
+        next_year_due=_next_year(in_force, year),
         remaining=at_end.total_scheduled - at_end.due,
         series=plan_series(ledger, case, ends_on, known_at),
         forecast=None
