@@ -1,10 +1,10 @@
 """The documentation is executed and checked against the code, so that it stays true.
 
-- Every ```python block of docs/concepts.md, docs/api.md, docs/journal.md and
-  docs/distribution.md and docs/claims-sheet.md runs. The
+- Every ```python block of the pages in PAGES runs. The
   blocks of one page run in order in one namespace shared by that page (a page builds
   its example step by step); each page starts from a fresh namespace, in a temporary
-  working directory. A block marked ```python no-run is illustrative and skipped.
+  working directory (with a copy of examples/). A block marked ```python no-run is
+  illustrative and skipped.
 - Every `plandebt ...` line of a page's ```sh blocks runs through the CLI, in order,
   in one temporary directory per page, and must exit 0 (or the code a trailing
   `# exit N` comment names). A ```text block right after a ```sh block lists lines the
@@ -25,6 +25,7 @@ import json
 import linecache
 import re
 import shlex
+import shutil
 import types
 import typing
 from dataclasses import dataclass
@@ -40,7 +41,22 @@ from plandebt.events.base import ENVELOPE
 from plandebt.money import Money
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
-PAGES = ["concepts.md", "api.md", "journal.md", "distribution.md", "claims-sheet.md"]
+PAGES = [
+    "concepts.md",
+    "api.md",
+    "journal.md",
+    "distribution.md",
+    "claims-sheet.md",
+    "adopt-plan.md",
+    "statement.md",
+    "report.md",
+    "plot.md",
+    "forecast.md",
+    "walkthrough.md",
+]
+#: The sample files, copied into each page's working folder as `examples/`: the
+#: pages use them as a newcomer would, from the project's folder.
+EXAMPLES = DOCS.parent / "examples"
 _FENCE = re.compile(r"^```([^\n`]*)\n(.*?)^```[ \t]*$", re.M | re.S)
 
 
@@ -73,6 +89,7 @@ def blocks(page: str) -> list[Block]:
 @pytest.mark.parametrize("page", PAGES)
 def test_python_examples_run(page: str, tmp_path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)  # examples that write a SQLite file write it here
+    shutil.copytree(EXAMPLES, tmp_path / "examples")
     monkeypatch.delenv("PLANDEBT_DB", raising=False)
     namespace: dict[str, Any] = {"__name__": f"docs.{page}"}
     ran = 0
@@ -99,6 +116,7 @@ def _normalised(text: str) -> list[str]:
 @pytest.mark.parametrize("page", PAGES)
 def test_command_line_examples_run(page: str, tmp_path, monkeypatch, capsys) -> None:
     monkeypatch.chdir(tmp_path)
+    shutil.copytree(EXAMPLES, tmp_path / "examples")
     page_blocks = blocks(page)
     text = (DOCS / page).read_text(encoding="utf-8")
     for i, block in enumerate(page_blocks):

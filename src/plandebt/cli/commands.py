@@ -21,7 +21,7 @@ from datetime import date
 from typing import IO, Any, Protocol
 
 from plandebt import journal
-from plandebt.cli import tables
+from plandebt.cli import reporting, tables
 from plandebt.cli.exits import FINDINGS, OK, StoreProblem, UsageError
 from plandebt.cli.store import is_store_file, redacted
 from plandebt.compliance import check_plan_proposal, rules_markdown
@@ -532,6 +532,7 @@ COMMANDS: dict[str, Command] = {
     "adopt-plan": adopt_plan,
     "distribute": distribute,
     "statement": statement,
+    **reporting.COMMANDS,  # report, plot, forecast (cli/reporting.py)
 }
 #: The subcommands that need no store (none is opened, none is created).
 WITHOUT_STORE: dict[str, StorelessCommand] = {

@@ -8,6 +8,7 @@ import os
 from datetime import UTC, date, datetime
 from typing import NoReturn
 
+from plandebt.cli import reporting
 from plandebt.limits import is_date_text
 from plandebt.storage import PLANDEBT_DB
 
@@ -206,6 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     cases = sub.add_parser("cases", help="list the cases in the store")
     cases.add_argument("--json", action="store_true")
+    reporting.add_parsers(sub)  # report, plot, forecast
     return parser
 
 
