@@ -77,16 +77,9 @@ DOCUMENTS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("contract") / "plandebt.db"
-    assert main(["--db", str(path), "demo"]) == OK
-    return path
-
-
 @pytest.fixture
-def workdir(template, tmp_path, monkeypatch) -> Path:
-    shutil.copy(template, tmp_path / "plandebt.db")
+def workdir(demo_store, tmp_path, monkeypatch) -> Path:
+    shutil.copy(demo_store, tmp_path / "plandebt.db")
     plan = {
         "adopted_on": "2023-03-20",
         "duration_years": 10,

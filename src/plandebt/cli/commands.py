@@ -275,6 +275,11 @@ def import_claims(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int
         facts = ledger.import_claims(
             case, args.sheet, mapping=mapping, dry_run=args.dry_run
         )
+    except OSError as e:
+        if e.filename != args.sheet:
+            raise
+        # The sheet named on the command line cannot be read: a usage error.
+        raise UsageError(f"cannot read {args.sheet}: {e.strerror or e}") from e
     except SheetError as e:
         for cell in e.cells[1:]:  # the first is the error's own line
             print(

@@ -156,6 +156,7 @@ WORDS: dict[str, tuple[str, str]] = {
         "remitted to the supervisor",
         "versé au commissaire à l'exécution du plan",
     ),
+    "to supervisor": ("to supervisor", "versé au commissaire"),
     "distributed to creditors": ("distributed to creditors", "réparti aux créanciers"),
     "reserved (claims not decided)": (
         "reserved (claims not decided)",

@@ -48,6 +48,8 @@ T_contra = TypeVar("T_contra", contravariant=True)
 
 #: The narrowest a text column is cut to when a table does not fit.
 MIN_TEXT = 8
+#: The narrowest a header is cut to.
+MIN_HEADER = 6
 GAP = "  "
 
 
@@ -90,10 +92,10 @@ def render(columns: Sequence[Column[T]], items: Iterable[T], out: IO[str]) -> No
     )
     left_out = [headers[i] for i in range(len(columns)) if i not in kept]
     if left_out:
-        print(
+        heading(
             say("not shown (--wide shows them): ", "non affichées (--wide) : ")
             + ", ".join(left_out),
-            file=out,
+            out,
         )
 
 
@@ -141,6 +143,14 @@ def table(
         excess = sum(widths) + len(GAP) * (len(widths) - 1) - width
         widths[widest] = max(MIN_TEXT, widths[widest] - excess)
 
+    # Still too wide: cut the headers longer than their values.
+    values = [max([0] + [len(r[i]) for r in rows]) for i in range(len(headers))]
+    for i in sorted(range(len(widths)), key=lambda i: values[i] - widths[i]):
+        excess = sum(widths) + len(GAP) * (len(widths) - 1) - (width or 0)
+        if width is None or excess <= 0:
+            break
+        widths[i] = max(values[i], MIN_HEADER, widths[i] - excess)
+
     def line(cells: Sequence[str]) -> str:
         return GAP.join(
             _cut(c, w).rjust(w) if r else _cut(c, w).ljust(w)
@@ -153,16 +163,26 @@ def table(
         print(line(row), file=out)
 
 
-def wrapped(text: str, indent: str, out: IO[str]) -> None:
-    """`text` on lines that fit the width (or on one line when there is none)."""
+def wrapped(text: str, indent: str, out: IO[str], then: str | None = None) -> None:
+    """`text` on lines that fit the width (or on one line when there is none), the
+    first indented by `indent`, the others by `then` (default: the same)."""
     width = labels.style().width
     if width is None:
         print(f"{indent}{text}", file=out)
         return
     for part in textwrap.wrap(
-        text, width=max(20, width), initial_indent=indent, subsequent_indent=indent
+        text,
+        width=max(20, width),
+        initial_indent=indent,
+        subsequent_indent=indent if then is None else then,
+        break_on_hyphens=False,
     ):
         print(part, file=out)
+
+
+def heading(text: str, out: IO[str]) -> None:
+    """A line above a table, wrapped to the width."""
+    wrapped(text, "", out)
 
 
 def known_text(known: datetime | int | None) -> str:
@@ -247,32 +267,32 @@ def print_balances(view: Balances, out: IO[str]) -> None:
     procedure = (
         value(view.procedure) if view.procedure else say("not opened", "non ouverte")
     )
-    print(
+    heading(
         say(
             f"Case {view.case} — {procedure} opened {view.opened_on}",
             f"Dossier {view.case} — {procedure} ouvert le "
             f"{day(view.opened_on) if view.opened_on else '—'}",
         ),
-        file=out,
+        out,
     )
-    print(
+    heading(
         say(
             f"Balances as of {view.as_of}, {_known(view.known_at)} "
             f"({view.position} facts); amounts in EUR",
             f"Soldes au {day(view.as_of)}, {_known(view.known_at)} "
             f"({view.position} faits) ; montants en euros",
         ),
-        file=out,
+        out,
     )
     print(file=out)
     render(claim_columns(), view.claims, out)
-    print(
+    heading(
         say(
             "* provisional: no decision yet, outstanding counts the declared amount",
             "* provisoire : pas encore de décision, le reste dû compte le montant "
             "déclaré",
         ),
-        file=out,
+        out,
     )
     print(file=out)
     _print_totals("by creditor", view.by_creditor(), out)
@@ -347,7 +367,7 @@ def print_schedule(
     names: Mapping[str, str] | None = None,
 ) -> None:
     adopted = schedule.adopted
-    print(
+    heading(
         say(
             f"Case {schedule.case} — plan adopted {adopted.effective_on} for "
             f"{adopted.duration_years} years; supervisor {adopted.supervisor}",
@@ -355,13 +375,13 @@ def print_schedule(
             f"pour {adopted.duration_years} ans ; commissaire à l'exécution du plan "
             f"{adopted.supervisor}",
         ),
-        file=out,
+        out,
     )
     if schedule.modifications:
-        print(
+        heading(
             say("modified on ", "modifié le ")
             + ", ".join(day(m.effective_on) for m in schedule.modifications),
-            file=out,
+            out,
         )
     print(file=out)
     if creditor is None:
@@ -442,28 +462,28 @@ def _status_lines(view: PlanStatus) -> list[tuple[str, str]]:
 def print_status(
     view: PlanStatus, out: IO[str], names: Mapping[str, str] | None = None
 ) -> None:
-    print(
+    heading(
         say(
             f"Case {view.case} — plan status as of {view.as_of}, "
             f"{_known(view.known_at)}",
             f"Dossier {view.case} — état du plan au {day(view.as_of)}, "
             f"{_known(view.known_at)}",
         ),
-        file=out,
+        out,
     )
     if view.adopted_on is None:
-        print(
+        heading(
             say(
                 f"phase: {view.phase} (no plan adopted)",
                 f"phase : {value(view.phase)} (pas de plan arrêté)",
             ),
-            file=out,
+            out,
         )
         return
     lines = _status_lines(view)
     width = max(len(k) for k, _v in lines)
     for key, text in lines:
-        print(f"  {key.ljust(width)}  {text}", file=out)
+        wrapped(f"{key.ljust(width)}  {text}", "  ", out, " " * (width + 4))
     print(file=out)
     render(position_columns(names or {}), view.creditors, out)
     print(file=out)
@@ -484,7 +504,7 @@ TRANCHE_COLUMNS: list[Column[TrancheStatus]] = [
     Column("investor", lambda t: t.investor),
     Column("commitment", lambda t: t.commitment, secondary=True),
     Column("tranche", lambda t: str(t.number)),
-    Column("due_on", lambda t: day(t.due_on)),
+    Column("due_on", lambda t: day(t.due_on), right=True),
     Column("amount", lambda t: money(t.amount), right=True),
     Column("received", lambda t: money(t.received), right=True),
     Column(
@@ -506,7 +526,7 @@ FORM_COLUMNS: list[Column[_Sum]] = [
 WAIVER_COLUMNS: list[Column[WaiverStatus]] = [
     Column("creditor", lambda w: w.creditor),
     Column("claim", lambda w: w.claim),
-    Column("waived_on", lambda w: day(w.waived_on)),
+    Column("waived_on", lambda w: day(w.waived_on), right=True),
     Column("clause", lambda w: value(w.clause), secondary=True),
     Column("waived", lambda w: money(w.amount), right=True),
     Column("final", lambda w: money(w.final), right=True),
@@ -521,14 +541,14 @@ INTERCOMPANY_COLUMNS: list[Column[_Sum]] = [
 
 
 def print_support(view: SupportView, out: IO[str]) -> None:
-    print(
+    heading(
         say(
             f"Case {view.case} — group support as of {view.as_of}, "
             f"{_known(view.known_at)}; amounts in EUR",
             f"Dossier {view.case} — soutien du groupe au {day(view.as_of)}, "
             f"{_known(view.known_at)} ; montants en euros",
         ),
-        file=out,
+        out,
     )
     print(file=out)
     render(INVESTOR_COLUMNS, view.by_investor().items(), out)
@@ -548,7 +568,7 @@ def print_support(view: SupportView, out: IO[str]) -> None:
 DEPARTURE_COLUMNS: list[Column[DepartureStatus]] = [
     Column("employee", lambda d: d.employee),
     Column("departure", lambda d: value(d.departure)),
-    Column("left_on", lambda d: day(d.left_on)),
+    Column("left_on", lambda d: day(d.left_on), right=True),
     Column(
         "seniority_months",
         lambda d: str(d.seniority_months),
@@ -556,7 +576,9 @@ DEPARTURE_COLUMNS: list[Column[DepartureStatus]] = [
         secondary=True,
     ),
     Column("monthly_pay", lambda d: money(d.monthly_pay), right=True, secondary=True),
-    Column("legal_minimum", lambda d: money(d.legal_minimum), right=True),
+    Column(
+        "legal_minimum", lambda d: money(d.legal_minimum), right=True, secondary=True
+    ),
     Column("agreed", lambda d: money(d.agreed), right=True),
     Column("paid_by_company", lambda d: money(d.paid_by_company), right=True),
     Column("paid_by_group", lambda d: money(d.paid_by_group), right=True),
@@ -571,7 +593,13 @@ DEPARTURE_COLUMNS: list[Column[DepartureStatus]] = [
 
 
 def _total_column(key: str) -> Column[Mapping[str, Money]]:
-    return Column(key, lambda totals: money(totals[key]), right=True)
+    # As in the departures' table, the legal minimum is a reference, not money.
+    return Column(
+        key,
+        lambda totals: money(totals[key]),
+        right=True,
+        secondary=key == "legal_minimum",
+    )
 
 
 def employment_totals_columns(
@@ -585,31 +613,32 @@ def employment_totals_columns(
 
 
 def print_employment(view: EmploymentView, out: IO[str]) -> None:
-    print(
+    heading(
         say(
             f"Case {view.case} — employment as of {view.as_of}, "
             f"{_known(view.known_at)}; amounts in EUR",
             f"Dossier {view.case} — emploi au {day(view.as_of)}, "
             f"{_known(view.known_at)} ; montants en euros",
         ),
-        file=out,
+        out,
     )
-    print(
+    heading(
         say("departures: ", "départs : ")
         + ", ".join(f"{n} {value(k)}" for k, n in view.by_kind().items()),
-        file=out,
+        out,
     )
     print(file=out)
     render(DEPARTURE_COLUMNS, view.departures, out)
     print(file=out)
     totals = view.totals()
     render(employment_totals_columns(totals), [totals], out)
-    print(
+    print(file=out)
+    heading(
         say(
-            f"\nowed to the AGS (subrogation): {money(view.ags_claims)}",
-            f"\ndû à l'AGS (subrogation) : {money(view.ags_claims)}",
+            f"owed to the AGS (subrogation): {money(view.ags_claims)}",
+            f"dû à l'AGS (subrogation) : {money(view.ags_claims)}",
         ),
-        file=out,
+        out,
     )
     print(file=out)
 
@@ -618,14 +647,14 @@ def print_employment(view: EmploymentView, out: IO[str]) -> None:
 
 
 def print_report(report: Report, out: IO[str]) -> None:
-    print(
+    heading(
         say(
             f"Case {report.case} — compliance as of {report.as_of}, "
             f"{_known(report.known_at)}; ruleset {report.ruleset_version}",
             f"Dossier {report.case} — conformité au {day(report.as_of)}, "
             f"{_known(report.known_at)} ; règles du {report.ruleset_version}",
         ),
-        file=out,
+        out,
     )
     for rule in report.overridden:
         print(
@@ -634,14 +663,14 @@ def print_report(report: Report, out: IO[str]) -> None:
             file=out,
         )
     counts = {k: len(v) for k, v in report.by_severity().items()}
-    print(
+    heading(
         say(
             f"{counts['error']} error(s), {counts['warning']} warning(s), "
             f"{counts['info']} note(s)",
             f"{counts['error']} erreur(s), {counts['warning']} avertissement(s), "
             f"{counts['info']} observation(s)",
         ),
-        file=out,
+        out,
     )
     print(file=out)
     print_findings(list(report.findings), out)
@@ -673,10 +702,10 @@ def print_findings(findings: Sequence[Finding], out: IO[str]) -> None:
 PORTFOLIO_COLUMNS: list[Column[PlanStatus]] = [
     Column("case", lambda s: s.case),
     Column("phase", lambda s: value(s.phase)),
-    Column("plan year", lambda s: str(s.plan_year), right=True),
+    Column("plan year", lambda s: str(s.plan_year), right=True, secondary=True),
     Column("total_scheduled", lambda s: money(s.total_scheduled), right=True),
     Column("due", lambda s: money(s.due), right=True),
-    Column("remitted_to_supervisor", lambda s: money(s.remitted), right=True),
+    Column("to supervisor", lambda s: money(s.remitted), right=True),
     Column("arrears", lambda s: money(s.arrears), right=True),
     Column("days_late", lambda s: str(s.days_late), right=True, secondary=True),
 ]
@@ -703,14 +732,14 @@ def across_cases_columns(by: str) -> list[Column[CreditorAcrossCases]]:
 
 
 def print_portfolio(view: Portfolio, by: str, out: IO[str]) -> None:
-    print(
+    heading(
         say(
             f"Portfolio as of {view.as_of}, {_known(view.known_at)}: "
             f"{len(view.statuses)} case(s); amounts in EUR",
             f"Portefeuille au {day(view.as_of)}, {_known(view.known_at)} : "
             f"{len(view.statuses)} dossier(s) ; montants en euros",
         ),
-        file=out,
+        out,
     )
     print(file=out)
     render(PORTFOLIO_COLUMNS, view.statuses, out)
@@ -742,7 +771,7 @@ DIVIDEND_COLUMNS: list[Column[tuple[str, str, Money]]] = [
 
 
 def print_distribution(plan: Distribution, out: IO[str]) -> None:
-    print(
+    heading(
         say(
             f"Distribution of {plan.remittance} on {plan.paid_on.isoformat()}: "
             f"{plan.total.french()} paid, {plan.reserved.french()} reserved "
@@ -751,7 +780,7 @@ def print_distribution(plan: Distribution, out: IO[str]) -> None:
             f"{plan.total.french()} versés, {plan.reserved.french()} réservés "
             f"(L626-21), {plan.ahead.french()} gardés pour les échéances suivantes",
         ),
-        file=out,
+        out,
     )
     render(
         DIVIDEND_COLUMNS,
@@ -761,7 +790,7 @@ def print_distribution(plan: Distribution, out: IO[str]) -> None:
 
 
 STATEMENT_COLUMNS: list[Column[StatementLine]] = [
-    Column("on", lambda line: day(line.on)),
+    Column("on", lambda line: day(line.on), right=True),
     Column("claim", lambda line: line.claim),
     Column("what", lambda line: line.what),
     Column("amount", lambda line: line.amount.french(), right=True),
@@ -770,13 +799,13 @@ STATEMENT_COLUMNS: list[Column[StatementLine]] = [
 
 
 def print_statement(view: Statement, out: IO[str]) -> None:
-    print(
+    heading(
         say(
             f"Statement of {view.creditor_name} ({view.creditor}) — {view.case}, as "
             f"of {day(view.as_of)}: owed {view.owed.french()}",
             f"Relevé de {view.creditor_name} ({view.creditor}) — {view.case}, au "
             f"{day(view.as_of)} : reste dû {view.owed.french()}",
         ),
-        file=out,
+        out,
     )
     render(STATEMENT_COLUMNS, view.lines, out)

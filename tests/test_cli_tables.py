@@ -1,0 +1,184 @@
+"""The tables for people: in French or English, fitted to the terminal's width
+(COLUMNS), with every column left out named in a footer, and everything with
+--wide."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from plandebt.cli import build_parser, main
+from plandebt.cli.exits import FINDINGS, OK
+from plandebt.cli.labels import Style, default_language, styled, terminal_width
+
+VIEWS = [
+    ["balances", "--as-of", "2026-06-30"],
+    ["balances", "--as-of", "2026-06-30", "--known-at", "2022-05-01"],
+    ["status", "--as-of", "2025-04-01"],
+    ["schedule"],
+    ["schedule", "--creditor", "URSSAF"],
+    ["support", "--as-of", "2026-06-30"],
+    ["employment", "--as-of", "2023-12-31"],
+    ["check", "--as-of", "2026-06-30"],
+    ["portfolio", "--as-of", "2026-06-30"],
+    ["statement", "--creditor", "URSSAF", "--as-of", "2026-06-30"],
+    ["distribute", "--remittance", "remit-2026-03-20", "--dry-run"],
+]
+FOOTER = ("not shown (--wide shows them): ", "non affichées (--wide) : ")
+
+
+@pytest.fixture
+def workdir(demo_store, tmp_path, monkeypatch) -> Path:
+    shutil.copy(demo_store, tmp_path / "plandebt.db")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("PLANDEBT_DB", raising=False)
+    monkeypatch.delenv("COLUMNS", raising=False)
+    return tmp_path
+
+
+def _run(argv: list[str], capsys) -> str:
+    assert main(argv) in (OK, FINDINGS)
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    return captured.out
+
+
+def _tables(text: str) -> list[tuple[list[str], list[str]]]:
+    """Each table's headers and the columns its footer names as left out."""
+    lines = text.splitlines()
+    found = []
+    for i, line in enumerate(lines):
+        if i and line and set(line) <= {"-", " "}:
+            headers = re.split(r"\s{2,}", lines[i - 1].strip())
+            j = i + 1
+            while (
+                j < len(lines) and lines[j].strip() and not lines[j].startswith(FOOTER)
+            ):
+                j += 1
+            left_out: list[str] = []
+            if j < len(lines) and lines[j].startswith(FOOTER):
+                footer = lines[j]
+                while j + 1 < len(lines) and lines[j + 1][:1] not in ("", "*"):
+                    j += 1
+                    footer += " " + lines[j]
+                for prefix in FOOTER:
+                    footer = footer.removeprefix(prefix)
+                left_out = footer.split(", ")
+            found.append((headers, left_out))
+    return found
+
+
+def _same(shown: str, full: str) -> bool:
+    return shown == full or (shown.endswith("…") and full.startswith(shown[:-1]))
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("width", [80, 100, 132])
+@pytest.mark.parametrize("argv", VIEWS, ids=" ".join)
+def test_tables_fit_the_width_and_name_what_they_leave_out(
+    argv, width, lang, workdir, capsys, monkeypatch
+) -> None:
+    wide = _tables(_run([*argv, "--lang", lang, "--wide"], capsys))
+    monkeypatch.setenv("COLUMNS", str(width))
+    text = _run([*argv, "--lang", lang], capsys)
+    assert max(len(line) for line in text.splitlines()) <= width
+    fitted = _tables(text)
+    assert len(fitted) == len(wide)
+    for (shown, left_out), (every, none) in zip(fitted, wide, strict=True):
+        assert none == []  # --wide leaves nothing out
+        kept = [h for h in every if h not in left_out]
+        assert len(shown) == len(kept)
+        assert all(_same(s, k) for s, k in zip(shown, kept, strict=True))
+
+
+def test_wide_shows_every_column_whatever_the_width(
+    workdir, capsys, monkeypatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "40")
+    text = _run(["balances", "--as-of", "2026-06-30", "--wide"], capsys)
+    assert not any(line.startswith(FOOTER) for line in text.splitlines())
+    assert "written off" in text and "to AGS" in text
+
+
+def test_a_pipe_gets_whole_rows_and_a_terminal_its_width(monkeypatch) -> None:
+    class Terminal:
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.delenv("COLUMNS", raising=False)
+    assert terminal_width(object(), wide=False) is None
+    assert terminal_width(Terminal(), wide=False) == shutil.get_terminal_size().columns
+    assert terminal_width(Terminal(), wide=True) is None
+    assert terminal_width(object(), wide=False, environ={"COLUMNS": "72"}) == 72
+    assert terminal_width(object(), wide=False, environ={"COLUMNS": "x"}) is None
+
+
+def test_the_language_defaults_to_french_when_lang_says_so(monkeypatch) -> None:
+    assert default_language({"LANG": "fr_FR.UTF-8"}) == "fr"
+    assert default_language({"LANG": "FR_be"}) == "fr"
+    assert default_language({"LANG": "en_GB.UTF-8"}) == "en"
+    assert default_language({"LANG": "C.UTF-8"}) == "en"
+    assert default_language({}) == "en"
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    assert build_parser().parse_args(["cases"]).lang == "fr"
+    monkeypatch.setenv("LANG", "C")
+    assert build_parser().parse_args(["cases"]).lang == "en"
+
+
+def test_balances_in_french(workdir, capsys) -> None:
+    text = _run(["balances", "--as-of", "2026-06-30", "--lang", "fr"], capsys)
+    assert "Soldes au 30/06/2026" in text and "ouvert le 14/03/2022" in text
+    assert "chirographaire" in text and "privilégiée (sociale)" in text
+    assert "admise" in text and "contestée*" in text and "gelée" in text
+    assert "reste dû" in text and "toutes créances" in text
+    assert "unsecured" not in text and "privileged_social" not in text
+
+
+def test_status_in_french_shows_names_percentages_and_dates(workdir, capsys) -> None:
+    text = _run(["status", "--as-of", "2026-06-30", "--lang", "fr"], capsys)
+    assert "plan en cours d'exécution" in text
+    assert "21,09 %" in text
+    assert "arrêté le" in text and "20/03/2023" in text
+    assert "URSSAF Île-de-France" in text
+    late = _run(["status", "--as-of", "2025-04-01", "--lang", "fr"], capsys)
+    assert "en retard" in late and "20/03/2025" in late and "13 jours de retard" in late
+    english = _run(["status", "--as-of", "2026-06-30", "--lang", "en"], capsys)
+    assert "21.09 %" in english and "URSSAF Île-de-France" in english
+
+
+def test_findings_in_french_name_the_rule_in_legal_terms(workdir, capsys) -> None:
+    text = _run(["check", "--as-of", "2026-06-30", "--lang", "fr"], capsys)
+    assert "ERREURS" in text and "AVERTISSEMENTS" in text
+    assert "interdiction des paiements" in text
+    assert "risque de résolution" in text
+    assert "pièces : pay-IT-unlawful" in text
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_rank_in_french_or_english_keeps_the_rows_adding_up(
+    lang, workdir, capsys
+) -> None:
+    argv = ["balances", "--as-of", "2026-06-30", "--lang", lang, "--wide"]
+    french = _run([*argv, "--rank", "chirographaire"], capsys)
+    english = _run([*argv, "--rank", "unsecured"], capsys)
+    assert french == english
+    total = [
+        line
+        for line in french.splitlines()
+        if line.startswith(("all claims", "toutes"))
+    ]
+    claims = [line for line in french.splitlines() if re.match(r"^\S+\s+\S+-\S*", line)]
+    (total_line,) = total
+    count = int(re.split(r"\s{2,}", total_line)[1])
+    assert count == 10 and count <= len(claims)
+
+
+def test_the_style_is_the_commands_own(workdir, capsys) -> None:
+    """A command's language does not leak into the next."""
+    with styled(Style("fr", 80)):
+        pass
+    text = _run(["balances", "--as-of", "2026-06-30", "--lang", "en"], capsys)
+    assert "Balances as of" in text
