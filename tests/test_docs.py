@@ -1,7 +1,7 @@
 """The documentation is executed and checked against the code, so that it stays true.
 
-- Every ```python block of docs/concepts.md, docs/api.md, docs/journal.md and
-  docs/distribution.md and docs/claims-sheet.md runs. The
+- Every ```python block of docs/concepts.md, docs/api.md, docs/journal.md,
+  docs/distribution.md, docs/claims-sheet.md, docs/cli.md and docs/json.md runs. The
   blocks of one page run in order in one namespace shared by that page (a page builds
   its example step by step); each page starts from a fresh namespace, in a temporary
   working directory. A block marked ```python no-run is illustrative and skipped.
@@ -40,7 +40,15 @@ from plandebt.events.base import ENVELOPE
 from plandebt.money import Money
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
-PAGES = ["concepts.md", "api.md", "journal.md", "distribution.md", "claims-sheet.md"]
+PAGES = [
+    "concepts.md",
+    "api.md",
+    "journal.md",
+    "distribution.md",
+    "claims-sheet.md",
+    "cli.md",
+    "json.md",
+]
 _FENCE = re.compile(r"^```([^\n`]*)\n(.*?)^```[ \t]*$", re.M | re.S)
 
 

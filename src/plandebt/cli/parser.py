@@ -171,7 +171,10 @@ def view_options(parser: argparse.ArgumentParser, as_of_required: bool = True) -
     """--as-of, --known-at, --case, --json: what every view of a case takes."""
     as_of(parser, required=as_of_required)
     known(parser)
-    parser.add_argument("--case", help="case reference (default: every case)")
+    parser.add_argument(
+        "--case",
+        help="case reference (default: every case; with --json, the store's only case)",
+    )
     json_output(parser)
 
 
