@@ -26,6 +26,7 @@ from plandebt import journal
 from plandebt.cli import shapes, tables
 from plandebt.cli.envelope import body, emit, emit_case
 from plandebt.cli.exits import FINDINGS, OK, StoreProblem, UsageError
+from plandebt.cli.labels import day, say
 from plandebt.cli.store import is_store_file, redacted
 from plandebt.compliance import check_plan_proposal, rules_markdown
 from plandebt.decisions.state import KnownAt
@@ -173,7 +174,11 @@ def record(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
         print(file=sys.stderr)
     cases = sorted({f.case for f in facts})
     print(
-        f"recorded {len(facts)} facts in {len(cases)} case(s): {', '.join(cases)}",
+        say(
+            f"recorded {len(facts)} facts in {len(cases)} case(s): ",
+            f"{len(facts)} faits enregistrés dans {len(cases)} dossier(s) : ",
+        )
+        + ", ".join(cases),
         file=out,
     )
     return OK
@@ -185,11 +190,21 @@ def demo(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
     # With --json, standard output holds the document only.
     said = sys.stderr if args.json else out
     if CASE in ledger.cases():
-        print(f"{CASE} is already in {redacted(args.db)}; showing it", file=said)
+        print(
+            say(
+                f"{CASE} is already in {redacted(args.db)}; showing it",
+                f"{CASE} est déjà dans {redacted(args.db)} ; le voici",
+            ),
+            file=said,
+        )
     else:
         ledger.import_journal(illustrative_journal(), restore=True)
         print(
-            f"recorded the illustrative case {CASE} in {redacted(args.db)}", file=said
+            say(
+                f"recorded the illustrative case {CASE} in {redacted(args.db)}",
+                f"dossier d'illustration {CASE} enregistré dans {redacted(args.db)}",
+            ),
+            file=said,
         )
     view = ledger.balances(CASE, args.as_of)
     if args.json:
@@ -296,17 +311,25 @@ def import_claims(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int
         }
         emit_case(out, "import_claims", content, ledger=ledger, case=case, as_of=None)
         return OK
-    verb = "would record" if args.dry_run else "recorded"
     claims = sum(f.kind == "claim.declared" for f in facts)
-    print(f"{verb} {len(facts)} facts ({claims} claims) from {args.sheet}", file=out)
+    counted = f"{len(facts)} facts ({claims} claims) from {args.sheet}"
+    counted_fr = f"{len(facts)} faits ({claims} créances) de {args.sheet}"
+    if args.dry_run:
+        print(say(f"would record {counted}", f"enregistrerait {counted_fr}"), file=out)
+    else:
+        print(say(f"recorded {counted}", f"enregistré {counted_fr}"), file=out)
     return OK
 
 
 def adopt_plan(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
     adopted = ledger.adopt_plan_file(_one_case(ledger, args.case), args.plan)
     print(
-        f"plan adopted on {adopted.effective_on.isoformat()} for "
-        f"{adopted.duration_years} years ({len(adopted.options)} options)",
+        say(
+            f"plan adopted on {adopted.effective_on.isoformat()} for "
+            f"{adopted.duration_years} years ({len(adopted.options)} options)",
+            f"plan arrêté le {day(adopted.effective_on)} pour "
+            f"{adopted.duration_years} ans ({len(adopted.options)} options)",
+        ),
         file=out,
     )
     return OK
@@ -329,7 +352,10 @@ def distribute(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
         return OK
     tables.print_distribution(plan, out)
     if args.dry_run:
-        print("(dry run: nothing recorded)", file=out)
+        print(
+            say("(dry run: nothing recorded)", "(simulation : rien n'est enregistré)"),
+            file=out,
+        )
     return OK
 
 
@@ -481,7 +507,13 @@ def schedule(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
             if args.json:
                 _document(out, "schedule", None, ledger, ref, args)
             else:
-                print(f"Case {ref}: no plan adopted", file=out)
+                print(
+                    say(
+                        f"Case {ref}: no plan adopted",
+                        f"Dossier {ref} : pas de plan arrêté",
+                    ),
+                    file=out,
+                )
             continue
         claims = [
             c
@@ -569,7 +601,11 @@ def check_plan(args: argparse.Namespace, out: IO[str]) -> int:
         tables.print_findings(findings, out)
         if not findings:
             print(
-                "no finding: the draft plan meets every rule on a plan's terms",
+                say(
+                    "no finding: the draft plan meets every rule on a plan's terms",
+                    "aucune observation : le projet de plan respecte chaque règle "
+                    "sur les termes d'un plan",
+                ),
                 file=out,
             )
     return FINDINGS if any(f.severity.value == "error" for f in findings) else OK
@@ -635,7 +671,13 @@ def movements(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
         }
         emit(out, "movements", content, as_of=args.as_of)
         return OK
-    print(f"applied {applied} facts; the view is at notification {position}", file=out)
+    print(
+        say(
+            f"applied {applied} facts; the view is at notification {position}",
+            f"{applied} faits appliqués ; la vue est à la notification {position}",
+        ),
+        file=out,
+    )
     tables.print_movements(sums, out)
     return OK
 
