@@ -58,13 +58,19 @@ def _options(parser: argparse.ArgumentParser) -> list[argparse.Action]:
     return [a for a in parser._actions if not isinstance(a, argparse._HelpAction)]
 
 
+def _good(argument: str) -> str:
+    """A good value for `argument` (a placeholder for a subcommand's own, which its
+    bad values are then tried with)."""
+    return GOOD.get(argument, "x")
+
+
 def _required(name: str, parser: argparse.ArgumentParser) -> list[str]:
     argv = [name]
     for action in _options(parser):
         if action.option_strings and action.required:
-            argv += [action.option_strings[-1], GOOD[action.option_strings[-1]]]
+            argv += [action.option_strings[-1], _good(action.option_strings[-1])]
         elif not action.option_strings and action.nargs is None:
-            argv.append(GOOD[action.dest])
+            argv.append(_good(action.dest))
     return argv
 
 
@@ -90,7 +96,7 @@ def battery() -> Iterator[tuple[str, list[str]]]:
             if option == "--creditor" and not action.required:
                 yield f"{name} --creditor NOPE", [*base, "--creditor", "NOPE"]
             if action.required:
-                without = [a for a in base if a not in (option, GOOD[option])]
+                without = [a for a in base if a not in (option, _good(option))]
                 yield f"{name} without {option}", without
             takes_text = action.nargs is None and action.const is None
             untyped = action.type is None and action.choices is None

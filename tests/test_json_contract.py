@@ -45,6 +45,11 @@ DOCUMENTS = [
     (["schedule", "--known-at", "2022-05-01", "--json"], "schedule", OK),
     (["check", "--as-of", "2026-06-30", "--json"], "check", FINDINGS),
     (["check", "--as-of", "2022-03-31", "--json"], "check", OK),
+    (
+        ["check", "--as-of", "2026-06-30", "--ruleset", "rules.toml", "--json"],
+        "check",
+        FINDINGS,
+    ),
     (["check-plan", "draft.json", "--json"], "check_plan", FINDINGS),
     (["portfolio", "--as-of", "2026-06-30", "--json"], "portfolio", OK),
     (
@@ -90,6 +95,9 @@ def workdir(demo_store, tmp_path, monkeypatch) -> Path:
         json.dumps({"opened_on": "2022-03-14", "plan": plan})
     )
     shutil.copy(ROOT / "examples" / "etat-des-creances.csv", tmp_path / "sheet.csv")
+    (tmp_path / "rules.toml").write_text(
+        "[overrides]\nplan_default_grace_days = 10\n", encoding="utf-8"
+    )
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("PLANDEBT_DB", raising=False)
     return tmp_path

@@ -124,19 +124,22 @@ def as_of(
     help: str = "the date viewed",
 ) -> None:
     if required:
-        parser.add_argument("--as-of", type=iso_date, required=True, help=help)
+        parser.add_argument(
+            "--as-of", type=iso_date, metavar="DATE", required=True, help=help
+        )
     else:
         shown = "today" if default is None else default.isoformat()
         parser.add_argument(
             "--as-of",
             type=iso_date,
+            metavar="DATE",
             default=default or date.today(),
             help=f"{help} (default: {shown})",
         )
 
 
 def known(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--known-at", type=known_at, help=KNOWN_AT_HELP)
+    parser.add_argument("--known-at", type=known_at, metavar="WHEN", help=KNOWN_AT_HELP)
 
 
 def json_output(parser: argparse.ArgumentParser) -> None:
@@ -191,6 +194,7 @@ def _balances(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--rank",
         type=rank,
+        metavar="RANK",
         help="only the claims of this rank, and their totals: unsecured or "
         "chirographaire, privileged_social or privilégiée sociale...",
     )
@@ -230,6 +234,7 @@ def _schedule(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--as-of",
         type=iso_date,
+        metavar="DATE",
         help="with the modifications decided by this date (default: all)",
     )
     known(p)
@@ -256,6 +261,7 @@ def _portfolio(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--known-at",
         type=known_at,
+        metavar="WHEN",
         help="as known at: a date (2022-05-01: the end of that day, UTC) or a "
         "datetime (2022-05-01T12:00:00+02:00); positions are per case, so none here",
     )
@@ -290,7 +296,9 @@ def _adopt_plan(p: argparse.ArgumentParser) -> None:
 def _distribute(p: argparse.ArgumentParser) -> None:
     p.add_argument("--remittance", required=True, help="the remittance's fact id")
     one_case(p)
-    p.add_argument("--paid-on", type=iso_date, help="the dividends' date")
+    p.add_argument(
+        "--paid-on", type=iso_date, metavar="DATE", help="the dividends' date"
+    )
     dry_run(p)
     json_output(p)
 

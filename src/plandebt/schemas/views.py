@@ -321,7 +321,13 @@ CHECK = obj(
     "compliance findings at as_of",
     ruleset=text("the ruleset version applied"),
     overridden=array(
-        {"type": "object", "description": "a ruleset value overridden (--ruleset)"},
+        obj(
+            "a ruleset value overridden (--ruleset)",
+            key=text("the ruleset key"),
+            value=text("the value used"),
+            source=text("where it comes from (the --ruleset file)"),
+            article=text("the article the value applies"),
+        ),
         "values overridden by --ruleset",
     ),
     errors=integer("how many findings are errors"),
