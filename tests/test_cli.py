@@ -9,6 +9,7 @@ import pytest
 
 from plandebt.cli import build_parser, main
 from plandebt.cli.commands import COMMANDS, WITHOUT_STORE
+from plandebt.cli.labels import WORDS, word
 from plandebt.demo import CASE
 from plandebt.projections.balances import AMOUNT_COLUMNS
 from plandebt.schemas.views import JSON_KEYS
@@ -152,8 +153,13 @@ def _headers(line: str) -> list[str]:
 
 def test_the_balance_tables_show_every_amount_column_of_the_library(db, capsys) -> None:
     """The CLI has no list of its own: a column added to postings.COLUMNS (hence to
-    AMOUNT_COLUMNS) shows in every balance table."""
-    labels = [label for _name, label in AMOUNT_COLUMNS]
+    AMOUNT_COLUMNS) shows in every balance table, under the library's label unless
+    the CLI's words (`labels.WORDS`, keyed by the JSON key) name it otherwise."""
+    labels = [
+        word(JSON_KEYS.get(name, name)) if JSON_KEYS.get(name, name) in WORDS else label
+        for name, label in AMOUNT_COLUMNS
+    ]
+    assert "remission" in labels and "remitted" not in labels
     assert main(["--db", db, "balances", "--as-of", "2026-06-30"]) == 0
     lines = capsys.readouterr().out.splitlines()
     claims = next(line for line in lines if line.startswith("creditor  "))

@@ -12,7 +12,9 @@ import pytest
 
 from plandebt.cli import build_parser, main
 from plandebt.cli.exits import FINDINGS, OK
-from plandebt.cli.labels import Style, default_language, styled, terminal_width
+from plandebt.cli.labels import WORDS, Style, default_language, styled, terminal_width
+from plandebt.cli.reference import TABLES
+from plandebt.schemas import views
 
 VIEWS = [
     ["balances", "--as-of", "2026-06-30"],
@@ -182,3 +184,46 @@ def test_the_style_is_the_commands_own(workdir, capsys) -> None:
         pass
     text = _run(["balances", "--as-of", "2026-06-30", "--lang", "en"], capsys)
     assert "Balances as of" in text
+
+
+#: Each table and the schema of the JSON rows it shows.
+ROWS = {
+    "balances: claims": views.CLAIM_BALANCE,
+    "balances: totals": views.TOTALS,
+    "schedule: claims": views.CLAIM_SCHEDULE,
+    "schedule: instalments": views.INSTALMENT,
+    "status: creditors": views.CREDITOR_POSITION,
+    "support: tranches": views.SUPPORT["properties"]["tranches"]["items"],
+    "support: waivers": views.SUPPORT["properties"]["waivers"]["items"],
+    "employment: departures": views.EMPLOYMENT["properties"]["departures"]["items"],
+    "portfolio: cases": views.PORTFOLIO["properties"]["statuses"]["items"],
+    "portfolio: creditors": views.PORTFOLIO["properties"]["creditors"]["items"],
+    "distribute": views.DISTRIBUTION["properties"]["dividends"]["items"],
+    "statement": views.STATEMENT["properties"]["lines"]["items"],
+}
+#: The columns a table derives, which have no JSON key of their own: the group a
+#: totals row is of, whether a claim is frozen (JSON: frozen), a tranche's or an
+#: instalment's number and its claim, a tranche's state (JSON: suspended, late),
+#: the amount of a waiver or a dividend (JSON: amount), the key of a creditor
+#: across cases (JSON: key).
+DERIVED = {
+    "balances: claims": {"freeze"},
+    "balances: totals": {"by rank"},
+    "schedule: instalments": {"claim", "instalment"},
+    "support: tranches": {"tranche", "state"},
+    "support: waivers": {"waived"},
+    "portfolio: creditors": {"creditor"},
+    "distribute": {"dividend"},
+}
+
+
+@pytest.mark.parametrize("table", ROWS)
+def test_a_tables_columns_are_its_json_keys(table) -> None:
+    keys = {column.key for column in TABLES[table]}
+    assert keys - set(ROWS[table]["properties"]) == DERIVED.get(table, set())
+
+
+def test_every_header_has_its_words_in_both_languages() -> None:
+    for columns in TABLES.values():
+        for column in columns:
+            assert column.key in WORDS or column.fallback, column.key

@@ -118,7 +118,9 @@ WORDS: dict[str, tuple[str, str]] = {
     "declared": ("declared", "déclaré"),
     "admitted": ("admitted", "admis"),
     "paid": ("paid", "payé"),
-    "remitted": ("remitted", "remise"),
+    # "remitted" is never a header: a remission is debt forgiven, money paid to
+    # the supervisor is "to supervisor" (one name per meaning, as in the JSON).
+    "remission": ("remission", "remise"),
     "interest": ("interest", "intérêts"),
     "written_off": ("written off", "abandon"),
     "subrogated": ("to AGS", "subrogé AGS"),
@@ -136,6 +138,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "remaining": ("remaining", "reste"),
     "treatment": ("treatment", "traitement"),
     "option": ("option", "option"),
+    "options": ("option", "option"),
+    "plan_year": ("plan year", "année du plan"),
     "provisional": ("provisional", "provisoire"),
     "base": ("base", "assiette"),
     "scheduled": ("scheduled", "prévu"),
@@ -152,11 +156,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "adopted_on": ("adopted on", "arrêté le"),
     "total_scheduled": ("total of the plan", "total du plan"),
     "due to date": ("due to date", "échu à date"),
-    "remitted_to_supervisor": (
+    "remitted to the supervisor": (
         "remitted to the supervisor",
         "versé au commissaire à l'exécution du plan",
     ),
-    "to supervisor": ("to supervisor", "versé au commissaire"),
+    "remitted_to_supervisor": ("to supervisor", "versé au commissaire"),
     "distributed to creditors": ("distributed to creditors", "réparti aux créanciers"),
     "reserved (claims not decided)": (
         "reserved (claims not decided)",

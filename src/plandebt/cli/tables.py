@@ -41,6 +41,7 @@ from plandebt.projections.postings import INDEX
 from plandebt.projections.statement import Statement, StatementLine
 from plandebt.projections.support import SupportView, TrancheStatus, WaiverStatus
 from plandebt.schedules import Instalment
+from plandebt.schemas.views import json_key
 
 T = TypeVar("T")
 #: A column of items of type T also reads any subtype of T.
@@ -219,7 +220,7 @@ def amount(view: ClaimBalance | Totals, name: str) -> Money | None:
 
 def _amount_column(name: str, label: str) -> Column[ClaimBalance | Totals]:
     return Column(
-        name,
+        json_key(name),
         lambda view: money(amount(view, name)),
         right=True,
         secondary=name not in MAIN_AMOUNTS,
@@ -399,7 +400,7 @@ def position_columns(names: Mapping[str, str]) -> list[Column[CreditorPosition]]
     return [
         Column("creditor", lambda p: p.creditor),
         Column("creditor_name", lambda p: names.get(p.creditor, ""), secondary=True),
-        Column("option", lambda p: ",".join(p.options) or "—", secondary=True),
+        Column("options", lambda p: ",".join(p.options) or "—", secondary=True),
         Column("scheduled", lambda p: money(p.scheduled), right=True),
         Column("due", lambda p: money(p.due), right=True),
         Column("distributed", lambda p: money(p.distributed), right=True),
@@ -450,7 +451,7 @@ def _status_lines(view: PlanStatus) -> list[tuple[str, str]]:
         ),
         (word("total_scheduled"), money(view.total_scheduled)),
         (word("due to date"), money(view.due)),
-        (word("remitted_to_supervisor"), money(view.remitted)),
+        (word("remitted to the supervisor"), money(view.remitted)),
         (word("distributed to creditors"), money(view.distributed)),
         (word("reserved (claims not decided)"), money(view.reserved)),
         (word("arrears"), arrears),
@@ -702,10 +703,10 @@ def print_findings(findings: Sequence[Finding], out: IO[str]) -> None:
 PORTFOLIO_COLUMNS: list[Column[PlanStatus]] = [
     Column("case", lambda s: s.case),
     Column("phase", lambda s: value(s.phase)),
-    Column("plan year", lambda s: str(s.plan_year), right=True, secondary=True),
+    Column("plan_year", lambda s: str(s.plan_year), right=True, secondary=True),
     Column("total_scheduled", lambda s: money(s.total_scheduled), right=True),
     Column("due", lambda s: money(s.due), right=True),
-    Column("to supervisor", lambda s: money(s.remitted), right=True),
+    Column("remitted_to_supervisor", lambda s: money(s.remitted), right=True),
     Column("arrears", lambda s: money(s.arrears), right=True),
     Column("days_late", lambda s: str(s.days_late), right=True, secondary=True),
 ]
@@ -719,7 +720,7 @@ def across_cases_columns(by: str) -> list[Column[CreditorAcrossCases]]:
         Column("owed", lambda c: money(c.totals.owed), right=True),
         *[
             Column(
-                name,
+                json_key(name),
                 lambda c, name=name: money(amount(c.totals, name)),  # type: ignore[misc]
                 right=True,
                 secondary=name not in MAIN_AMOUNTS,
