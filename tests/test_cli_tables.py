@@ -4,16 +4,20 @@
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from plandebt.cli import build_parser, main
 from plandebt.cli.exits import FINDINGS, OK
 from plandebt.cli.labels import WORDS, Style, default_language, styled, terminal_width
 from plandebt.cli.reference import TABLES
+from plandebt.cli.tables import MIN_HEADER, MIN_TEXT, Column, render
 from plandebt.schemas import views
 
 VIEWS = [
@@ -227,3 +231,57 @@ def test_every_header_has_its_words_in_both_languages() -> None:
     for columns in TABLES.values():
         for column in columns:
             assert column.key in WORDS or column.fallback, column.key
+
+
+_cells = st.text(alphabet="abcdé -0123456789,", min_size=0, max_size=30)
+_headers = st.text(alphabet="abcdé-0123456789", min_size=1, max_size=20)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    columns=st.lists(
+        st.tuples(_headers, st.booleans(), st.booleans()),
+        min_size=1,
+        max_size=12,
+        unique_by=lambda c: c[0],
+    ),
+    rows=st.lists(st.lists(_cells, min_size=12, max_size=12), max_size=6),
+    width=st.integers(min_value=20, max_value=200),
+)
+def test_render_fits_or_leaves_out_only_secondary_columns_and_names_them(
+    columns, rows, width
+) -> None:
+    """Whatever the cells and the width: the kept columns are in order, every column
+    left out is secondary and named in the footer, and when the primary columns can
+    fit (cut to their narrowest) every line does."""
+    table_columns = [
+        Column(f"h{i}", lambda row, i=i: row[i], right=r, secondary=sec, fallback=h)
+        for i, (h, r, sec) in enumerate(columns)
+    ]
+    out = io.StringIO()
+    with styled(Style("en", width)):
+        render(table_columns, rows, out)
+    lines = out.getvalue().splitlines()
+    footer = " ".join(lines[len(rows) + 2 :])  # wrapped to the width, maybe
+    assert footer == "" or footer.startswith(FOOTER[0])
+    left_out = footer.removeprefix(FOOTER[0]).split(", ") if footer else []
+    headers = [h for h, _r, _s in columns]
+    assert all(h in headers for h in left_out)
+    assert all(columns[headers.index(h)][2] for h in left_out)  # secondary only
+    kept = [c for c in columns if c[0] not in left_out]
+    narrowest = sum(
+        max(
+            [MIN_HEADER if r else min(len(h), MIN_TEXT)]
+            + [
+                len(row[headers.index(h)])
+                if r
+                else min(len(row[headers.index(h)]), MIN_TEXT)
+                for row in rows
+            ]
+        )
+        for h, r, _s in kept
+    ) + 2 * (len(kept) - 1)
+    if narrowest <= width and not footer:
+        assert all(len(line) <= width for line in lines)
+    elif narrowest <= width:
+        assert all(len(line) <= width for line in lines[: len(rows) + 2])

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import IO, Generic, TypeVar
 
 import attrs
@@ -177,6 +177,7 @@ def wrapped(text: str, indent: str, out: IO[str], then: str | None = None) -> No
         initial_indent=indent,
         subsequent_indent=indent if then is None else then,
         break_on_hyphens=False,
+        break_long_words=False,  # an id or a name is never cut in two
     ):
         print(part, file=out)
 
@@ -647,6 +648,14 @@ def print_employment(view: EmploymentView, out: IO[str]) -> None:
 # --- compliance -----------------------------------------------------------------------
 
 
+def _date_text(text: str) -> str:
+    """An instalment named by its due date, written in the command's language."""
+    try:
+        return day(date.fromisoformat(text))
+    except ValueError:  # "year 6" and other names
+        return text
+
+
 def print_report(report: Report, out: IO[str]) -> None:
     heading(
         say(
@@ -684,7 +693,8 @@ def print_findings(findings: Sequence[Finding], out: IO[str]) -> None:
             continue
         print(say(f"{severity.upper()}S", value(severity).upper()), file=out)
         for f in chosen:
-            where = " ".join(x for x in (f.creditor, f.claim, f.instalment) if x)
+            instalment = f.instalment and _date_text(f.instalment)
+            where = " ".join(x for x in (f.creditor, f.claim, instalment) if x)
             title = labels.rule_title(f.rule)
             wrapped(f"[{f.article}] {title}{' — ' + where if where else ''}", "  ", out)
             # In French the title is the rule's, in French; the message (and the
