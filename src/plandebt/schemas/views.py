@@ -13,6 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from plandebt.compliance import Severity
+from plandebt.events.claims import Rank
+from plandebt.lifecycle import ClaimStatus
 from plandebt.projections.balances import AMOUNT_COLUMNS
 
 Schema = dict[str, Any]
@@ -41,6 +44,15 @@ def day(description: str, null: bool = False) -> Schema:
 
 def text(description: str, null: bool = False) -> Schema:
     return _nullable({"type": "string", "description": description}, null)
+
+
+def one_of(values: list[str], description: str) -> Schema:
+    """A string that is one of `values` (the library's own list)."""
+    return {
+        "type": "string",
+        "enum": values,
+        "description": f"{description}, one of: {', '.join(values)}",
+    }
 
 
 def integer(description: str, null: bool = False) -> Schema:
@@ -120,14 +132,11 @@ CLAIM_BALANCE = obj(
     creditor=text("the creditor's id"),
     creditor_name=text("the creditor's name"),
     creditor_kind=text("the creditor's kind (social, tax, supplier, group...)"),
-    rank=text(
-        "its rank: superprivileged_wages, privileged_social, "
-        "privileged_tax, secured, unsecured (chirographaire)..."
-    ),
+    rank=one_of([r.value for r in Rank], "its rank (unsecured: chirographaire)"),
     origin_on=day("when the debt arose"),
     declared_on=day("when it was declared", null=True),
     frozen=flag("arose before the opening judgment (L622-7): frozen"),
-    status=text("declared, admitted, rejected, contested..."),
+    status=one_of([c.value for c in ClaimStatus], "its status"),
     decided_on=day("the date of the decision on it", null=True),
     decision_ref=text("the decision's reference", null=True),
     provisional=flag("no decision yet: outstanding counts the declared amount"),
@@ -205,8 +214,9 @@ CREDITOR_POSITION = obj(
 STATUS = obj(
     "where the plan stands at as_of",
     phase=text(
-        "observation, performing, in_arrears, completed, resolved "
-        "(résolution, L626-27)..."
+        "not_opened, observation, performing, modified (performing a modified "
+        "plan), in_arrears (an instalment late), in_default (late past the grace "
+        "period: grounds for résolution, L626-27), completed, resolved, liquidation"
     ),
     ended_on=day("when the plan ended", null=True),
     adopted_on=day("the plan judgment's date", null=True),
@@ -224,7 +234,10 @@ STATUS = obj(
     days_late=integer("how late the oldest instalment in arrears is"),
     next_due_on=day("the next instalment's date", null=True),
     next_due_amount=money("the next instalment", null=True),
-    percent_repaid=text("remitted over total, in percent with two decimals"),
+    percent_repaid=text(
+        "remitted to the supervisor over the plan's total, in percent with two "
+        "decimals ('21.09')"
+    ),
     creditors=array(CREDITOR_POSITION, "every creditor"),
 )
 
@@ -308,7 +321,7 @@ FINDING = obj(
     "one finding",
     rule=text("the rule's key"),
     article=text("the article it applies", null=True),
-    severity=text("error, warning or info"),
+    severity=one_of([v.value for v in Severity], "how grave"),
     message=text("what was found (in English: stable for machines)"),
     evidence=array(text("a fact id"), "the facts it rests on"),
     creditor=text("the creditor concerned", null=True),
