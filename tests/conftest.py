@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -114,3 +115,22 @@ def store(request: pytest.FixtureRequest, tmp_path) -> Iterator[Store]:  # type:
         s = Store("postgres", lambda: Ledger.open(url))
     yield s
     s.close()
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command's language follows $LANG (French when it starts with fr): the
+    tests say the language they mean, whatever the machine's locale."""
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    monkeypatch.delenv("COLUMNS", raising=False)
+
+
+@pytest.fixture(scope="session")
+def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite store holding the illustrative case (`plandebt demo`), made once: copy
+    it before changing it."""
+    from plandebt.cli import main
+
+    path = tmp_path_factory.mktemp("demo") / "plandebt.db"
+    assert main(["--db", str(path), "demo"]) == 0
+    return path

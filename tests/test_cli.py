@@ -9,8 +9,10 @@ import pytest
 
 from plandebt.cli import build_parser, main
 from plandebt.cli.commands import COMMANDS, WITHOUT_STORE
+from plandebt.cli.labels import WORDS, word
 from plandebt.demo import CASE
 from plandebt.projections.balances import AMOUNT_COLUMNS
+from plandebt.schemas.views import JSON_KEYS
 
 
 @pytest.fixture
@@ -23,8 +25,9 @@ def db(tmp_path, capsys) -> str:
 
 def test_balances_as_json_carry_every_claim(db, capsys) -> None:
     assert main(["--db", db, "balances", "--as-of", "2026-06-30", "--json"]) == 0
-    (view,) = json.loads(capsys.readouterr().out)
-    assert view["case"] == CASE
+    document = json.loads(capsys.readouterr().out)
+    assert document["case"] == CASE and document["schema"] == "plandebt.balances/1"
+    view = document["balances"]
     assert view["total"]["admitted"] == "3447000.00"
     assert {c["claim"] for c in view["claims"]} >= {"URSSAF-1", "CLEANING-POST"}
 
@@ -45,8 +48,9 @@ def test_known_at_a_position_shows_what_was_known_then(db, capsys) -> None:
         )
         == 0
     )
-    (view,) = json.loads(capsys.readouterr().out)
-    assert view["position"] == 1 and view["claims"] == []
+    document = json.loads(capsys.readouterr().out)
+    assert document["known_at"]["position"] == 1
+    assert document["balances"]["claims"] == []
 
 
 def test_a_refused_journal_exits_2_names_the_line_and_writes_nothing(
@@ -120,10 +124,10 @@ def test_an_unknown_case_exits_2(db, capsys) -> None:
 
 def test_status_and_schedule_as_json(db, capsys) -> None:
     assert main(["--db", db, "status", "--as-of", "2025-03-20", "--json"]) == 0
-    (status,) = json.loads(capsys.readouterr().out)
+    status = json.loads(capsys.readouterr().out)["status"]
     assert status["phase"] == "in_arrears" and status["days_late"] == 1
     assert main(["--db", db, "schedule", "--creditor", "LANDLORD", "--json"]) == 0
-    (schedule,) = json.loads(capsys.readouterr().out)
+    schedule = json.loads(capsys.readouterr().out)["schedule"]
     assert [c["option"] for c in schedule["claims"]] == ["fast"]
     assert main(["--db", db, "schedule", "--creditor", "NOBODY"]) == 2
 
@@ -149,8 +153,13 @@ def _headers(line: str) -> list[str]:
 
 def test_the_balance_tables_show_every_amount_column_of_the_library(db, capsys) -> None:
     """The CLI has no list of its own: a column added to postings.COLUMNS (hence to
-    AMOUNT_COLUMNS) shows in every balance table."""
-    labels = [label for _name, label in AMOUNT_COLUMNS]
+    AMOUNT_COLUMNS) shows in every balance table, under the library's label unless
+    the CLI's words (`labels.WORDS`, keyed by the JSON key) name it otherwise."""
+    labels = [
+        word(JSON_KEYS.get(name, name)) if JSON_KEYS.get(name, name) in WORDS else label
+        for name, label in AMOUNT_COLUMNS
+    ]
+    assert "remission" in labels and "remitted" not in labels
     assert main(["--db", db, "balances", "--as-of", "2026-06-30"]) == 0
     lines = capsys.readouterr().out.splitlines()
     claims = next(line for line in lines if line.startswith("creditor  "))
@@ -175,8 +184,8 @@ def test_the_balances_json_carries_every_amount_column_of_the_library(
     db, capsys
 ) -> None:
     assert main(["--db", db, "balances", "--as-of", "2026-06-30", "--json"]) == 0
-    (view,) = json.loads(capsys.readouterr().out)
-    names = [name for name, _label in AMOUNT_COLUMNS]
+    view = json.loads(capsys.readouterr().out)["balances"]
+    names = [JSON_KEYS.get(name, name) for name, _label in AMOUNT_COLUMNS]
     assert all(set(names) <= set(claim) for claim in view["claims"])
     assert set(names) <= set(view["total"])
 

@@ -438,10 +438,11 @@ def test_the_demo_has_real_findings_and_check_exits_1_on_error(
     assert main(["--db", db, "demo"]) == 0
     capsys.readouterr()
     assert main(["--db", db, "check", "--as-of", "2026-06-30", "--json"]) == 1
-    (report,) = json.loads(capsys.readouterr().out)
+    document = json.loads(capsys.readouterr().out)
+    report = document["check"]
     rules = {f["rule"] for f in report["findings"]}
     assert {"L626-21.instalment-late", "L622-7.payment-without-basis"} <= rules
-    assert report["case"] == DEMO
+    assert document["case"] == DEMO
     assert main(["--db", db, "check", "--as-of", "2022-03-31"]) == 0
 
 
@@ -527,7 +528,7 @@ def test_check_reads_overrides_from_a_toml_file_and_says_so(tmp_path, capsys) ->
         )
         == 1
     )
-    (report,) = json.loads(capsys.readouterr().out)
+    report = json.loads(capsys.readouterr().out)["check"]
     assert [r["key"] for r in report["overridden"]] == ["plan_default_grace_days"]
     late = [f for f in report["findings"] if f["rule"] == "L626-21.instalment-late"]
     assert [f["severity"] for f in late] == ["error"]  # 21 days late > 10 days' grace

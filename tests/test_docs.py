@@ -53,6 +53,8 @@ PAGES = [
     "plot.md",
     "forecast.md",
     "walkthrough.md",
+    "cli.md",
+    "json.md",
 ]
 #: The sample files, copied into each page's working folder as `examples/`: the
 #: pages use them as a newcomer would, from the project's folder.

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from plandebt.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,8 +30,11 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert test_command in ci
 
 
-def test_the_command_line_examples_run(tmp_path, monkeypatch, capsys) -> None:
+@pytest.mark.parametrize("lang", ["C.UTF-8", "fr_FR.UTF-8"])
+def test_the_command_line_examples_run(lang, tmp_path, monkeypatch, capsys) -> None:
+    """As written, in English and (by $LANG) in French."""
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("LANG", lang)
     for line in blocks("sh")[2].strip().splitlines():
         command = line.split("#")[0].split()
         assert command[0] == "plandebt"

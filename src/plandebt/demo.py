@@ -7,7 +7,7 @@ of the liability between creditors are ILLUSTRATIVE, not the real case's.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from plandebt.events import Fact
@@ -64,10 +64,67 @@ _CLAIMS: list[tuple[str, str, str, str | None, str, str]] = [
 ]
 
 OPENED_ON = "2022-03-14"
+#: The public creditors and the bank declare early; the others on 2022-05-10, within
+#: the two months after the BODACC notice (R622-24).
+_DECLARED_ON = {
+    "URSSAF-1": "2022-04-12",
+    "DGFIP-1": "2022-04-20",
+    "BANK-LOAN": "2022-04-26",
+}
 
 
 def illustrative_journal() -> list[dict[str, Any]]:
-    """The illustrative case as journal lines (what `plandebt demo` records)."""
+    """The illustrative case as a dated journal (what `plandebt demo` restores):
+    its lines in the order the facts became known, each with the time it was
+    recorded (`recorded_at`, `dated`), so that the case "as known at" any day of
+    its history shows what was known that day."""
+    return dated(_lines())
+
+
+#: The hour of the day (UTC) the illustrative clerk records the day's facts at.
+RECORDING_HOUR = 17
+
+
+def dated(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`lines` in the order they became known, with their recording times: a fact is
+    known on its effective date, but not before what it is about (a payment made
+    before its claim was declared is recorded with the declaration); facts known on
+    the same day keep the journal's order, a second apart."""
+    known: list[str] = []
+    declared: dict[str, str] = {}
+    registered: dict[str, str] = {}
+    for line in lines:
+        day = max(
+            [str(line["effective_on"])]
+            + [
+                on
+                for on in (
+                    declared.get(line.get("claim", "")),
+                    registered.get(line.get("creditor", "")),
+                )
+                if on is not None
+            ]
+        )
+        if line["kind"] == "claim.declared":
+            declared[line["claim"]] = day
+        elif line["kind"] == "creditor.registered":
+            registered[line["creditor"]] = day
+        known.append(day)
+    order = sorted(range(len(lines)), key=known.__getitem__)
+    out: list[dict[str, Any]] = []
+    second, previous = 0, ""
+    for i in order:
+        second = second + 1 if known[i] == previous else 0
+        previous = known[i]
+        moment = datetime.fromisoformat(known[i]).replace(
+            hour=RECORDING_HOUR, tzinfo=UTC
+        ) + timedelta(seconds=second)
+        out.append({**lines[i], "recorded_at": moment.isoformat()})
+    return out
+
+
+def _lines() -> list[dict[str, Any]]:
+    """The illustrative case's facts, subject by subject."""
     case = CASE
     lines: list[dict[str, Any]] = [
         {
@@ -103,7 +160,7 @@ def illustrative_journal() -> list[dict[str, Any]]:
                 "kind": "claim.declared",
                 "case": case,
                 "id": f"declare-{claim}",
-                "effective_on": "2022-05-10",
+                "effective_on": _DECLARED_ON.get(claim, "2022-05-10"),
                 "claim": claim,
                 "creditor": creditor,
                 "amount": declared,

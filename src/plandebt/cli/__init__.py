@@ -1,10 +1,11 @@
 """The `plandebt` command.
 
 `parser` reads the command line, `store` opens the store it names, `commands` runs
-one subcommand, `tables` draws views for people, `exits` says what each exit code
-means: 0 ok, 1 compliance errors found (`check`), 2 usage or refused input, 3 store
-or environment problem, 70 internal error. Whatever happens, a failure is one line
-on standard error, never a traceback.
+one subcommand, `tables` draws views for people in the words of `labels` (French or
+English), `envelope` and `shapes` print them for machines (docs/json.md), `exits`
+says what each exit code means: 0 ok, 1 compliance errors found (`check`), 2 usage
+or refused input, 3 store or environment problem, 70 internal error. Whatever
+happens, a failure is one line on standard error, never a traceback.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import IO
 
 from plandebt.cli import exits
 from plandebt.cli.commands import COMMANDS, CREATE_STORE, WITHOUT_STORE
+from plandebt.cli.labels import Style, styled, terminal_width
 from plandebt.cli.parser import DEFAULT_DB, build_parser, store_target
 from plandebt.cli.store import open_store, redacted
 
@@ -32,11 +34,13 @@ def main(argv: Sequence[str] | None = None, out: IO[str] | None = None) -> int:
         except SystemExit as e:  # --help, or a usage error already printed
             return e.code if isinstance(e.code, int) else exits.USAGE
         target = args.db = store_target(args.db)
-        storeless = WITHOUT_STORE.get(args.command)
-        if storeless is not None:
-            return storeless(args, out)
-        with open_store(target, create=args.command in CREATE_STORE) as ledger:
-            return COMMANDS[args.command](ledger, args, out)
+        chosen = Style(args.lang, terminal_width(out, args.wide))
+        with styled(chosen):
+            storeless = WITHOUT_STORE.get(args.command)
+            if storeless is not None:
+                return storeless(args, out)
+            with open_store(target, create=args.command in CREATE_STORE) as ledger:
+                return COMMANDS[args.command](ledger, args, out)
     except BrokenPipeError:  # the reader (e.g. `| head`) stopped reading
         sys.stderr.close()
         return exits.OK

@@ -20,15 +20,23 @@ from collections.abc import Callable
 from datetime import date
 from typing import IO, Any, Protocol
 
+import attrs
+
 from plandebt import journal
-from plandebt.cli import reporting, tables
+from plandebt.cli import reporting, shapes, tables
+from plandebt.cli.envelope import body, emit, emit_case
 from plandebt.cli.exits import FINDINGS, OK, StoreProblem, UsageError
+from plandebt.cli.labels import day, say
 from plandebt.cli.store import is_store_file, redacted
 from plandebt.compliance import check_plan_proposal, rules_markdown
+from plandebt.decisions.state import KnownAt
 from plandebt.errors import InvalidInputError
 from plandebt.ledger import Ledger
 from plandebt.money import Money
+from plandebt.projections.balances import Balances
+from plandebt.projections.plan import PlanStatus
 from plandebt.ruleset import Ruleset, ruleset_for
+from plandebt.schemas.views import json_key
 
 Command = Callable[[Ledger, argparse.Namespace, IO[str]], int]
 StorelessCommand = Callable[[argparse.Namespace, IO[str]], int]
@@ -38,37 +46,89 @@ class _View(Protocol):
     def to_dict(self) -> dict[str, Any]: ...
 
 
-def _dump_json(data: Any, out: IO[str]) -> None:
-    json.dump(data, out, indent=2, ensure_ascii=False)
-    out.write("\n")
-
-
-def _cases_for(ledger: Ledger, case: str | None) -> list[str]:
+def _cases_for(ledger: Ledger, case: str | None, known_at: KnownAt = None) -> list[str]:
+    """The cases a command shows: --case, else every case of the store; a
+    --known-at position past the end of a case's log is refused."""
     if case is not None:
-        return [case]
-    refs = ledger.cases()
-    if not refs:
-        raise UsageError("the store holds no case (try: plandebt demo)")
+        refs = [case]
+    else:
+        refs = ledger.cases()
+        if not refs:
+            raise UsageError("the store holds no case (try: plandebt demo)")
+    if isinstance(known_at, int):
+        for ref in refs:
+            head = ledger.position(ref)
+            if known_at > head:
+                raise UsageError(
+                    f"--known-at {known_at} is past the end of the log of {ref}, "
+                    f"which holds {head} facts"
+                )
     return refs
 
 
+def _json_case(refs: list[str]) -> str:
+    """The one case a --json document describes."""
+    if len(refs) > 1:
+        raise UsageError(
+            f"the store holds {len(refs)} cases and a --json document describes "
+            "one: name it with --case (or use plandebt portfolio --json)"
+        )
+    return refs[0]
+
+
+def _document(
+    out: IO[str],
+    view: str,
+    content: Any,
+    ledger: Ledger,
+    case: str,
+    args: argparse.Namespace,
+) -> None:
+    """Prints the JSON document of a view of `case` as of --as-of, as known at
+    --known-at."""
+    emit_case(
+        out,
+        view,
+        content,
+        ledger=ledger,
+        case=case,
+        as_of=args.as_of,
+        known_at=args.known_at,
+    )
+
+
+def creditor_names(
+    ledger: Ledger, case: str, known_at: KnownAt = None
+) -> dict[str, str]:
+    """The name of each creditor of the case, by id."""
+    index = ledger.index(case, known_at)
+    position = index.position(known_at)
+    names = {}
+    for creditor in index.creditors:
+        registered = index.creditor(creditor, position)
+        names[creditor] = registered.name if registered is not None else creditor
+    return names
+
+
 def _show(
+    view_name: str,
     query: Callable[..., Any],
+    shape: Callable[[Any], Any],
     printer: Callable[[Any, IO[str]], None],
     ledger: Ledger,
     args: argparse.Namespace,
     out: IO[str],
 ) -> int:
     """A view of every case asked for, as of --as-of, as known at --known-at: a table
-    for people or --json for machines."""
-    views: list[_View] = [
-        query(ref, args.as_of, args.known_at) for ref in _cases_for(ledger, args.case)
-    ]
+    for people or --json for machines (one case)."""
+    refs = _cases_for(ledger, args.case, args.known_at)
     if args.json:
-        _dump_json([v.to_dict() for v in views], out)
-    else:
-        for view in views:
-            printer(view, out)
+        ref = _json_case(refs)
+        content = shape(query(ref, args.as_of, args.known_at))
+        _document(out, view_name, content, ledger, ref, args)
+        return OK
+    for ref in refs:
+        printer(query(ref, args.as_of, args.known_at), out)
     return OK
 
 
@@ -114,7 +174,11 @@ def record(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
         print(file=sys.stderr)
     cases = sorted({f.case for f in facts})
     print(
-        f"recorded {len(facts)} facts in {len(cases)} case(s): {', '.join(cases)}",
+        say(
+            f"recorded {len(facts)} facts in {len(cases)} case(s): ",
+            f"{len(facts)} faits enregistrés dans {len(cases)} dossier(s) : ",
+        )
+        + ", ".join(cases),
         file=out,
     )
     return OK
@@ -123,14 +187,35 @@ def record(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
 def demo(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
     from plandebt.demo import CASE, illustrative_journal
 
+    # With --json, standard output holds the document only.
+    said = sys.stderr if args.json else out
     if CASE in ledger.cases():
-        print(f"{CASE} is already in {redacted(args.db)}; showing it", file=out)
+        print(
+            say(
+                f"{CASE} is already in {redacted(args.db)}; showing it",
+                f"{CASE} est déjà dans {redacted(args.db)} ; le voici",
+            ),
+            file=said,
+        )
     else:
-        ledger.import_journal(illustrative_journal())
-        print(f"recorded the illustrative case {CASE} in {redacted(args.db)}", file=out)
+        ledger.import_journal(illustrative_journal(), restore=True)
+        print(
+            say(
+                f"recorded the illustrative case {CASE} in {redacted(args.db)}",
+                f"dossier d'illustration {CASE} enregistré dans {redacted(args.db)}",
+            ),
+            file=said,
+        )
     view = ledger.balances(CASE, args.as_of)
     if args.json:
-        _dump_json(view.to_dict(), out)
+        emit_case(
+            out,
+            "balances",
+            shapes.balances(view),
+            ledger=ledger,
+            case=CASE,
+            as_of=args.as_of,
+        )
     else:
         tables.print_balances(view, out)
     return OK
@@ -174,8 +259,8 @@ def export(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
     return OK
 
 
-def _one_case(ledger: Ledger, case: str | None) -> str:
-    refs = _cases_for(ledger, case)
+def _one_case(ledger: Ledger, case: str | None, known_at: KnownAt = None) -> str:
+    refs = _cases_for(ledger, case, known_at)
     if len(refs) > 1:
         raise UsageError("the store holds several cases: name one with --case")
     return refs[0]
@@ -205,6 +290,11 @@ def import_claims(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int
         facts = ledger.import_claims(
             case, args.sheet, mapping=mapping, dry_run=args.dry_run
         )
+    except OSError as e:
+        if e.filename != args.sheet:
+            raise
+        # The sheet named on the command line cannot be read: a usage error.
+        raise UsageError(f"cannot read {args.sheet}: {e.strerror or e}") from e
     except SheetError as e:
         for cell in e.cells[1:]:  # the first is the error's own line
             print(
@@ -214,46 +304,72 @@ def import_claims(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int
             )
         raise
     if args.json:
-        _dump_json([f.to_dict() for f in facts], out)
+        content = {
+            "sheet": args.sheet,
+            "dry_run": args.dry_run,
+            "facts": [f.to_dict() for f in facts],
+        }
+        emit_case(out, "import_claims", content, ledger=ledger, case=case, as_of=None)
         return OK
-    verb = "would record" if args.dry_run else "recorded"
     claims = sum(f.kind == "claim.declared" for f in facts)
-    print(f"{verb} {len(facts)} facts ({claims} claims) from {args.sheet}", file=out)
+    counted = f"{len(facts)} facts ({claims} claims) from {args.sheet}"
+    counted_fr = f"{len(facts)} faits ({claims} créances) de {args.sheet}"
+    if args.dry_run:
+        print(say(f"would record {counted}", f"enregistrerait {counted_fr}"), file=out)
+    else:
+        print(say(f"recorded {counted}", f"enregistré {counted_fr}"), file=out)
     return OK
 
 
 def adopt_plan(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
     adopted = ledger.adopt_plan_file(_one_case(ledger, args.case), args.plan)
     print(
-        f"plan adopted on {adopted.effective_on.isoformat()} for "
-        f"{adopted.duration_years} years ({len(adopted.options)} options)",
+        say(
+            f"plan adopted on {adopted.effective_on.isoformat()} for "
+            f"{adopted.duration_years} years ({len(adopted.options)} options)",
+            f"plan arrêté le {day(adopted.effective_on)} pour "
+            f"{adopted.duration_years} ans ({len(adopted.options)} options)",
+        ),
         file=out,
     )
     return OK
 
 
 def distribute(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
+    case = _one_case(ledger, args.case)
     plan = ledger.distribute_remittance(
-        _one_case(ledger, args.case),
-        args.remittance,
-        paid_on=args.paid_on,
-        dry_run=args.dry_run,
+        case, args.remittance, paid_on=args.paid_on, dry_run=args.dry_run
     )
     if args.json:
-        _dump_json(plan.to_dict(), out)
+        emit_case(
+            out,
+            "distribution",
+            shapes.distribution(plan, args.dry_run),
+            ledger=ledger,
+            case=case,
+            as_of=plan.paid_on,
+        )
         return OK
     tables.print_distribution(plan, out)
     if args.dry_run:
-        print("(dry run: nothing recorded)", file=out)
+        print(
+            say("(dry run: nothing recorded)", "(simulation : rien n'est enregistré)"),
+            file=out,
+        )
     return OK
 
 
 def statement(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
-    view = ledger.statement(
-        _one_case(ledger, args.case), args.creditor, args.as_of, args.known_at
-    )
+    case = _one_case(ledger, args.case, args.known_at)
+    view = ledger.statement(case, args.creditor, args.as_of, args.known_at)
     if args.json:
-        _dump_json(view.to_dict(), out)
+        content = {
+            "creditor": view.creditor,
+            "creditor_name": view.creditor_name,
+            "owed": view.owed.plain(),
+            "lines": view.to_dict()["lines"],
+        }
+        _document(out, "statement", content, ledger, case, args)
         return OK
     if args.format == "csv":
         return _emit(view.to_csv(), args.output, args.db, out)
@@ -335,30 +451,69 @@ def _sync_folder(folder: str) -> None:
 
 
 def balances(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
-    return _show(ledger.balances, tables.print_balances, ledger, args, out)
+    def query(ref: str, as_of: date, known_at: KnownAt) -> Balances:
+        view = ledger.balances(ref, as_of, known_at)
+        if args.rank is None:
+            return view
+        # The view of one rank's claims: its totals are of those claims only.
+        chosen = tuple(c for c in view.claims if c.rank is args.rank)
+        return attrs.evolve(view, claims=chosen)
+
+    return _show(
+        "balances", query, shapes.balances, tables.print_balances, ledger, args, out
+    )
 
 
 def status(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
-    return _show(ledger.plan_status, tables.print_status, ledger, args, out)
+    def shape(view: PlanStatus) -> dict[str, Any]:
+        return shapes.status(view, creditor_names(ledger, view.case, args.known_at))
+
+    def printer(view: PlanStatus, out: IO[str]) -> None:
+        names = creditor_names(ledger, view.case, args.known_at)
+        tables.print_status(view, out, names)
+
+    return _show("status", ledger.plan_status, shape, printer, ledger, args, out)
+
+
+def _content(view: _View) -> dict[str, Any]:
+    return body(view.to_dict())
 
 
 def support(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
-    return _show(ledger.support, tables.print_support, ledger, args, out)
+    return _show(
+        "support", ledger.support, _content, tables.print_support, ledger, args, out
+    )
 
 
 def employment(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
-    return _show(ledger.employment, tables.print_employment, ledger, args, out)
+    return _show(
+        "employment",
+        ledger.employment,
+        _content,
+        tables.print_employment,
+        ledger,
+        args,
+        out,
+    )
 
 
 def schedule(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
-    results = []
-    for ref in _cases_for(ledger, args.case):
+    refs = _cases_for(ledger, args.case, args.known_at)
+    if args.json:
+        refs = [_json_case(refs)]
+    for ref in refs:
         plan = ledger.schedule(ref, args.as_of, args.known_at)
         if plan is None:
             if args.json:
-                results.append({"case": ref, "plan": None})
+                _document(out, "schedule", None, ledger, ref, args)
             else:
-                print(f"Case {ref}: no plan adopted", file=out)
+                print(
+                    say(
+                        f"Case {ref}: no plan adopted",
+                        f"Dossier {ref} : pas de plan arrêté",
+                    ),
+                    file=out,
+                )
             continue
         claims = [
             c
@@ -370,21 +525,20 @@ def schedule(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
                 f"creditor {args.creditor!r} has no claim in the plan of {ref}"
             )
         if args.json:
-            data = plan.to_dict()
-            data["claims"] = [c.to_dict() for c in claims]
-            results.append(data)
+            names = creditor_names(ledger, ref, args.known_at)
+            _document(
+                out, "schedule", shapes.schedule(plan, claims, names), ledger, ref, args
+            )
         else:
-            tables.print_schedule(plan, claims, args.creditor, out)
-    if args.json:
-        _dump_json(results, out)
+            names = creditor_names(ledger, ref, args.known_at)
+            tables.print_schedule(plan, claims, args.creditor, out, names)
     return OK
 
 
 def cases(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
     refs = ledger.cases()
     if args.json:
-        json.dump(refs, out)
-        out.write("\n")
+        emit(out, "cases", refs)
     else:
         for ref in refs:
             print(ref, file=out)
@@ -404,14 +558,18 @@ def _ruleset_for_case(ledger: Ledger, ref: str, path: str | None) -> Ruleset | N
 
 
 def check(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
+    refs = _cases_for(ledger, args.case, args.known_at)
+    if args.json:
+        refs = [_json_case(refs)]
     reports = [
         ledger.check(
             ref, args.as_of, args.known_at, _ruleset_for_case(ledger, ref, args.ruleset)
         )
-        for ref in _cases_for(ledger, args.case)
+        for ref in refs
     ]
     if args.json:
-        _dump_json([r.to_dict() for r in reports], out)
+        (report,) = reports
+        _document(out, "check", shapes.check(report), ledger, report.case, args)
     else:
         for report in reports:
             tables.print_report(report, out)
@@ -438,12 +596,16 @@ def check_plan(args: argparse.Namespace, out: IO[str]) -> int:
         ruleset=rules,
     )
     if args.json:
-        _dump_json([f.to_dict() for f in findings], out)
+        emit(out, "check_plan", shapes.check_plan(findings))
     else:
         tables.print_findings(findings, out)
         if not findings:
             print(
-                "no finding: the draft plan meets every rule on a plan's terms",
+                say(
+                    "no finding: the draft plan meets every rule on a plan's terms",
+                    "aucune observation : le projet de plan respecte chaque règle "
+                    "sur les termes d'un plan",
+                ),
                 file=out,
             )
     return FINDINGS if any(f.severity.value == "error" for f in findings) else OK
@@ -471,7 +633,13 @@ def portfolio(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
         raise UsageError("--known-at across cases takes a datetime, not a position")
     view = ledger.portfolio(args.as_of, args.known_at)
     if args.json:
-        _dump_json(view.to_dict(args.by), out)
+        emit(
+            out,
+            "portfolio",
+            shapes.portfolio(view, args.by),
+            as_of=args.as_of,
+            known_at=args.known_at,
+        )
     else:
         tables.print_portfolio(view, args.by, out)
     return OK
@@ -493,22 +661,23 @@ def movements(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
     finally:
         view.close()
     if args.json:
-        json.dump(
-            {
-                "applied": applied,
-                "position": position,
-                "as_of": args.as_of.isoformat(),
-                "creditors": {
-                    c: {b: Money(v).plain() for b, v in row.items()}
-                    for c, row in sums.items()
-                },
+        content = {
+            "applied": applied,
+            "position": position,
+            "creditors": {
+                c: {json_key(b): Money(v).plain() for b, v in row.items()}
+                for c, row in sums.items()
             },
-            out,
-            indent=2,
-        )
-        out.write("\n")
+        }
+        emit(out, "movements", content, as_of=args.as_of)
         return OK
-    print(f"applied {applied} facts; the view is at notification {position}", file=out)
+    print(
+        say(
+            f"applied {applied} facts; the view is at notification {position}",
+            f"{applied} faits appliqués ; la vue est à la notification {position}",
+        ),
+        file=out,
+    )
     tables.print_movements(sums, out)
     return OK
 

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from plandebt import plots
 from plandebt.cli.exits import OK, StoreProblem, UsageError
@@ -31,25 +31,17 @@ from plandebt.reports.extras import MissingExtraError
 from plandebt.reports.labels import LANGUAGES, Labels
 
 
-def add_parsers(sub: Any) -> None:
-    """Adds `report`, `plot` and `forecast` to the subparsers `sub`."""
-    from plandebt.cli.parser import iso_date, known_at
+def report_options(parser: argparse.ArgumentParser) -> None:
+    """`report annual --year N` and `report claims`: their options."""
+    from plandebt.cli.parser import Parser, as_of, iso_date, known, one_case
 
-    def common(parser: argparse.ArgumentParser) -> None:
-        parser.add_argument("--case", help="case reference (default: the only case)")
-        parser.add_argument(
-            "--known-at", type=known_at, help="as known at this datetime (or position)"
-        )
-        # SUPPRESS: a --lang given before the subcommand (the CLI's own) is kept.
-        parser.add_argument(
-            "--lang",
-            choices=LANGUAGES,
-            default=argparse.SUPPRESS,
-            help="the language written (default: fr)",
-        )
-
-    report = sub.add_parser("report", help="court reports, HTML or PDF")
-    kinds = report.add_subparsers(dest="report", required=True)
+    kinds = parser.add_subparsers(
+        dest="report",
+        required=True,
+        parser_class=Parser,
+        metavar="kind",
+        help="annual (the annual report) or claims (the état des créances)",
+    )
     annual = kinds.add_parser(
         "annual", help="the commissaire's annual report on the plan's execution"
     )
@@ -58,40 +50,74 @@ def add_parsers(sub: Any) -> None:
         "--turnover", help="a turnover forecast (TOML): the outlook's affordability"
     )
     claims = kinds.add_parser("claims", help="the état des créances as admitted")
-    claims.add_argument(
-        "--as-of", type=iso_date, default=date.today(), help="default: today"
-    )
-    for parser in (annual, claims):
-        common(parser)
-        parser.add_argument(
+    as_of(claims, help="the date of the état")
+    for kind in (annual, claims):
+        one_case(kind)
+        known(kind)
+        # SUPPRESS: a --lang given before the kind (the subcommand's own) is kept.
+        kind.add_argument(
+            "--lang",
+            choices=LANGUAGES,
+            default=argparse.SUPPRESS,
+            help="the language written (default: fr)",
+        )
+        kind.add_argument(
             "-o", "--output", help="FILE.html, .pdf or .json (default: HTML on stdout)"
         )
-        parser.add_argument("--format", choices=("html", "pdf", "json"))
-        parser.add_argument(
+        kind.add_argument(
+            "--format", choices=REPORT_FORMATS, help="default: from -o, else html"
+        )
+        kind.add_argument(
             "--json", action="store_true", help="the figures as JSON (--format json)"
         )
-        parser.add_argument(
-            "--dated", type=iso_date, help="the report's date (default: today)"
+        kind.add_argument(
+            "--dated",
+            type=iso_date,
+            metavar="DATE",
+            help="the report's date (default: today)",
         )
 
-    plot = sub.add_parser("plot", help="a plot of the plan over its years, PNG or SVG")
-    plot.add_argument("kind", choices=plots.KINDS)
-    plot.add_argument("-o", "--output", required=True, help="FILE.png or FILE.svg")
-    plot.add_argument("--as-of", type=iso_date, help="up to this date (default: all)")
-    plot.add_argument("--format", choices=plots.FORMATS)
-    common(plot)
 
-    fc = sub.add_parser(
-        "forecast", help="affordability: cash in against the plan's annuities"
+def plot_options(parser: argparse.ArgumentParser) -> None:
+    """`plot KIND -o FILE`: its options."""
+    from plandebt.cli.parser import iso_date, known, one_case
+
+    parser.add_argument("kind", choices=plots.KINDS, help="what is drawn")
+    parser.add_argument("-o", "--output", required=True, help="FILE.png or FILE.svg")
+    parser.add_argument(
+        "--as-of",
+        type=iso_date,
+        metavar="DATE",
+        help="up to this date (default: the whole plan)",
     )
-    fc.add_argument("--turnover", required=True, help="the turnover file (TOML)")
-    fc.add_argument("--as-of", type=iso_date, help="the plan as modified by then")
-    fc.add_argument("--json", action="store_true")
-    fc.add_argument("--plot", help="also draw it: FILE.png or FILE.svg")
-    common(fc)
+    parser.add_argument(
+        "--format", choices=plots.FORMATS, help="default: from the file's suffix"
+    )
+    one_case(parser)
+    known(parser)
+
+
+def forecast_options(parser: argparse.ArgumentParser) -> None:
+    """`forecast --turnover FILE`: its options."""
+    from plandebt.cli.parser import iso_date, json_output, known, one_case
+
+    parser.add_argument(
+        "--turnover", required=True, help="the turnover file (TOML, docs/forecast.md)"
+    )
+    parser.add_argument(
+        "--as-of",
+        type=iso_date,
+        metavar="DATE",
+        help="the plan as modified by then (default: as last modified)",
+    )
+    json_output(parser)
+    parser.add_argument("--plot", help="also draw it: FILE.png or FILE.svg")
+    one_case(parser)
+    known(parser)
 
 
 def _lang(args: argparse.Namespace) -> str:
+    # The reports are French unless English is asked for (docs/report.md).
     return getattr(args, "lang", None) or "fr"
 
 
@@ -139,7 +165,7 @@ def _write_bytes(data: bytes, output: str, db: str) -> None:
 def _case(ledger: Ledger, args: argparse.Namespace) -> str:
     from plandebt.cli.commands import _one_case
 
-    return _one_case(ledger, args.case)
+    return _one_case(ledger, args.case, args.known_at)
 
 
 def report(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:

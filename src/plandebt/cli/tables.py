@@ -1,20 +1,29 @@
-"""Views as text tables for people.
+"""Views as text tables for people, in French or English, fitted to the terminal.
 
-Each table is one list of `Column`s: its header and how to read its cell from one
-row's item, side by side, so a header can never drift from its values. Amounts are in
-euros, French style (1 234,56); a missing amount is a dash. The balance tables take
-their amount columns from `AMOUNT_COLUMNS`, the library's one list, so a column added
-to the postings shows here with no change to this module.
+Each table is one list of `Column`s: the key of its header (the JSON key, looked up
+in `labels.py`), how to read its cell from one row's item, and whether it may be left
+out when the table does not fit, side by side, so a header can never drift from its
+values. Amounts are in euros, French style (1 234,56); a missing amount is a dash.
+The balance tables take their amount columns from `AMOUNT_COLUMNS`, the library's
+one list, so a column added to the postings shows here with no change to this module.
+
+Fitting (`labels.style().width`, None for no limit): secondary columns are left out
+from the right until the table fits, and named in a footer so that a reader knows
+why a row's columns do not add up; text still too wide is cut with "…"; messages are
+wrapped. `--wide` shows everything.
 """
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import IO, Generic, TypeVar
 
 import attrs
 
+from plandebt.cli import labels
+from plandebt.cli.labels import day, percent, say, statement_what, value, word
 from plandebt.compliance import Finding, Report
 from plandebt.distribution import Distribution
 from plandebt.money import Money
@@ -29,23 +38,40 @@ from plandebt.projections.plan import (
 )
 from plandebt.projections.portfolio import CreditorAcrossCases, Portfolio
 from plandebt.projections.postings import INDEX
-from plandebt.projections.statement import Statement
+from plandebt.projections.statement import Statement, StatementLine
 from plandebt.projections.support import SupportView, TrancheStatus, WaiverStatus
 from plandebt.schedules import Instalment
+from plandebt.schemas.views import json_key
 
 T = TypeVar("T")
 #: A column of items of type T also reads any subtype of T.
 T_contra = TypeVar("T_contra", contravariant=True)
 
+#: The narrowest a text column is cut to when a table does not fit.
+MIN_TEXT = 8
+#: The narrowest a header is cut to.
+MIN_HEADER = 6
+GAP = "  "
+
 
 @attrs.frozen
 class Column(Generic[T_contra]):
-    """One column of a table: its header and its cell for one item."""
+    """One column of a table: the key of its header, its cell for one item."""
 
-    label: str
+    key: str
     cell: Callable[[T_contra], str]
     #: Right-aligned (amounts, counts).
     right: bool = False
+    #: May be left out (and named in the footer) when the table does not fit.
+    secondary: bool = False
+    #: The header when `labels.WORDS` has none for `key` (a new postings column).
+    fallback: str | None = None
+
+    @property
+    def label(self) -> str:
+        if self.fallback is not None and self.key not in labels.WORDS:
+            return self.fallback
+        return word(self.key)
 
 
 def money(amount: Money | None) -> str:
@@ -53,9 +79,52 @@ def money(amount: Money | None) -> str:
 
 
 def render(columns: Sequence[Column[T]], items: Iterable[T], out: IO[str]) -> None:
-    """The table of `items`, one row each, under the headers of `columns`."""
+    """The table of `items`, one row each, under the headers of `columns`, fitted
+    to the width of the style."""
     rows = [[c.cell(item) for c in columns] for item in items]
-    table([c.label for c in columns], rows, out, [c.right for c in columns])
+    headers = [c.label for c in columns]
+    kept = _fitting(columns, headers, rows, labels.style().width)
+    table(
+        [headers[i] for i in kept],
+        [[row[i] for i in kept] for row in rows],
+        out,
+        [columns[i].right for i in kept],
+        labels.style().width,
+    )
+    left_out = [headers[i] for i in range(len(columns)) if i not in kept]
+    if left_out:
+        heading(
+            say("not shown (--wide shows them): ", "non affichées (--wide) : ")
+            + ", ".join(left_out),
+            out,
+        )
+
+
+def _widths(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[int]:
+    return [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
+
+
+def _fitting(
+    columns: Sequence[Column[T]],
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    width: int | None,
+) -> list[int]:
+    """The columns kept: all, less the rightmost secondary ones while too wide."""
+    widths = _widths(headers, rows)
+    kept = list(range(len(columns)))
+
+    def total() -> int:
+        return sum(widths[i] for i in kept) + len(GAP) * (len(kept) - 1)
+
+    secondary = [i for i in reversed(kept) if columns[i].secondary]
+    while width is not None and total() > width and secondary:
+        kept.remove(secondary.pop(0))
+    return kept
+
+
+def _cut(text: str, size: int) -> str:
+    return text if len(text) <= size else text[: size - 1] + "…"
 
 
 def table(
@@ -63,19 +132,59 @@ def table(
     rows: Sequence[Sequence[str]],
     out: IO[str],
     right: Sequence[bool],
+    width: int | None = None,
 ) -> None:
-    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
+    widths = _widths(headers, rows)
+    # Still too wide: cut the widest text column, down to MIN_TEXT.
+    while width is not None and sum(widths) + len(GAP) * (len(widths) - 1) > width:
+        texts = [i for i, r in enumerate(right) if not r and widths[i] > MIN_TEXT]
+        if not texts:
+            break
+        widest = max(texts, key=widths.__getitem__)
+        excess = sum(widths) + len(GAP) * (len(widths) - 1) - width
+        widths[widest] = max(MIN_TEXT, widths[widest] - excess)
+
+    # Still too wide: cut the headers longer than their values.
+    values = [max([0] + [len(r[i]) for r in rows]) for i in range(len(headers))]
+    for i in sorted(range(len(widths)), key=lambda i: values[i] - widths[i]):
+        excess = sum(widths) + len(GAP) * (len(widths) - 1) - (width or 0)
+        if width is None or excess <= 0:
+            break
+        widths[i] = max(values[i], MIN_HEADER, widths[i] - excess)
 
     def line(cells: Sequence[str]) -> str:
-        return "  ".join(
-            c.rjust(w) if r else c.ljust(w)
+        return GAP.join(
+            _cut(c, w).rjust(w) if r else _cut(c, w).ljust(w)
             for c, w, r in zip(cells, widths, right, strict=True)
         ).rstrip()
 
     print(line(headers), file=out)
-    print("  ".join("-" * w for w in widths), file=out)
+    print(GAP.join("-" * w for w in widths), file=out)
     for row in rows:
         print(line(row), file=out)
+
+
+def wrapped(text: str, indent: str, out: IO[str], then: str | None = None) -> None:
+    """`text` on lines that fit the width (or on one line when there is none), the
+    first indented by `indent`, the others by `then` (default: the same)."""
+    width = labels.style().width
+    if width is None:
+        print(f"{indent}{text}", file=out)
+        return
+    for part in textwrap.wrap(
+        text,
+        width=max(20, width),
+        initial_indent=indent,
+        subsequent_indent=indent if then is None else then,
+        break_on_hyphens=False,
+        break_long_words=False,  # an id or a name is never cut in two
+    ):
+        print(part, file=out)
+
+
+def heading(text: str, out: IO[str]) -> None:
+    """A line above a table, wrapped to the width."""
+    wrapped(text, "", out)
 
 
 def known_text(known: datetime | int | None) -> str:
@@ -84,7 +193,21 @@ def known_text(known: datetime | int | None) -> str:
     return f"position {known}" if isinstance(known, int) else known.isoformat()
 
 
+def _known(known: datetime | int | None) -> str:
+    """As known at what: everything, a position, a recording time."""
+    if labels.style().lang != "fr":
+        return f"as known at {known_text(known)}"
+    if known is None:
+        return "selon tout ce qui est enregistré"
+    if isinstance(known, int):
+        return f"selon les {known} premiers faits enregistrés"
+    return f"selon ce qui était enregistré le {labels.moment(known)}"
+
+
 # --- balances -------------------------------------------------------------------------
+
+#: The amount columns always shown; the others may be left out to fit.
+MAIN_AMOUNTS = ("admitted", "paid", "outstanding")
 
 
 def amount(view: ClaimBalance | Totals, name: str) -> Money | None:
@@ -92,12 +215,18 @@ def amount(view: ClaimBalance | Totals, name: str) -> Money | None:
     name, the others (admitted, outstanding) are attributes."""
     if name in INDEX:
         return view.amount(name)
-    value: Money | None = getattr(view, name)
-    return value
+    value_: Money | None = getattr(view, name)
+    return value_
 
 
 def _amount_column(name: str, label: str) -> Column[ClaimBalance | Totals]:
-    return Column(label, lambda view: money(amount(view, name)), right=True)
+    return Column(
+        json_key(name),
+        lambda view: money(amount(view, name)),
+        right=True,
+        secondary=name not in MAIN_AMOUNTS,
+        fallback=label,
+    )
 
 
 def amount_columns() -> list[Column[ClaimBalance | Totals]]:
@@ -108,9 +237,11 @@ def claim_columns() -> list[Column[ClaimBalance]]:
     return [
         Column("creditor", lambda b: b.creditor),
         Column("claim", lambda b: b.claim),
-        Column("rank", lambda b: b.rank.value),
-        Column("freeze", lambda b: "frozen" if b.frozen else "post"),
-        Column("status", lambda b: b.status + ("*" if b.provisional else "")),
+        Column("rank", lambda b: value(b.rank.value), secondary=True),
+        Column(
+            "freeze", lambda b: value("frozen" if b.frozen else "post"), secondary=True
+        ),
+        Column("status", lambda b: value(b.status) + ("*" if b.provisional else "")),
         *amount_columns(),
     ]
 
@@ -119,36 +250,57 @@ def totals_columns(title: str) -> list[Column[tuple[str, Totals]]]:
     def of_totals(
         column: Column[ClaimBalance | Totals],
     ) -> Column[tuple[str, Totals]]:
-        return Column(column.label, lambda group: column.cell(group[1]), column.right)
+        return Column(
+            column.key,
+            lambda group: column.cell(group[1]),
+            column.right,
+            column.secondary,
+            column.fallback,
+        )
 
     return [
-        Column(title, lambda group: group[0]),
+        Column(title, lambda group: value(group[0])),
         Column("claims", lambda group: str(group[1].claims), right=True),
         *(of_totals(c) for c in amount_columns()),
     ]
 
 
 def print_balances(view: Balances, out: IO[str]) -> None:
-    print(
-        f"Case {view.case} — {view.procedure or 'not opened'} opened {view.opened_on}",
-        file=out,
+    procedure = (
+        value(view.procedure) if view.procedure else say("not opened", "non ouverte")
     )
-    print(
-        f"Balances as of {view.as_of}, as known at {known_text(view.known_at)} "
-        f"({view.position} facts); amounts in EUR",
-        file=out,
+    heading(
+        say(
+            f"Case {view.case} — {procedure} opened {view.opened_on}",
+            f"Dossier {view.case} — {procedure} ouvert le "
+            f"{day(view.opened_on) if view.opened_on else '—'}",
+        ),
+        out,
+    )
+    heading(
+        say(
+            f"Balances as of {view.as_of}, {_known(view.known_at)} "
+            f"({view.position} facts); amounts in EUR",
+            f"Soldes au {day(view.as_of)}, {_known(view.known_at)} "
+            f"({view.position} faits) ; montants en euros",
+        ),
+        out,
     )
     print(file=out)
     render(claim_columns(), view.claims, out)
-    print(
-        "* provisional: no decision yet, outstanding counts the declared amount",
-        file=out,
+    heading(
+        say(
+            "* provisional: no decision yet, outstanding counts the declared amount",
+            "* provisoire : pas encore de décision, le reste dû compte le montant "
+            "déclaré",
+        ),
+        out,
     )
     print(file=out)
     _print_totals("by creditor", view.by_creditor(), out)
     _print_totals("by rank", view.by_rank(), out)
     _print_totals("frozen / post-opening", view.by_freeze(), out)
-    _print_totals("total", {"all claims": view.total}, out)
+    _print_totals("total", {word("all claims"): view.total}, out)
 
 
 def _print_totals(title: str, groups: Mapping[str, Totals], out: IO[str]) -> None:
@@ -162,29 +314,40 @@ def _print_totals(title: str, groups: Mapping[str, Totals], out: IO[str]) -> Non
 _Year = tuple[int, Money, Money, Money]
 
 YEAR_COLUMNS: list[Column[_Year]] = [
-    Column("plan year", lambda y: str(y[0]) if y[0] else "at adoption"),
+    Column("plan year", lambda y: str(y[0]) if y[0] else word("at adoption")),
     Column("due", lambda y: money(y[1]), right=True),
     Column("cumulative", lambda y: money(y[2]), right=True),
     Column("remaining", lambda y: money(y[3]), right=True),
 ]
 
-SCHEDULE_COLUMNS: list[Column[ClaimSchedule]] = [
-    Column("creditor", lambda c: c.creditor),
-    Column("claim", lambda c: c.claim),
-    Column("treatment", lambda c: c.treatment),
-    Column("option", lambda c: c.option or "—"),
-    Column("provisional", lambda c: "yes" if c.provisional else ""),
-    Column("base", lambda c: money(c.base), right=True),
-    Column("scheduled", lambda c: money(c.scheduled), right=True),
-    Column("option remission", lambda c: money(c.option_remission), right=True),
-]
+
+def schedule_columns(
+    names: Mapping[str, str],
+) -> list[Column[ClaimSchedule]]:
+    return [
+        Column("creditor", lambda c: c.creditor),
+        Column("creditor_name", lambda c: names.get(c.creditor, ""), secondary=True),
+        Column("claim", lambda c: c.claim),
+        Column("treatment", lambda c: value(c.treatment), secondary=True),
+        Column("option", lambda c: c.option or "—"),
+        Column("provisional", lambda c: word("yes") if c.provisional else ""),
+        Column("base", lambda c: money(c.base), right=True),
+        Column("scheduled", lambda c: money(c.scheduled), right=True),
+        Column(
+            "option_remission",
+            lambda c: money(c.option_remission),
+            right=True,
+            secondary=True,
+        ),
+    ]
+
 
 _Due = tuple[ClaimSchedule, Instalment]
 
 INSTALMENT_COLUMNS: list[Column[_Due]] = [
     Column("claim", lambda d: d[0].claim),
     Column("instalment", lambda d: str(d[1].number), right=True),
-    Column("due on", lambda d: str(d[0].due_on(d[1])), right=True),
+    Column("due_on", lambda d: day(d[0].due_on(d[1])), right=True),
     Column("amount", lambda d: money(d[1].amount), right=True),
 ]
 
@@ -203,24 +366,30 @@ def print_schedule(
     claims: Sequence[ClaimSchedule],
     creditor: str | None,
     out: IO[str],
+    names: Mapping[str, str] | None = None,
 ) -> None:
     adopted = schedule.adopted
-    print(
-        f"Case {schedule.case} — plan adopted {adopted.effective_on} for "
-        f"{adopted.duration_years} years; supervisor {adopted.supervisor}",
-        file=out,
+    heading(
+        say(
+            f"Case {schedule.case} — plan adopted {adopted.effective_on} for "
+            f"{adopted.duration_years} years; supervisor {adopted.supervisor}",
+            f"Dossier {schedule.case} — plan arrêté le {day(adopted.effective_on)} "
+            f"pour {adopted.duration_years} ans ; commissaire à l'exécution du plan "
+            f"{adopted.supervisor}",
+        ),
+        out,
     )
     if schedule.modifications:
-        print(
-            "modified on "
-            + ", ".join(str(m.effective_on) for m in schedule.modifications),
-            file=out,
+        heading(
+            say("modified on ", "modifié le ")
+            + ", ".join(day(m.effective_on) for m in schedule.modifications),
+            out,
         )
     print(file=out)
     if creditor is None:
         render(YEAR_COLUMNS, _years(schedule), out)
         print(file=out)
-    render(SCHEDULE_COLUMNS, claims, out)
+    render(schedule_columns(names or {}), claims, out)
     if creditor is not None:
         print(file=out)
         dues = [(c, i) for c in claims for i in c.instalments]
@@ -228,60 +397,97 @@ def print_schedule(
     print(file=out)
 
 
-POSITION_COLUMNS: list[Column[CreditorPosition]] = [
-    Column("creditor", lambda p: p.creditor),
-    Column("option", lambda p: ",".join(p.options) or "—"),
-    Column("scheduled", lambda p: money(p.scheduled), right=True),
-    Column("due", lambda p: money(p.due), right=True),
-    Column("distributed", lambda p: money(p.distributed), right=True),
-    Column("reserved", lambda p: money(p.reserved), right=True),
-    Column("behind", lambda p: money(p.behind), right=True),
-    Column("remission contingent", lambda p: money(p.contingent_remission), right=True),
-    Column("remission acquired", lambda p: money(p.acquired_remission), right=True),
-]
+def position_columns(names: Mapping[str, str]) -> list[Column[CreditorPosition]]:
+    return [
+        Column("creditor", lambda p: p.creditor),
+        Column("creditor_name", lambda p: names.get(p.creditor, ""), secondary=True),
+        Column("options", lambda p: ",".join(p.options) or "—", secondary=True),
+        Column("scheduled", lambda p: money(p.scheduled), right=True),
+        Column("due", lambda p: money(p.due), right=True),
+        Column("distributed", lambda p: money(p.distributed), right=True),
+        Column("reserved", lambda p: money(p.reserved), right=True),
+        Column("behind", lambda p: money(p.behind), right=True),
+        Column(
+            "contingent_remission",
+            lambda p: money(p.contingent_remission),
+            right=True,
+            secondary=True,
+        ),
+        Column(
+            "acquired_remission",
+            lambda p: money(p.acquired_remission),
+            right=True,
+            secondary=True,
+        ),
+    ]
 
 
 def _status_lines(view: PlanStatus) -> list[tuple[str, str]]:
     arrears = money(view.arrears)
     if view.arrears:
-        arrears += (
-            f" (oldest due {view.oldest_unpaid_due_on}, {view.days_late} days late)"
+        arrears += say(
+            f" (oldest due {view.oldest_unpaid_due_on}, {view.days_late} days late)",
+            f" (échéance la plus ancienne le {day(view.oldest_unpaid_due_on)}, "
+            f"{view.days_late} jours de retard)",
         )
     next_due = (
-        f"{view.next_due_on}: {money(view.next_due_amount)}"
+        f"{day(view.next_due_on)}{say(':', ' :')} {money(view.next_due_amount)}"
         if view.next_due_on
         else "—"
     )
+    since = (
+        say(f" since {view.ended_on}", f" depuis le {day(view.ended_on)}")
+        if view.ended_on
+        else ""
+    )
     return [
-        ("phase", view.phase + (f" since {view.ended_on}" if view.ended_on else "")),
-        ("adopted on", str(view.adopted_on)),
-        ("plan year", f"{view.plan_year} of {view.duration_years}"),
-        ("total of the plan", money(view.total_scheduled)),
-        ("due to date", money(view.due)),
-        ("remitted to the supervisor", money(view.remitted)),
-        ("distributed to creditors", money(view.distributed)),
-        ("reserved (claims not decided)", money(view.reserved)),
-        ("arrears", arrears),
-        ("next due", next_due),
-        ("repaid", f"{percent_text(view.percent_repaid)} %"),
+        (word("phase"), value(view.phase) + since),
+        (word("adopted_on"), day(view.adopted_on)),
+        (
+            word("plan year"),
+            say(
+                f"{view.plan_year} of {view.duration_years}",
+                f"{view.plan_year} sur {view.duration_years}",
+            ),
+        ),
+        (word("total_scheduled"), money(view.total_scheduled)),
+        (word("due to date"), money(view.due)),
+        (word("remitted to the supervisor"), money(view.remitted)),
+        (word("distributed to creditors"), money(view.distributed)),
+        (word("reserved (claims not decided)"), money(view.reserved)),
+        (word("arrears"), arrears),
+        (word("next due"), next_due),
+        (word("repaid"), percent(percent_text(view.percent_repaid))),
     ]
 
 
-def print_status(view: PlanStatus, out: IO[str]) -> None:
-    print(
-        f"Case {view.case} — plan status as of {view.as_of}, as known at "
-        f"{known_text(view.known_at)}",
-        file=out,
+def print_status(
+    view: PlanStatus, out: IO[str], names: Mapping[str, str] | None = None
+) -> None:
+    heading(
+        say(
+            f"Case {view.case} — plan status as of {view.as_of}, "
+            f"{_known(view.known_at)}",
+            f"Dossier {view.case} — état du plan au {day(view.as_of)}, "
+            f"{_known(view.known_at)}",
+        ),
+        out,
     )
     if view.adopted_on is None:
-        print(f"phase: {view.phase} (no plan adopted)", file=out)
+        heading(
+            say(
+                f"phase: {view.phase} (no plan adopted)",
+                f"phase : {value(view.phase)} (pas de plan arrêté)",
+            ),
+            out,
+        )
         return
     lines = _status_lines(view)
     width = max(len(k) for k, _v in lines)
-    for key, value in lines:
-        print(f"  {key.ljust(width)}  {value}", file=out)
+    for key, text in lines:
+        wrapped(f"{key.ljust(width)}  {text}", "  ", out, " " * (width + 4))
     print(file=out)
-    render(POSITION_COLUMNS, view.creditors, out)
+    render(position_columns(names or {}), view.creditors, out)
     print(file=out)
 
 
@@ -298,14 +504,16 @@ INVESTOR_COLUMNS: list[Column[_Investor]] = [
 
 TRANCHE_COLUMNS: list[Column[TrancheStatus]] = [
     Column("investor", lambda t: t.investor),
-    Column("commitment", lambda t: t.commitment),
+    Column("commitment", lambda t: t.commitment, secondary=True),
     Column("tranche", lambda t: str(t.number)),
-    Column("due on", lambda t: str(t.due_on)),
+    Column("due_on", lambda t: day(t.due_on), right=True),
     Column("amount", lambda t: money(t.amount), right=True),
     Column("received", lambda t: money(t.received), right=True),
     Column(
         "state",
-        lambda t: "suspended" if t.suspended else "LATE" if t.late else "",
+        lambda t: (
+            value("suspended") if t.suspended else value("LATE") if t.late else ""
+        ),
         right=True,
     ),
 ]
@@ -313,15 +521,15 @@ TRANCHE_COLUMNS: list[Column[TrancheStatus]] = [
 _Sum = tuple[str, Money]
 
 FORM_COLUMNS: list[Column[_Sum]] = [
-    Column("received as", lambda s: s[0]),
+    Column("received as", lambda s: value(s[0])),
     Column("amount", lambda s: money(s[1]), right=True),
 ]
 
 WAIVER_COLUMNS: list[Column[WaiverStatus]] = [
     Column("creditor", lambda w: w.creditor),
     Column("claim", lambda w: w.claim),
-    Column("waived on", lambda w: str(w.waived_on)),
-    Column("clause", lambda w: w.clause),
+    Column("waived_on", lambda w: day(w.waived_on), right=True),
+    Column("clause", lambda w: value(w.clause), secondary=True),
     Column("waived", lambda w: money(w.amount), right=True),
     Column("final", lambda w: money(w.final), right=True),
     Column("contingent", lambda w: money(w.contingent), right=True),
@@ -335,10 +543,14 @@ INTERCOMPANY_COLUMNS: list[Column[_Sum]] = [
 
 
 def print_support(view: SupportView, out: IO[str]) -> None:
-    print(
-        f"Case {view.case} — group support as of {view.as_of}, as known at "
-        f"{known_text(view.known_at)}; amounts in EUR",
-        file=out,
+    heading(
+        say(
+            f"Case {view.case} — group support as of {view.as_of}, "
+            f"{_known(view.known_at)}; amounts in EUR",
+            f"Dossier {view.case} — soutien du groupe au {day(view.as_of)}, "
+            f"{_known(view.known_at)} ; montants en euros",
+        ),
+        out,
     )
     print(file=out)
     render(INVESTOR_COLUMNS, view.by_investor().items(), out)
@@ -357,78 +569,118 @@ def print_support(view: SupportView, out: IO[str]) -> None:
 
 DEPARTURE_COLUMNS: list[Column[DepartureStatus]] = [
     Column("employee", lambda d: d.employee),
-    Column("departure", lambda d: d.departure),
-    Column("left on", lambda d: str(d.left_on)),
-    Column("seniority (months)", lambda d: str(d.seniority_months), right=True),
-    Column("monthly pay", lambda d: money(d.monthly_pay), right=True),
-    Column("legal minimum", lambda d: money(d.legal_minimum), right=True),
+    Column("departure", lambda d: value(d.departure)),
+    Column("left_on", lambda d: day(d.left_on), right=True),
+    Column(
+        "seniority_months",
+        lambda d: str(d.seniority_months),
+        right=True,
+        secondary=True,
+    ),
+    Column("monthly_pay", lambda d: money(d.monthly_pay), right=True, secondary=True),
+    Column(
+        "legal_minimum", lambda d: money(d.legal_minimum), right=True, secondary=True
+    ),
     Column("agreed", lambda d: money(d.agreed), right=True),
-    Column("paid: company", lambda d: money(d.paid_by_company), right=True),
-    Column("paid: group", lambda d: money(d.paid_by_group), right=True),
-    Column("AGS advance", lambda d: money(d.advanced_by_ags), right=True),
-    Column("AGS window", lambda d: d.ags_window or "outside", right=True),
+    Column("paid_by_company", lambda d: money(d.paid_by_company), right=True),
+    Column("paid_by_group", lambda d: money(d.paid_by_group), right=True),
+    Column("advanced_by_ags", lambda d: money(d.advanced_by_ags), right=True),
+    Column(
+        "ags_window",
+        lambda d: value(d.ags_window) if d.ags_window else value("outside window"),
+        right=True,
+        secondary=True,
+    ),
 ]
 
-#: The sums of `EmploymentView.totals()` shown, and their headers.
-_EMPLOYMENT_TOTALS = (
-    ("legal_minimum", "legal minimum"),
-    ("agreed", "agreed"),
-    ("paid_by_company", "paid: company"),
-    ("paid_by_group", "paid: group"),
-    ("advanced_by_ags", "AGS advance"),
-    ("paid", "paid"),
-)
+
+def _total_column(key: str) -> Column[Mapping[str, Money]]:
+    # As in the departures' table, the legal minimum is a reference, not money.
+    return Column(
+        key,
+        lambda totals: money(totals[key]),
+        right=True,
+        secondary=key == "legal_minimum",
+    )
 
 
-def _total_column(key: str, label: str) -> Column[Mapping[str, Money]]:
-    return Column(label, lambda totals: money(totals[key]), right=True)
-
-
-def employment_totals_columns() -> list[Column[Mapping[str, Money]]]:
+def employment_totals_columns(
+    keys: Iterable[str],
+) -> list[Column[Mapping[str, Money]]]:
+    """The sums of `EmploymentView.totals()`, in its order."""
     return [
-        Column("totals", lambda _totals: "all departures"),
-        *(_total_column(key, label) for key, label in _EMPLOYMENT_TOTALS),
+        Column("totals", lambda _totals: word("all departures")),
+        *(_total_column(key) for key in keys),
     ]
 
 
 def print_employment(view: EmploymentView, out: IO[str]) -> None:
-    print(
-        f"Case {view.case} — employment as of {view.as_of}, as known at "
-        f"{known_text(view.known_at)}; amounts in EUR",
-        file=out,
+    heading(
+        say(
+            f"Case {view.case} — employment as of {view.as_of}, "
+            f"{_known(view.known_at)}; amounts in EUR",
+            f"Dossier {view.case} — emploi au {day(view.as_of)}, "
+            f"{_known(view.known_at)} ; montants en euros",
+        ),
+        out,
     )
-    print(
-        "departures: " + ", ".join(f"{n} {k}" for k, n in view.by_kind().items()),
-        file=out,
+    heading(
+        say("departures: ", "départs : ")
+        + ", ".join(f"{n} {value(k)}" for k, n in view.by_kind().items()),
+        out,
     )
     print(file=out)
     render(DEPARTURE_COLUMNS, view.departures, out)
     print(file=out)
-    render(employment_totals_columns(), [view.totals()], out)
-    print(f"\nowed to the AGS (subrogation): {money(view.ags_claims)}", file=out)
+    totals = view.totals()
+    render(employment_totals_columns(totals), [totals], out)
+    print(file=out)
+    heading(
+        say(
+            f"owed to the AGS (subrogation): {money(view.ags_claims)}",
+            f"dû à l'AGS (subrogation) : {money(view.ags_claims)}",
+        ),
+        out,
+    )
     print(file=out)
 
 
 # --- compliance -----------------------------------------------------------------------
 
 
+def _date_text(text: str) -> str:
+    """An instalment named by its due date, written in the command's language."""
+    try:
+        return day(date.fromisoformat(text))
+    except ValueError:  # "year 6" and other names
+        return text
+
+
 def print_report(report: Report, out: IO[str]) -> None:
-    print(
-        f"Case {report.case} — compliance as of {report.as_of}, as known at "
-        f"{known_text(report.known_at)}; ruleset {report.ruleset_version}",
-        file=out,
+    heading(
+        say(
+            f"Case {report.case} — compliance as of {report.as_of}, "
+            f"{_known(report.known_at)}; ruleset {report.ruleset_version}",
+            f"Dossier {report.case} — conformité au {day(report.as_of)}, "
+            f"{_known(report.known_at)} ; règles du {report.ruleset_version}",
+        ),
+        out,
     )
     for rule in report.overridden:
         print(
-            f"  overridden: {rule.key} = {rule.value_text()} ({rule.source}; "
-            f"{rule.article})",
+            say("  overridden: ", "  remplacé : ")
+            + f"{rule.key} = {rule.value_text()} ({rule.source}; {rule.article})",
             file=out,
         )
     counts = {k: len(v) for k, v in report.by_severity().items()}
-    print(
-        f"{counts['error']} error(s), {counts['warning']} warning(s), "
-        f"{counts['info']} note(s)",
-        file=out,
+    heading(
+        say(
+            f"{counts['error']} error(s), {counts['warning']} warning(s), "
+            f"{counts['info']} note(s)",
+            f"{counts['error']} erreur(s), {counts['warning']} avertissement(s), "
+            f"{counts['info']} observation(s)",
+        ),
+        out,
     )
     print(file=out)
     print_findings(list(report.findings), out)
@@ -439,13 +691,20 @@ def print_findings(findings: Sequence[Finding], out: IO[str]) -> None:
         chosen = [f for f in findings if f.severity.value == severity]
         if not chosen:
             continue
-        print(f"{severity.upper()}S", file=out)
+        print(say(f"{severity.upper()}S", value(severity).upper()), file=out)
         for f in chosen:
-            where = " ".join(x for x in (f.creditor, f.claim, f.instalment) if x)
-            print(f"  [{f.article}] {f.rule}{' — ' + where if where else ''}", file=out)
-            print(f"    {f.message}", file=out)
+            instalment = f.instalment and _date_text(f.instalment)
+            where = " ".join(x for x in (f.creditor, f.claim, instalment) if x)
+            title = labels.rule_title(f.rule)
+            wrapped(f"[{f.article}] {title}{' — ' + where if where else ''}", "  ", out)
+            # In French the title is the rule's, in French; the message (and the
+            # rule's id after it) stay as the library writes them.
+            rule_id = f" [{f.rule}]" if title != f.rule else ""
+            wrapped(f.message + rule_id, "    ", out)
             if f.evidence:
-                print(f"    evidence: {', '.join(f.evidence)}", file=out)
+                wrapped(
+                    say("evidence: ", "pièces : ") + ", ".join(f.evidence), "    ", out
+                )
         print(file=out)
 
 
@@ -453,31 +712,45 @@ def print_findings(findings: Sequence[Finding], out: IO[str]) -> None:
 
 PORTFOLIO_COLUMNS: list[Column[PlanStatus]] = [
     Column("case", lambda s: s.case),
-    Column("phase", lambda s: s.phase),
-    Column("plan year", lambda s: str(s.plan_year), right=True),
-    Column("plan total", lambda s: money(s.total_scheduled), right=True),
-    Column("remitted", lambda s: money(s.remitted), right=True),
+    Column("phase", lambda s: value(s.phase)),
+    Column("plan_year", lambda s: str(s.plan_year), right=True, secondary=True),
+    Column("total_scheduled", lambda s: money(s.total_scheduled), right=True),
+    Column("due", lambda s: money(s.due), right=True),
+    Column("remitted_to_supervisor", lambda s: money(s.remitted), right=True),
     Column("arrears", lambda s: money(s.arrears), right=True),
-    Column("days late", lambda s: str(s.days_late), right=True),
+    Column("days_late", lambda s: str(s.days_late), right=True, secondary=True),
 ]
 
 
 def across_cases_columns(by: str) -> list[Column[CreditorAcrossCases]]:
     return [
-        Column(by, lambda c: c.key),
+        Column(by, lambda c: value(c.key) if by == "kind" else c.key),
         Column("cases", lambda c: str(len(c.cases)), right=True),
         Column("claims", lambda c: str(c.totals.claims), right=True),
         Column("owed", lambda c: money(c.totals.owed), right=True),
-        Column("paid", lambda c: money(c.totals.paid), right=True),
-        Column("outstanding", lambda c: money(c.totals.outstanding), right=True),
+        *[
+            Column(
+                json_key(name),
+                lambda c, name=name: money(amount(c.totals, name)),  # type: ignore[misc]
+                right=True,
+                secondary=name not in MAIN_AMOUNTS,
+                fallback=label,
+            )
+            for name, label in AMOUNT_COLUMNS
+            if name not in ("declared", "admitted")
+        ],
     ]
 
 
 def print_portfolio(view: Portfolio, by: str, out: IO[str]) -> None:
-    print(
-        f"Portfolio as of {view.as_of}, as known at {known_text(view.known_at)}: "
-        f"{len(view.statuses)} case(s); amounts in EUR",
-        file=out,
+    heading(
+        say(
+            f"Portfolio as of {view.as_of}, {_known(view.known_at)}: "
+            f"{len(view.statuses)} case(s); amounts in EUR",
+            f"Portefeuille au {day(view.as_of)}, {_known(view.known_at)} : "
+            f"{len(view.statuses)} dossier(s) ; montants en euros",
+        ),
+        out,
     )
     print(file=out)
     render(PORTFOLIO_COLUMNS, view.statuses, out)
@@ -501,39 +774,49 @@ def print_movements(sums: Mapping[str, dict[str, int]], out: IO[str]) -> None:
     render(movements_columns(BUCKETS), sorted(sums.items()), out)
 
 
+DIVIDEND_COLUMNS: list[Column[tuple[str, str, Money]]] = [
+    Column("creditor", lambda d: d[0]),
+    Column("claim", lambda d: d[1]),
+    Column("dividend", lambda d: d[2].french(), right=True),
+]
+
+
 def print_distribution(plan: Distribution, out: IO[str]) -> None:
-    print(
-        f"Distribution of {plan.remittance} on {plan.paid_on.isoformat()}: "
-        f"{plan.total.french()} paid, {plan.reserved.french()} reserved "
-        f"(L626-21), {plan.ahead.french()} kept for the next instalments",
-        file=out,
-    )
-    table(
-        ["créancier", "créance", "dividende"],
-        [[d.creditor, d.claim, d.amount.french()] for d in plan.dividends],
+    heading(
+        say(
+            f"Distribution of {plan.remittance} on {plan.paid_on.isoformat()}: "
+            f"{plan.total.french()} paid, {plan.reserved.french()} reserved "
+            f"(L626-21), {plan.ahead.french()} kept for the next instalments",
+            f"Répartition de {plan.remittance} le {day(plan.paid_on)} : "
+            f"{plan.total.french()} versés, {plan.reserved.french()} réservés "
+            f"(L626-21), {plan.ahead.french()} gardés pour les échéances suivantes",
+        ),
         out,
-        right=[False, False, True],
     )
+    render(
+        DIVIDEND_COLUMNS,
+        [(d.creditor, d.claim, d.amount) for d in plan.dividends],
+        out,
+    )
+
+
+STATEMENT_COLUMNS: list[Column[StatementLine]] = [
+    Column("on", lambda line: day(line.on), right=True),
+    Column("claim", lambda line: line.claim),
+    Column("what", lambda line: statement_what(line.what)),
+    Column("amount", lambda line: line.amount.french(), right=True),
+    Column("owed_after", lambda line: line.owed_after.french(), right=True),
+]
 
 
 def print_statement(view: Statement, out: IO[str]) -> None:
-    print(
-        f"Relevé de {view.creditor_name} ({view.creditor}) — {view.case}, au "
-        f"{view.as_of.strftime('%d/%m/%Y')} : reste dû {view.owed.french()}",
-        file=out,
-    )
-    table(
-        ["date", "créance", "opération", "montant", "reste dû"],
-        [
-            [
-                line.on.strftime("%d/%m/%Y"),
-                line.claim,
-                line.what,
-                line.amount.french(),
-                line.owed_after.french(),
-            ]
-            for line in view.lines
-        ],
+    heading(
+        say(
+            f"Statement of {view.creditor_name} ({view.creditor}) — {view.case}, as "
+            f"of {day(view.as_of)}: owed {view.owed.french()}",
+            f"Relevé de {view.creditor_name} ({view.creditor}) — {view.case}, au "
+            f"{day(view.as_of)} : reste dû {view.owed.french()}",
+        ),
         out,
-        right=[False, False, False, True, True],
     )
+    render(STATEMENT_COLUMNS, view.lines, out)

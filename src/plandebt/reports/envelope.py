@@ -1,6 +1,7 @@
-"""The envelope of every JSON view of the reports: which view and version, the
-case, the date viewed, and what was known (the log position, and when its last fact
-was recorded), so that a reader can ask the same question again."""
+"""The envelope of the reports' JSON views: the contract's one envelope
+(`plandebt.schemas.envelope`), with what was known read from the ledger (the log
+position, and when its last fact was recorded), so that a reader can ask the same
+question again."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 
 from plandebt.ledger import Ledger
 from plandebt.projections.index import KnownAt
+from plandebt.schemas import envelope as contract_envelope
 
 
 def envelope(
@@ -24,13 +26,6 @@ def envelope(
     index = ledger.index(case, known_at)
     position = index.position(known_at)
     recorded_at = index.log[position - 1].recorded_at if position else None
-    return {
-        "schema": f"plandebt.{view}/1",
-        "case": case,
-        "as_of": None if as_of is None else as_of.isoformat(),
-        "known_at": {
-            "position": position,
-            "recorded_at": None if recorded_at is None else recorded_at.isoformat(),
-        },
-        view: body,
-    }
+    return contract_envelope(
+        view, body, case=case, as_of=as_of, position=position, recorded_at=recorded_at
+    )
