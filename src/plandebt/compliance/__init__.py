@@ -3,6 +3,8 @@
 `check(index, as_of, known_at)` runs every rule of `RULES` on a case; rules are small
 functions over the views at that (as_of, known_at), like Beancount's validations."""
 
+# Rule modules register into RULES as they are imported.
+from plandebt.compliance import execution as _execution  # noqa: F401
 from plandebt.compliance.findings import Finding, Severity
 from plandebt.compliance.report import (
     Report,

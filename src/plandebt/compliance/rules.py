@@ -49,9 +49,8 @@ from plandebt.events import (
 from plandebt.lifecycle import BARRED, WAGE_RANKS, ClaimStatus, relief, useful
 from plandebt.money import Money, round_half_away
 from plandebt.projections.balances import claim_balance, procedure_in_force
-from plandebt.projections.plan import first_anchor
+from plandebt.projections.plan import option_due_dates
 from plandebt.ruleset import Ruleset
-from plandebt.schedules import FirstDue
 
 Check = Callable[[CheckContext], list[Finding]]
 
@@ -834,9 +833,10 @@ def plan_rule_findings(
     if uniform is None:
         return out
     percents = [Decimal(p) for p in uniform.percents]
-    anchor, first_due = first_anchor(adopted)
-    offset = 0 if first_due is FirstDue.FIRST_ANNIVERSARY else -1
-    due = [anniversary(anchor, k + offset) for k in range(1, len(percents) + 1)]
+    # Each plan year of the option by its due dates: its first payment, and the
+    # last of them all (an option paid quarterly or from its own first due date).
+    years = option_due_dates(adopted, uniform)
+    due = [dates[0] for dates in years]
     first_paid = next((k for k, p in enumerate(percents) if p > 0), None)
     limit = anniversary(adopted.effective_on, rules.years("first_payment_max_years"))
     if first_paid is not None and due[first_paid] > limit:
@@ -881,13 +881,13 @@ def plan_rule_findings(
                     )
                 )
     end = anniversary(adopted.effective_on, adopted.duration_years)
-    if due and due[-1] > end:
+    if due and years[-1][-1] > end:
         out.append(
             _finding(
                 shim,
                 "L626-18.delays-beyond-duration",
                 Severity.ERROR,
-                f"The imposed delays run until {_iso(due[-1])}, beyond the plan's "
+                f"The imposed delays run until {_iso(years[-1][-1])}, beyond the plan's "
                 f"{adopted.duration_years} years (ending {_iso(end)}).",
                 (adopted.id,),
                 instalment=f"year {len(percents)}",

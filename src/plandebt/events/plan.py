@@ -12,7 +12,7 @@ import attrs
 
 from plandebt.events.base import Fact
 from plandebt.money import Money
-from plandebt.schedules import FirstDue
+from plandebt.schedules import FirstDue, Frequency
 
 
 @attrs.frozen(kw_only=True)
@@ -24,6 +24,14 @@ class PlanOption:
     option: str  # its id, e.g. "uniform", "fast"
     percents: tuple[Decimal, ...]
     label: str | None = None
+    # When the option's first instalment falls, as plans write it: a number of
+    # months after the adoption ("within three months of the adoption": 3), or a
+    # date the judgment names; the next ones follow at the option's frequency.
+    # Neither: the plan's `first_due_on`, else its `first_due` rule.
+    first_due_months: int | None = None
+    first_due_on: date | None = None
+    # How often a year's percentage is paid (None: once a year).
+    frequency: Frequency | None = None
 
 
 class Answer(enum.Enum):
