@@ -140,7 +140,13 @@ def test_modifying_then_replaying_gives_the_schedule_computed_directly(facts) ->
         if before.treatment != "option":
             assert after == before
             continue
-        kept = [i for i in before.instalments if i.due_on < modification.effective_on]
+        # What fell due before the modification stays due, with the part of it a
+        # later decision added (owed on the decision's date, L626-21).
+        kept = [
+            i
+            for i in before.instalments
+            if (i.catch_up_of or i.due_on) < modification.effective_on
+        ]
         remaining = before.scheduled - Money(sum(i.amount.cents for i in kept))
         direct = reschedule(
             remaining,

@@ -80,7 +80,7 @@ from plandebt.events import (
 )
 from plandebt.lifecycle import USEFUL_RANKS
 from plandebt.money import Money
-from plandebt.schedules import FirstDue
+from plandebt.schedules import FirstDue, Frequency
 
 if TYPE_CHECKING:
     pass
@@ -363,9 +363,18 @@ def plan_histories(draw: st.DrawFn, case: str = "CASE-1") -> list[Fact]:
     adopted_on = opening.effective_on + timedelta(days=draw(st.integers(100, 600)))
     uniform = draw(percent_patterns())
     uniform[-1] += 100 - sum(uniform)  # the imposed delays repay everything
+    frequencies = st.none() | st.sampled_from(list(Frequency))
     options = (
-        PlanOption(option="uniform", percents=tuple(uniform)),
-        PlanOption(option="fast", percents=tuple(draw(percent_patterns(3)))),
+        PlanOption(
+            option="uniform", percents=tuple(uniform), frequency=draw(frequencies)
+        ),
+        # Options as plans write them: a first due date of its own, a frequency.
+        PlanOption(
+            option="fast",
+            percents=tuple(draw(percent_patterns(3))),
+            first_due_months=draw(st.none() | st.integers(0, 12)),
+            frequency=draw(frequencies),
+        ),
     )
     duration = draw(st.integers(len(uniform), 10))
     offer(

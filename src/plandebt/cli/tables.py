@@ -238,6 +238,8 @@ POSITION_COLUMNS: list[Column[CreditorPosition]] = [
     Column("behind", lambda p: money(p.behind), right=True),
     Column("remission contingent", lambda p: money(p.contingent_remission), right=True),
     Column("remission acquired", lambda p: money(p.acquired_remission), right=True),
+    Column("remission lapsed", lambda p: money(p.lapsed_remission), right=True),
+    Column("overpaid", lambda p: money(p.overpaid), right=True),
 ]
 
 
@@ -262,6 +264,7 @@ def _status_lines(view: PlanStatus) -> list[tuple[str, str]]:
         ("distributed to creditors", money(view.distributed)),
         ("reserved (claims not decided)", money(view.reserved)),
         ("arrears", arrears),
+        *([("overpaid to creditors", money(view.overpaid))] if view.overpaid else []),
         ("next due", next_due),
         ("repaid", f"{percent_text(view.percent_repaid)} %"),
     ]
