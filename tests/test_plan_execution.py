@@ -541,3 +541,42 @@ def test_the_sample_plan_file_gives_option_b_its_three_months() -> None:
     fact = read_plan(CASE, sample)
     fast = next(o for o in fact.options if o.option == "rapide")
     assert fast.first_due_months == 3
+
+
+@pytest.mark.parametrize("paid", ["3000", "2999.99"])
+def test_L626_20_I_a_wage_claim_raised_after_adoption_owes_the_rise_at_the_decision(
+    paid: str,
+) -> None:
+    ledger = Ledger.open("memory")
+    open_basic_case(ledger)
+    ledger.register_creditor(CASE, "EMP", name="Employee", creditor_kind="employee")
+    ledger.declare_claim(
+        CASE,
+        "W1",
+        creditor="EMP",
+        amount="5000",
+        origin_on=date(2022, 2, 28),
+        rank="superprivileged_wages",
+        declared_on=date(2022, 5, 2),
+    )
+    ledger.admit_claim(CASE, "W1", decided_on=date(2022, 9, 1), amount="3000")
+    adopt(ledger, [{"option": "uniform", "percents": UNIFORM}])
+    ledger.distribute(CASE, "W1", amount=paid, paid_on=ADOPTED)
+    decided = date(2024, 1, 10)
+    ledger.admit_claim(CASE, "W1", decided_on=decided, amount="5000")  # on appeal
+    w1 = next(c for c in ledger.schedule(CASE).claims if c.claim == "W1")
+    assert [(i.due_on, i.amount) for i in w1.instalments] == [
+        (ADOPTED, Money.parse("3000")),
+        (decided, Money.parse("2000")),
+    ]
+    found = rules_found(ledger, decided + timedelta(1))
+    # Paid in full at the adoption for what was owed then: no finding; a cent short:
+    # the finding, on the 3 000 owed at the adoption, not on the 5 000.
+    assert ("L626-20-I.not-paid-at-adoption" in found) is (paid != "3000")
+    if paid != "3000":
+        message = next(
+            f.message
+            for f in ledger.check(CASE, decided + timedelta(1)).findings
+            if f.rule == "L626-20-I.not-paid-at-adoption"
+        )
+        assert "2 999,99 € of 3 000,00 €" in message

@@ -1096,14 +1096,17 @@ def _paid_at_adoption(
             and f.effective_on <= deadline
         ]
         got = sum(f.amount.cents for f in paid)
-        if got < c.scheduled.cents:
+        # What a decision after the adoption added is owed on its date, not at the
+        # adoption (L626-21): the instalment rule judges that part.
+        owed = sum(i.amount.cents for i in c.instalments if i.catch_up_of is None)
+        if got < owed:
             out.append(
                 _finding(
                     ctx,
                     rule_id,
                     Severity.ERROR,
                     f"Claim {c.claim} ({what}) must be paid in full at the plan's adoption; "
-                    f"{Money(got).french()} of {c.scheduled.french()} was paid by "
+                    f"{Money(got).french()} of {Money(owed).french()} was paid by "
                     f"{_iso(deadline)}.",
                     (schedule.adopted.id, *(f.id for f in paid)),
                     creditor=c.creditor,

@@ -19,7 +19,8 @@ from plandebt.schedules import FirstDue, Frequency
 class PlanOption:
     """One way of being repaid the plan offers: a percentage of each claim per plan
     year. Percentages adding up to less than 100 trade a remission for faster payment
-    (L626-19): the rest is remitted once the last instalment is paid on time."""
+    (L626-19): the rest is remitted once the debtor remits the last instalment to
+    the plan supervisor by its date (L626-19 al. 2, L626-21)."""
 
     option: str  # its id, e.g. "uniform", "fast"
     percents: tuple[Decimal, ...]
