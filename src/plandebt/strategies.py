@@ -405,7 +405,25 @@ def plan_histories(draw: st.DrawFn, case: str = "CASE-1") -> list[Fact]:
     claims = list(index.claims)
     for _ in range(draw(st.integers(0, 12))):
         when = adopted_on + timedelta(days=draw(st.integers(0, 3700)))
-        if draw(st.booleans()):
+        step = draw(st.sampled_from(["remit", "dividend", "dividend", "decide"]))
+        if step == "decide":
+            # A decision after the adoption (a dispute decided, an appeal): its
+            # catch-up is owed from its date (L626-21).
+            claim = draw(st.sampled_from(claims))
+            offer(
+                ClaimAdmitted(
+                    case=case,
+                    id=f"p{len(accepted)}",
+                    effective_on=when,
+                    claim=claim,
+                    amount=draw(st.none() | money(0, 10**8)),
+                )
+                if draw(st.integers(0, 4))
+                else ClaimRejected(
+                    case=case, id=f"p{len(accepted)}", effective_on=when, claim=claim
+                )
+            )
+        elif step == "remit":
             offer(
                 InstalmentRemitted(
                     case=case,

@@ -186,6 +186,9 @@ INSTALMENT_COLUMNS: list[Column[_Due]] = [
     Column("instalment", lambda d: str(d[1].number), right=True),
     Column("due on", lambda d: str(d[0].due_on(d[1])), right=True),
     Column("amount", lambda d: money(d[1].amount), right=True),
+    # What a decision after the adoption added to an instalment due before it, owed
+    # on the decision's date (L626-21): the instalment's own date.
+    Column("catch-up of", lambda d: str(d[1].catch_up_of or "")),
 ]
 
 

@@ -378,6 +378,10 @@ def _shared(
 # --- decisions after the adoption (L626-21) --------------------------------------------
 
 
+#: The facts that say what a claim is worth: its declaration and the decisions on it.
+_VALUING = (ClaimDeclared, ClaimAdmitted, ClaimRejected)
+
+
 def _worth_steps(
     index: CaseIndex, claim: str, position: int, adopted_on: date
 ) -> list[tuple[date, int]]:
@@ -390,11 +394,24 @@ def _worth_steps(
     correction's date (or the corrected date, if later), a void's from the void's;
     the claim's first declaration counts from the start (a claim declared after the
     adoption owes from its declaration anyway)."""
+    if position >= index.head and not index.claim_touch.get(claim):
+        # At the head, a claim none of whose facts was corrected or voided changed
+        # after the adoption only by a decision dated after it (the common case,
+        # answered from the claim's head).
+        head = index.state.heads.get(claim)
+        if head is None or not head.valuations or head.valuations[-1][0] <= adopted_on:
+            return []
     timed: list[tuple[str, date, int, Fact | None]] = []
+    every = index.versions
     for fact_id in index.claims.get(claim, ()):
-        versions = [v for v in index.versions.get(fact_id, ()) if v[0] <= position]
-        first = versions[0][1] if versions else None
-        if not isinstance(first, ClaimDeclared | ClaimAdmitted | ClaimRejected):
+        versions = every.get(fact_id)
+        # Most facts filed under a claim are payments: skip them first.
+        if not versions or not isinstance(versions[0][1], _VALUING):
+            continue
+        first = versions[0][1]
+        if len(versions) > 1:
+            versions = [v for v in versions if v[0] <= position]
+        elif versions[0][0] > position:
             continue
         for k, (seq, content) in enumerate(versions):
             if k == 0:
@@ -864,7 +881,7 @@ def _distributions(
         c.claim: [
             (f.effective_on, f.amount.cents)
             for f in index.facts_about(c.claim, position)
-            if isinstance(f, PaymentMade) and _is_dividend(f)
+            if isinstance(f, PaymentMade) and f.basis is PaymentBasis.PLAN_DIVIDEND
         ]
         for c in claims
     }
@@ -965,8 +982,8 @@ def option_remissions(
     due = _Cumulative((on, m.cents) for on, m in schedule.by_date())
     out = []
     for c in schedule.claims:
-        if not (c.option_remission.is_positive and c.dues):
-            continue
+        if c.base.cents - c.scheduled.cents - c.forfeited.cents <= 0 or not c.dues:
+            continue  # no remission (the option_remission property, inlined)
         term = max(c.dues)
         checked_on = min(as_of, term, ended_on or as_of)
         if remitted.by(checked_on) >= due.by(term):
