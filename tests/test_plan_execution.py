@@ -580,3 +580,25 @@ def test_L626_20_I_a_wage_claim_raised_after_adoption_owes_the_rise_at_the_decis
             if f.rule == "L626-20-I.not-paid-at-adoption"
         )
         assert "2 999,99 € of 3 000,00 €" in message
+
+
+def test_an_option_built_in_python_takes_its_frequency_by_name() -> None:
+    from plandebt.events import PlanOption
+
+    ledger = Ledger.open("memory")
+    open_basic_case(ledger)
+    option = PlanOption(
+        option="uniform",
+        percents=tuple(Decimal(p) for p in UNIFORM),
+        frequency="quarterly",  # type: ignore[arg-type]
+    )
+    adopted = ledger.adopt_plan(
+        CASE,
+        adopted_on=ADOPTED,
+        duration_years=10,
+        supervisor="Me S",
+        options=[option],
+        uniform_option="uniform",
+    )
+    assert adopted.options[0].frequency is Frequency.QUARTERLY
+    assert ledger.schedule(CASE).claims[0].instalments[0].due_on == date(2023, 6, 20)
