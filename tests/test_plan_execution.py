@@ -314,14 +314,19 @@ def test_L626_21_a_decrease_after_dividends_shows_the_creditor_overpaid() -> Non
     assert ledger.plan_status(CASE, date(2025, 10, 1)).arrears == Money(0)
 
 
-@settings(max_examples=25, deadline=None)
+#: The ways a claim's worth changes after the adoption.
+CHANGES = ("admit", "reject", "correct the admission", "void the admission")
+
+
+@settings(max_examples=40, deadline=None)
 @given(
     admitted=st.integers(1, 3_500_000).map(lambda c: Money(c * 10)),
-    later=st.integers(0, 3_500_000).map(lambda c: Money(c * 10)),
+    later=st.integers(1, 3_500_000).map(lambda c: Money(c * 10)),
     decided_after=st.integers(1, 5 * 365),
+    how=st.sampled_from(CHANGES),
 )
-def test_a_decision_after_adoption_never_creates_a_finding_dated_before_it(
-    admitted: Money, later: Money, decided_after: int
+def test_a_correction_after_adoption_never_creates_a_finding_dated_before_its_decision(
+    admitted: Money, later: Money, decided_after: int, how: str
 ) -> None:
     ledger = plan_case(c2_admitted=admitted.plain())
     decided = ADOPTED + timedelta(decided_after)
@@ -330,22 +335,31 @@ def test_a_decision_after_adoption_never_creates_a_finding_dated_before_it(
         on = ADOPTED.replace(year=2023 + year)
         if on < decided:
             remit_due(ledger, on, paid_on=on)
-    if later.is_positive:
+    admission = next(
+        f.id for f in ledger.index(CASE).facts_about("C2") if f.kind == "claim.admitted"
+    )
+    if how == "admit":  # an appeal's decision
         ledger.admit_claim(CASE, "C2", decided_on=decided, amount=later.plain())
-    else:
+    elif how == "reject":
         ledger.reject_claim(CASE, "C2", decided_on=decided)
+    elif how == "correct the admission":
+        ledger.correct(CASE, admission, {"amount": later.plain()}, effective_on=decided)
+    else:  # the declared 350 000 is what it is worth again
+        ledger.void(CASE, admission, effective_on=decided)
     findings = ledger.check(CASE, decided + timedelta(400)).findings
-    late = [
+    dated = [
         f
         for f in findings
         if f.rule == "L626-21.instalment-late" and f.instalment is not None
     ]
-    assert all(date.fromisoformat(f.instalment) >= decided for f in late), late
+    assert all(date.fromisoformat(f.instalment) >= decided for f in dated), dated
     schedule = ledger.schedule(CASE)
     c2 = next((c for c in schedule.claims if c.claim == "C2"), None)
     if c2 is not None:
         assert sum(i.amount.cents for i in c2.instalments) == c2.scheduled.cents
         assert all(i.amount.cents >= 0 for i in c2.instalments)
+        # Every part owed after the instalment's own date is owed on the decision's.
+        assert all(i.due_on == decided for i in c2.instalments if i.catch_up_of)
 
 
 # --- options as plans write them -------------------------------------------------------------
