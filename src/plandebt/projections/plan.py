@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import bisect
 import enum
+import functools
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from fractions import Fraction
@@ -284,53 +285,34 @@ def _plan_schedule(
         owed.claim: _worth_steps(index, owed.claim, position, adopted_on)
         for owed, _base in bases
     }
-    small = _small_claims(
-        [
-            (owed, Money(max(0, base.cents - owed.owed.cents + changes[0][1])))
-            if (changes := steps[owed.claim])
-            else (owed, base)
-            for owed, base in bases
-        ],
-        rules,
-    )
+    at_adoption = []
+    for owed, base in bases:
+        changes = steps[owed.claim]
+        worth_then = changes[0][1] if changes else owed.owed.cents
+        then = base.cents - owed.owed.cents + worth_then
+        at_adoption.append((owed, Money(max(0, then))))
+    small = _small_claims(at_adoption, rules)
     rows = []
     for owed, base in bases:
         option: str | None = None
+        # How the claim's instalments follow from an amount: the treatment's rule,
+        # applied to its base (and, after a late decision, to what it was worth).
         build: Callable[[Money], list[Instalment]]
         if owed.rank in NO_DELAY_RANKS or owed.claim in small:
             treatment = "no_delay" if owed.rank in NO_DELAY_RANKS else "small_claim"
-
-            def build(amount: Money) -> list[Instalment]:
-                return lump_sum(amount, adopted_on)
-
+            build = functools.partial(_at_once, adopted_on)
         elif (agreement := _agreement(index, owed.claim, position)) is not None:
             # The creditor accepted a schedule of its own (L626-18 al. 1), e.g. an
             # intercompany balance over ten years; a later modification of the plan
             # leaves it as agreed.
             treatment = "agreement"
-
-            def build(
-                amount: Money, agreed: ClaimRescheduled = agreement
-            ) -> list[Instalment]:
-                return percent_schedule(
-                    amount,
-                    list(agreed.percents),
-                    agreed.from_date or adopted_on,
-                    agreed.first_due,
-                )
-
+            build = functools.partial(_as_agreed, agreement, adopted_on)
         else:
             treatment = "option"
             option = _option_of(answers.get(owed.creditor), adopted, options)
-
-            def build(
-                amount: Money, chosen: PlanOption = options[option]
-            ) -> list[Instalment]:
-                instalments = option_schedule(amount, adopted, chosen)
-                for modification in modifications:
-                    instalments = _modified(instalments, modification)
-                return instalments
-
+            build = functools.partial(
+                _under_option, adopted, options[option], modifications
+            )
         granted = reliefs.get(owed.claim)
         instalments, forfeited = _shared(build(base), granted)
         if steps[owed.claim]:
@@ -357,6 +339,33 @@ def _plan_schedule(
             )
         )
     return PlanSchedule(index.case, adopted, modifications, tuple(rows))
+
+
+def _at_once(adopted_on: date, amount: Money) -> list[Instalment]:
+    return lump_sum(amount, adopted_on)
+
+
+def _as_agreed(
+    agreement: ClaimRescheduled, adopted_on: date, amount: Money
+) -> list[Instalment]:
+    return percent_schedule(
+        amount,
+        list(agreement.percents),
+        agreement.from_date or adopted_on,
+        agreement.first_due,
+    )
+
+
+def _under_option(
+    adopted: PlanAdopted,
+    option: PlanOption,
+    modifications: tuple[PlanModified, ...],
+    amount: Money,
+) -> list[Instalment]:
+    instalments = option_schedule(amount, adopted, option)
+    for modification in modifications:
+        instalments = _modified(instalments, modification)
+    return instalments
 
 
 def _shared(
