@@ -351,9 +351,11 @@ def percent_patterns(max_years: int = 10) -> st.SearchStrategy[list[Decimal]]:
 
 @st.composite
 def plan_histories(draw: st.DrawFn, case: str = "CASE-1") -> list[Fact]:
-    """A case with a plan: claims and decisions, then the adoption with two options,
-    creditors' answers, remittances, dividends and perhaps a modification — each
-    fact kept only if the ledger's validation accepts it."""
+    """A case with a plan: claims and decisions, then the adoption with two options
+    (each with a frequency, the second with its own first due date, or not),
+    creditors' answers, remittances, dividends, decisions after the adoption and
+    perhaps a modification — each fact kept only if the ledger's validation accepts
+    it."""
     facts = draw(case_histories(case=case, max_operations=10))
     draft = _Draft(case, facts)
     index, accepted, offer = draft.index, draft.accepted, draft.offer
