@@ -616,3 +616,18 @@ def test_an_option_built_in_python_takes_its_frequency_by_name() -> None:
     )
     assert adopted.options[0].frequency is Frequency.QUARTERLY
     assert ledger.schedule(CASE).claims[0].instalments[0].due_on == date(2023, 6, 20)
+
+
+def test_a_completion_sent_again_under_its_client_ref_records_nothing_more() -> None:
+    ledger = fast_bank()
+    remit_due(ledger, TERM, paid_on=TERM)
+    ledger.complete_plan(CASE, decided_on=date(2024, 6, 1), client_ref="constat")
+    before = list(ledger.export())
+    again = ledger.complete_plan(
+        CASE, decided_on=date(2024, 6, 1), client_ref="constat"
+    )
+    assert again.kind == "plan.completed"
+    assert list(ledger.export()) == before
+    assert ledger.balances(CASE, date(2024, 6, 1)).claim("C2").remitted == (
+        Money.parse("175000")
+    )
