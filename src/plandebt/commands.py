@@ -82,6 +82,7 @@ from plandebt.events.codec import codec_for
 from plandebt.money import Money
 from plandebt.plan_file import read_plan
 from plandebt.projections.index import CaseIndex
+from plandebt.projections.plan import completion_remissions
 from plandebt.schedules import FirstDue
 
 #: An amount in euros: Money, a Decimal with at most two decimals, or text such as
@@ -762,16 +763,19 @@ class CaseCommands(abc.ABC):
         client_ref: str | None = None,
     ) -> PlanCompleted:
         """Records the court's finding that the plan has been carried out
-        (`plan.completed`, constat d'achèvement, L626-28)."""
-        return self._record(
-            PlanCompleted.build(
-                case=case,
-                effective_on=_effective_on("decided_on", decided_on, effective_on),
-                judgment_ref=judgment_ref,
-                id=id,
-                client_ref=client_ref,
-            )
+        (`plan.completed`, constat d'achèvement, L626-28), with the option remissions
+        it makes final (L626-19 al. 2): a `remission.granted` of basis `plan_option`
+        for each one the status shows acquired that the balances do not show yet,
+        all in one batch, so that the status and the balances agree."""
+        completed = PlanCompleted.build(
+            case=case,
+            effective_on=_effective_on("decided_on", decided_on, effective_on),
+            judgment_ref=judgment_ref,
+            id=id,
+            client_ref=client_ref,
         )
+        remissions = completion_remissions(self.index(case), completed)
+        return cast(PlanCompleted, self.record_all([completed, *remissions])[0])
 
     def record_cessation(
         self,

@@ -14,6 +14,14 @@ its options and their percentages, in TOML (see `examples/plan.toml`).
     label = "100 % sur 10 ans"
     percents = ["2", "3", "5", "8", "10", "12", "12", "15", "15", "18"]
 
+    [[options]]
+    option = "rapide"
+    label = "50 % dans les trois mois, abandon du solde"
+    percents = ["50"]
+    first_due_months = 3             # its first (here only) instalment
+    # first_due_on = 2023-06-20      # or the date the judgment names
+    # frequency = "quarterly"        # annual (default), half_yearly, monthly
+
 The file is read into a `plan.adopted` fact through the journal's codec, so every
 field is checked as a journal line's is, and a bad one is refused naming it
 (`plan.duration_years`, `options[0].percents`...). Percentages are written as text
@@ -43,7 +51,14 @@ _PLAN_FIELDS = (
     "id",
     "client_ref",
 )
-_OPTION_FIELDS = ("option", "percents", "label")
+_OPTION_FIELDS = (
+    "option",
+    "percents",
+    "label",
+    "first_due_months",
+    "first_due_on",
+    "frequency",
+)
 
 
 def read_plan(case: str, path: str | os.PathLike[str]) -> PlanAdopted:

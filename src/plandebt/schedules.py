@@ -13,19 +13,22 @@ import enum
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import attrs
 
-from plandebt.calendar import anniversary
+from plandebt.calendar import add_months, anniversary
 from plandebt.errors import InvalidInputError
 from plandebt.money import Money
 
 __all__ = [
     "FirstDue",
+    "Frequency",
     "Instalment",
     "catch_up",
     "due_by",
+    "due_dates",
     "lump_sum",
     "next_due",
     "percent_schedule",
@@ -37,11 +40,17 @@ _HUNDRED = Decimal(100)
 
 @attrs.frozen
 class Instalment:
-    """One payment of a schedule: its 1-based number, due date and amount."""
+    """One payment of a schedule: its 1-based number, due date and amount.
+
+    `catch_up_of` is set on the part of an instalment that falls due later than the
+    instalment itself: what a decision after the adoption added to an instalment
+    due before it is owed on the decision's date (L626-21; docs/plan.md), and the
+    part carries the instalment's number and, here, its own due date."""
 
     number: int
     due_on: date
     amount: Money
+    catch_up_of: date | None = None
 
 
 class FirstDue(enum.Enum):
@@ -54,6 +63,31 @@ class FirstDue(enum.Enum):
 
     AT_ADOPTION = "at_adoption"  # instalment k on anniversary k-1
     FIRST_ANNIVERSARY = "first_anniversary"  # instalment k on anniversary k
+
+
+class Frequency(enum.Enum):
+    """How often a plan year's percentage is paid: plans pay once a year on the
+    adoption's anniversaries by default, some half-yearly, quarterly or monthly.
+    A year's percentage is then cut into equal periods; the L626-18 minimums are
+    still judged on the year's total (law primer §4.4: "add up the payments made
+    within each plan year")."""
+
+    ANNUAL = "annual"
+    HALF_YEARLY = "half_yearly"
+    QUARTERLY = "quarterly"
+    MONTHLY = "monthly"
+
+    @property
+    def per_year(self) -> int:
+        return _PER_YEAR[self]
+
+
+_PER_YEAR = {
+    Frequency.ANNUAL: 1,
+    Frequency.HALF_YEARLY: 2,
+    Frequency.QUARTERLY: 4,
+    Frequency.MONTHLY: 12,
+}
 
 
 def _check_amount(field: str, amount: Any) -> Money:
@@ -109,26 +143,54 @@ def _check_percents(percents: Any) -> list[Decimal]:
     return checked
 
 
+def due_dates(
+    years: int,
+    adopted_on: date,
+    first_due: FirstDue,
+    frequency: Frequency = Frequency.ANNUAL,
+) -> list[date]:
+    """The due dates of `years` plan years of instalments, `frequency.per_year` a
+    year, every one counted from `adopted_on` itself (never from the previous date,
+    so a 31st or a 29 February does not drift: `calendar.add_months`).
+
+    Period m (1-based, over the whole schedule) falls m periods after `adopted_on`
+    with FIRST_ANNIVERSARY (annual: instalment k on the k-th anniversary; quarterly:
+    the year's fourth quarter on it), and m-1 periods after with AT_ADOPTION (the
+    first one on `adopted_on`, which is also how a first due date the judgment
+    names is anchored)."""
+    step = 12 // frequency.per_year
+    offset = 0 if first_due is FirstDue.FIRST_ANNIVERSARY else -1
+    count = years * frequency.per_year
+    if step == 12:
+        return [anniversary(adopted_on, m + offset) for m in range(1, count + 1)]
+    return [add_months(adopted_on, (m + offset) * step) for m in range(1, count + 1)]
+
+
 def percent_schedule(
     amount: Money,
     percents: Sequence[Decimal | int],
     adopted_on: date,
     first_due: FirstDue,
+    frequency: Frequency = Frequency.ANNUAL,
 ) -> list[Instalment]:
-    """One instalment per plan year, `percents[k-1]` % of `amount` for year k.
+    """Instalments of `percents[k-1]` % of `amount` for plan year k, one a year or,
+    with another `frequency`, that percentage cut into equal periods of the year.
 
-    Due dates: with FIRST_ANNIVERSARY instalment k falls on the k-th anniversary
-    of `adopted_on` (the usual reading of "first payment within one year",
-    L626-18 al. 4); with AT_ADOPTION it falls on anniversary k-1, so the first
-    one is due on the adoption date.
+    Due dates (`due_dates`): with FIRST_ANNIVERSARY instalment k falls on the k-th
+    anniversary of `adopted_on` (the usual reading of "first payment within one
+    year", L626-18 al. 4); with AT_ADOPTION it falls on anniversary k-1, so the
+    first one is due on the adoption date. Instalments are numbered from 1 over the
+    whole schedule: year k's periods are numbers (k-1)·n+1 to k·n.
 
-    Amounts are cut by cumulative rounding (`Money.cumulative_parts`): each one
-    is within a cent of its exact value, and together they add up to
+    Amounts are cut by cumulative rounding (`Money.cumulative_parts`) on the
+    periods' exact fractions: each one is within a cent of its exact value, a
+    year's periods add up to exactly the annual instalment of the same percentages
+    (the cumulative sums agree at every year's end), and together they add up to
     round(amount × Σ% / 100), which is exactly `amount` when the percentages add
     up to 100. A sum under 100 is allowed: the rest is remitted or dealt with
     elsewhere (a remission, an L626-19 option); whether the plan as a whole
     repays everything is checked by the caller, not here. A 0 % year still gives
-    an instalment of zero, so that instalment k stays the instalment of year k.
+    instalments of zero, so that the periods of year k stay those of year k.
 
     Refuses (InvalidInputError, field "percents") an empty list, a float, a
     negative percentage and a total over 100; a negative amount (field "amount").
@@ -140,11 +202,19 @@ def percent_schedule(
     _check_date("adopted_on", adopted_on)
     if not isinstance(first_due, FirstDue):
         raise InvalidInputError("first_due", first_due, "must be a FirstDue")
-    offset = 0 if first_due is FirstDue.FIRST_ANNIVERSARY else -1
-    parts = amount.cumulative_parts(checked)
+    if not isinstance(frequency, Frequency):
+        raise InvalidInputError("frequency", frequency, "must be a Frequency")
+    n = frequency.per_year
+    shares: list[Fraction | Decimal] = (
+        list(checked)
+        if n == 1
+        else [Fraction(p) / n for p in checked for _period in range(n)]
+    )
+    parts = amount.cumulative_parts(shares)
+    dates = due_dates(len(checked), adopted_on, first_due, frequency)
     return [
-        Instalment(number=k, due_on=anniversary(adopted_on, k + offset), amount=part)
-        for k, part in enumerate(parts, start=1)
+        Instalment(number=m, due_on=on, amount=part)
+        for m, (on, part) in enumerate(zip(dates, parts, strict=True), start=1)
     ]
 
 
@@ -165,6 +235,7 @@ def reschedule(
     percents: Sequence[Decimal | int],
     from_date: date,
     first_due: FirstDue,
+    frequency: Frequency = Frequency.ANNUAL,
 ) -> list[Instalment]:
     """Spreads what remains of a claim again, counting years from `from_date`.
 
@@ -174,7 +245,7 @@ def reschedule(
     numbered from 1 again. The same rules as `percent_schedule` apply; keeping
     the modified plan within the legal maximum duration is the caller's check.
     """
-    return percent_schedule(remaining, percents, from_date, first_due)
+    return percent_schedule(remaining, percents, from_date, first_due, frequency)
 
 
 def _currency(instalments: Sequence[Instalment]) -> str:

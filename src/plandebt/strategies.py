@@ -81,7 +81,7 @@ from plandebt.events import (
 )
 from plandebt.lifecycle import USEFUL_RANKS
 from plandebt.money import Money
-from plandebt.schedules import FirstDue
+from plandebt.schedules import FirstDue, Frequency
 
 if TYPE_CHECKING:
     pass
@@ -352,9 +352,11 @@ def percent_patterns(max_years: int = 10) -> st.SearchStrategy[list[Decimal]]:
 
 @st.composite
 def plan_histories(draw: st.DrawFn, case: str = "CASE-1") -> list[Fact]:
-    """A case with a plan: claims and decisions, then the adoption with two options,
-    creditors' answers, remittances, dividends and perhaps a modification — each
-    fact kept only if the ledger's validation accepts it."""
+    """A case with a plan: claims and decisions, then the adoption with two options
+    (each with a frequency, the second with its own first due date, or not),
+    creditors' answers, remittances, dividends, decisions after the adoption and
+    perhaps a modification — each fact kept only if the ledger's validation accepts
+    it."""
     facts = draw(case_histories(case=case, max_operations=10))
     draft = _Draft(case, facts)
     index, accepted, offer = draft.index, draft.accepted, draft.offer
@@ -364,9 +366,18 @@ def plan_histories(draw: st.DrawFn, case: str = "CASE-1") -> list[Fact]:
     adopted_on = opening.effective_on + timedelta(days=draw(st.integers(100, 600)))
     uniform = draw(percent_patterns())
     uniform[-1] += 100 - sum(uniform)  # the imposed delays repay everything
+    frequencies = st.none() | st.sampled_from(list(Frequency))
     options = (
-        PlanOption(option="uniform", percents=tuple(uniform)),
-        PlanOption(option="fast", percents=tuple(draw(percent_patterns(3)))),
+        PlanOption(
+            option="uniform", percents=tuple(uniform), frequency=draw(frequencies)
+        ),
+        # Options as plans write them: a first due date of its own, a frequency.
+        PlanOption(
+            option="fast",
+            percents=tuple(draw(percent_patterns(3))),
+            first_due_months=draw(st.none() | st.integers(0, 12)),
+            frequency=draw(frequencies),
+        ),
     )
     duration = draw(st.integers(len(uniform), 10))
     offer(
@@ -399,7 +410,25 @@ def plan_histories(draw: st.DrawFn, case: str = "CASE-1") -> list[Fact]:
     claims = list(index.claims)
     for _ in range(draw(st.integers(0, 12))):
         when = adopted_on + timedelta(days=draw(st.integers(0, 3700)))
-        if draw(st.booleans()):
+        step = draw(st.sampled_from(["remit", "dividend", "dividend", "decide"]))
+        if step == "decide":
+            # A decision after the adoption (a dispute decided, an appeal): its
+            # catch-up is owed from its date (L626-21).
+            claim = draw(st.sampled_from(claims))
+            offer(
+                ClaimAdmitted(
+                    case=case,
+                    id=f"p{len(accepted)}",
+                    effective_on=when,
+                    claim=claim,
+                    amount=draw(st.none() | money(0, 10**8)),
+                )
+                if draw(st.integers(0, 4))
+                else ClaimRejected(
+                    case=case, id=f"p{len(accepted)}", effective_on=when, claim=claim
+                )
+            )
+        elif step == "remit":
             offer(
                 InstalmentRemitted(
                     case=case,

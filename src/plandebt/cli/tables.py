@@ -349,6 +349,13 @@ INSTALMENT_COLUMNS: list[Column[_Due]] = [
     Column("instalment", lambda d: str(d[1].number), right=True),
     Column("due_on", lambda d: day(d[0].due_on(d[1])), right=True),
     Column("amount", lambda d: money(d[1].amount), right=True),
+    # What a decision after the adoption added to an instalment due before it, owed
+    # on the decision's date (L626-21): the instalment's own date.
+    Column(
+        "catch_up_of",
+        lambda d: day(d[1].catch_up_of) if d[1].catch_up_of else "",
+        secondary=True,
+    ),
 ]
 
 
@@ -419,6 +426,13 @@ def position_columns(names: Mapping[str, str]) -> list[Column[CreditorPosition]]
             right=True,
             secondary=True,
         ),
+        Column(
+            "lapsed_remission",
+            lambda p: money(p.lapsed_remission),
+            right=True,
+            secondary=True,
+        ),
+        Column("overpaid", lambda p: money(p.overpaid), right=True, secondary=True),
     ]
 
 
@@ -456,6 +470,11 @@ def _status_lines(view: PlanStatus) -> list[tuple[str, str]]:
         (word("distributed to creditors"), money(view.distributed)),
         (word("reserved (claims not decided)"), money(view.reserved)),
         (word("arrears"), arrears),
+        *(
+            [(word("overpaid to creditors"), money(view.overpaid))]
+            if view.overpaid
+            else []
+        ),
         (word("next due"), next_due),
         (word("repaid"), percent(percent_text(view.percent_repaid))),
     ]

@@ -3,8 +3,9 @@
 `check(index, as_of, known_at)` runs every rule of `RULES` on a case; rules are small
 functions over the views at that (as_of, known_at), like Beancount's validations."""
 
-# The rules of plan_law register into RULES as they are imported.
-from plandebt.compliance import plan_law  # noqa: F401  (registration)
+# Rule modules register into RULES as they are imported.
+from plandebt.compliance import execution as _execution  # noqa: F401
+from plandebt.compliance import plan_law as _plan_law  # noqa: F401
 from plandebt.compliance.findings import Finding, Severity
 from plandebt.compliance.report import (
     Report,

@@ -24,12 +24,14 @@ from plandebt.events import (
     PaymentBasis,
     PaymentMade,
     PaymentsCeased,
+    PlanAdopted,
     PlanCompleted,
+    PlanOption,
     PlanResolved,
 )
 from plandebt.money import Money
 from plandebt.projections.consultation import Consultation, Standing, consultation
-from plandebt.projections.plan import first_anchor
+from plandebt.projections.plan import option_due_dates
 from plandebt.schedules import FirstDue
 
 _MAX_YEARS = ("plan_max_years", "plan_max_years_agricultural_natural_person")
@@ -53,6 +55,14 @@ def _last_due(
         return None
     offset = 0 if first_due is FirstDue.FIRST_ANNIVERSARY else -1
     return anniversary(start, paying[-1] + offset)
+
+
+def _option_last_due(adopted: PlanAdopted, option: PlanOption) -> date | None:
+    """When an option's last instalment that repays anything falls, at the option's
+    own first due date and frequency."""
+    years = option_due_dates(adopted, option)
+    paying = [k for k, p in enumerate(option.percents) if p > 0]
+    return years[paying[-1]][-1] if paying else None
 
 
 # --- the consultation (L626-5) ----------------------------------------------------------
@@ -246,7 +256,7 @@ def agreed_delays_beyond_maximum(ctx: CheckContext) -> list[Finding]:
             what = f"Claim {c.claim}'s own agreed schedule"
         elif c.treatment == "option" and c.option and c.creditor in agreed:
             # The option as offered: a modification's reach is L626-26's.
-            last = _last_due(options[c.option].percents, *first_anchor(adopted))
+            last = _option_last_due(adopted, options[c.option])
             what = (
                 f"Option '{c.option}', which {c.creditor} accepted for claim {c.claim},"
             )

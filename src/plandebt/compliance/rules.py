@@ -46,9 +46,8 @@ from plandebt.lifecycle import BARRED, WAGE_RANKS, ClaimStatus, relief, useful
 from plandebt.money import Money, round_half_away
 from plandebt.projections.balances import claim_balance, procedure_in_force
 from plandebt.projections.consultation import deadline_end
-from plandebt.projections.plan import first_anchor
+from plandebt.projections.plan import option_due_dates
 from plandebt.ruleset import Ruleset
-from plandebt.schedules import FirstDue
 
 Check = Callable[[CheckContext], list[Finding]]
 
@@ -829,9 +828,10 @@ def plan_rule_findings(
     if uniform is None:
         return out
     percents = [Decimal(p) for p in uniform.percents]
-    anchor, first_due = first_anchor(adopted)
-    offset = 0 if first_due is FirstDue.FIRST_ANNIVERSARY else -1
-    due = [anniversary(anchor, k + offset) for k in range(1, len(percents) + 1)]
+    # Each plan year of the option by its due dates: its first payment, and the
+    # last of them all (an option paid quarterly or from its own first due date).
+    years = option_due_dates(adopted, uniform)
+    due = [dates[0] for dates in years]
     first_paid = next((k for k, p in enumerate(percents) if p > 0), None)
     limit = anniversary(adopted.effective_on, rules.years("first_payment_max_years"))
     if first_paid is not None and due[first_paid] > limit:
@@ -876,13 +876,13 @@ def plan_rule_findings(
                     )
                 )
     end = anniversary(adopted.effective_on, adopted.duration_years)
-    if due and due[-1] > end:
+    if due and years[-1][-1] > end:
         out.append(
             _finding(
                 shim,
                 "L626-18.delays-beyond-duration",
                 Severity.ERROR,
-                f"The imposed delays run until {_iso(due[-1])}, beyond the plan's "
+                f"The imposed delays run until {_iso(years[-1][-1])}, beyond the plan's "
                 f"{adopted.duration_years} years (ending {_iso(end)}).",
                 (adopted.id,),
                 instalment=f"year {len(percents)}",
@@ -1013,14 +1013,17 @@ def _paid_at_adoption(
             and f.effective_on <= deadline
         ]
         got = sum(f.amount.cents for f in paid)
-        if got < c.scheduled.cents:
+        # What a decision after the adoption added is owed on its date, not at the
+        # adoption (L626-21): the instalment rule judges that part.
+        owed = sum(i.amount.cents for i in c.instalments if i.catch_up_of is None)
+        if got < owed:
             out.append(
                 _finding(
                     ctx,
                     rule_id,
                     Severity.ERROR,
                     f"Claim {c.claim} ({what}) must be paid in full at the plan's adoption; "
-                    f"{Money(got).french()} of {c.scheduled.french()} was paid by "
+                    f"{Money(got).french()} of {Money(owed).french()} was paid by "
                     f"{_iso(deadline)}.",
                     (schedule.adopted.id, *(f.id for f in paid)),
                     creditor=c.creditor,

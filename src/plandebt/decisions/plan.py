@@ -20,6 +20,7 @@ from plandebt.events import (
     PlanAdopted,
     PlanCompleted,
     PlanModified,
+    PlanOption,
     PlanResolved,
 )
 from plandebt.money import Money
@@ -81,12 +82,40 @@ def _plan_adopted(state: CaseState, fact: PlanAdopted) -> None:
         raise InvalidInputError("options", ids, "option ids must be unique")
     for i, option in enumerate(fact.options):
         check_percents(f"options[{i}].percents", option.percents)
+        _check_first_due(fact, option, f"options[{i}]")
     for field in ("uniform_option", "default_option"):
         value = getattr(fact, field)
         if value is not None and value not in ids:
             raise UnknownReferenceError(
                 field, value, "is not one of the options " + ", ".join(ids)
             )
+
+
+def _check_first_due(adopted: PlanAdopted, option: PlanOption, field: str) -> None:
+    """An option's own first due date: months after the adoption or a date, not
+    both, and not before the judgment; within the plan's duration (its last day is
+    the duration's anniversary)."""
+    months, on = option.first_due_months, option.first_due_on
+    if months is not None and on is not None:
+        raise InvalidInputError(
+            f"{field}.first_due_on",
+            on.isoformat(),
+            "give the first due date in months after the adoption or as a date, "
+            "not both",
+        )
+    if months is not None and not 0 <= months <= 12 * adopted.duration_years:
+        raise InvalidInputError(
+            f"{field}.first_due_months",
+            months,
+            f"must be from 0 to {12 * adopted.duration_years} (the plan's "
+            f"{adopted.duration_years} years)",
+        )
+    if on is not None and on < adopted.effective_on:
+        raise InvalidInputError(
+            f"{field}.first_due_on",
+            on.isoformat(),
+            f"is before the plan's adoption on {adopted.effective_on.isoformat()}",
+        )
 
 
 @branch(ConsultationAnswered)

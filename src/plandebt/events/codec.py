@@ -323,12 +323,17 @@ def _record_codec(record_class: type) -> Codec:
 
     def decode(value: Any, field: str) -> Any:
         if isinstance(value, record_class):
-            # Built in Python: its values are checked as they stand.
+            # Built in Python: its values are checked as they stand, and one given
+            # in journal form (an enum's name, a date as text) becomes its type.
+            changes = {}
             for name, (_enc, dec), _req in fields:
                 item = getattr(value, name)
                 if item is not None:
-                    dec(item, f"{field}.{name}")
-            return value
+                    decoded = dec(item, f"{field}.{name}")
+                    if type(decoded) is not type(item):
+                        changes[name] = decoded
+            built: Any = value  # an instance of record_class, an attrs class
+            return attrs.evolve(built, **changes) if changes else built
         if not isinstance(value, dict):
             raise InvalidInputError(field, value, "must be an object")
         for key in value:

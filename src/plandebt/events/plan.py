@@ -12,14 +12,15 @@ import attrs
 
 from plandebt.events.base import Fact
 from plandebt.money import Money
-from plandebt.schedules import FirstDue
+from plandebt.schedules import FirstDue, Frequency
 
 
 @attrs.frozen(kw_only=True)
 class PlanOption:
     """One way of being repaid the plan offers: a percentage of each claim per plan
     year. Percentages adding up to less than 100 trade a remission for faster payment
-    (L626-19): the rest is remitted once the last instalment is paid on time."""
+    (L626-19): the rest is remitted once the debtor remits the last instalment to
+    the plan supervisor by its date (L626-19 al. 2, L626-21)."""
 
     option: str  # its id, e.g. "uniform", "fast"
     percents: tuple[Decimal, ...]
@@ -27,6 +28,14 @@ class PlanOption:
     # The option converts claims into shares or securities giving access to the
     # capital: a creditor's silence on it is a refusal, not an acceptance (L626-5).
     converts: bool = False
+    # When the option's first instalment falls, as plans write it: a number of
+    # months after the adoption ("within three months of the adoption": 3), or a
+    # date the judgment names; the next ones follow at the option's frequency.
+    # Neither: the plan's `first_due_on`, else its `first_due` rule.
+    first_due_months: int | None = None
+    first_due_on: date | None = None
+    # How often a year's percentage is paid (None: once a year).
+    frequency: Frequency | None = None
 
 
 class Answer(enum.Enum):

@@ -24,17 +24,22 @@ Conventions (docs/plan.md):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import bisect
+import enum
+import functools
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any
 
 import attrs
 
-from plandebt.calendar import plan_year
+from plandebt.calendar import add_months, plan_year
 from plandebt.events import (
     CaseConverted,
+    ClaimAdmitted,
     ClaimDeclared,
+    ClaimRejected,
     ClaimRescheduled,
     ConsultationAnswered,
     Fact,
@@ -44,9 +49,12 @@ from plandebt.events import (
     PlanAdopted,
     PlanCompleted,
     PlanModified,
+    PlanOption,
     PlanResolved,
     ProcedureKind,
     Rank,
+    RemissionBasis,
+    RemissionGranted,
 )
 from plandebt.events.claims import CreditorKind
 from plandebt.lifecycle import BARRED, ClaimStatus, Relief, relief
@@ -59,7 +67,9 @@ from plandebt.projections.postings import SETTLEMENTS, SUBROGATED
 from plandebt.ruleset import Ruleset, ruleset_for
 from plandebt.schedules import (
     FirstDue,
+    Frequency,
     Instalment,
+    due_dates,
     lump_sum,
     percent_schedule,
     reschedule,
@@ -255,7 +265,6 @@ def _plan_schedule(
         owed = claim_balance(index, claim, None, position)
         if (
             owed is None
-            or owed.status == "rejected"
             or _outside_plan(owed, index.declaration(claim, position))
             # Foreclosed and not relieved: no part in distributions and dividends,
             # unenforceable against the debtor while the plan runs (L622-26 al. 1-2).
@@ -278,25 +287,39 @@ def _plan_schedule(
         base = owed.owed - Money._of(settled) - owed.subrogated
         if base.is_positive:
             bases.append((owed, base))
-    small = _small_claims(bases, rules)
+        elif any(_is_dividend(f) for f in index.facts_about(claim, position)):
+            # Rejected, or lowered to nothing, after dividends were paid on it (an
+            # appeal, a correction): in the plan for nothing, so that what it
+            # received shows as overpaid.
+            bases.append((owed, Money(0)))
+    # Which claims are small ones is judged on what they were worth at the adoption:
+    # a decision lowering a claim after it does not make it payable at the adoption.
+    steps = {
+        owed.claim: _worth_steps(index, owed.claim, position, adopted_on)
+        for owed, _base in bases
+    }
+    at_adoption = []
+    for owed, base in bases:
+        changes = steps[owed.claim]
+        worth_then = changes[0][1] if changes else owed.owed.cents
+        then = base.cents - owed.owed.cents + worth_then
+        at_adoption.append((owed, Money(max(0, then))))
+    small = _small_claims(at_adoption, rules)
     rows = []
     for owed, base in bases:
         option: str | None = None
-        if cannot_be_delayed(owed):
-            treatment, instalments = "no_delay", lump_sum(base, adopted_on)
-        elif owed.claim in small:
-            treatment, instalments = "small_claim", lump_sum(base, adopted_on)
+        # How the claim's instalments follow from an amount: the treatment's rule,
+        # applied to its base (and, after a late decision, to what it was worth).
+        build: Callable[[Money], list[Instalment]]
+        if cannot_be_delayed(owed) or owed.claim in small:
+            treatment = "no_delay" if cannot_be_delayed(owed) else "small_claim"
+            build = functools.partial(_at_once, adopted_on)
         elif (agreement := _agreement(index, owed.claim, position)) is not None:
             # The creditor accepted a schedule of its own (L626-18 al. 1), e.g. an
             # intercompany balance over ten years; a later modification of the plan
             # leaves it as agreed.
             treatment = "agreement"
-            instalments = percent_schedule(
-                base,
-                list(agreement.percents),
-                agreement.from_date or adopted_on,
-                agreement.first_due,
-            )
+            build = functools.partial(_as_agreed, agreement, adopted_on)
         else:
             treatment = "option"
             # Accepted, refused, silent or never consulted (L626-5): the option
@@ -306,24 +329,23 @@ def _plan_schedule(
                 owed.creditor, answers.get(owed.creditor), adopted, rules
             )
             option = consulted.option
-            instalments = percent_schedule(
-                base, list(options[option].percents), *first_anchor(adopted)
+            build = functools.partial(
+                _under_option,
+                adopted,
+                options[option],
+                modifications,
+                agreed=consulted.agreed,
             )
-            if not consulted.agreed:
-                instalments = without_remission(instalments, base)
-            for modification in modifications:
-                instalments = _modified(instalments, modification)
         granted = reliefs.get(owed.claim)
-        forfeited = 0
-        if granted is not None:
-            # L622-26 al. 1: the relieved creditor shares only in the distributions
-            # after its request. An instalment due on the request's day is
-            # distributed that day or later, after the request: it is owed.
-            kept = [i for i in instalments if i.due_on >= granted.shares_from]
-            forfeited = sum(i.amount.cents for i in instalments) - sum(
-                i.amount.cents for i in kept
-            )
-            instalments = kept
+        instalments, forfeited = _shared(build(base), granted)
+        if steps[owed.claim]:
+            # L626-21: what a decision after the adoption adds to instalments that
+            # fell due before it is owed on the decision's date.
+            levels = [
+                (on, _shared(build(Money(max(0, base.cents - lower))), granted)[0])
+                for on, lower in _below_final(steps[owed.claim], owed.owed.cents)
+            ]
+            instalments = _as_decided(instalments, levels)
         rows.append(
             ClaimSchedule(
                 claim=owed.claim,
@@ -342,12 +364,227 @@ def _plan_schedule(
     return PlanSchedule(index.case, adopted, modifications, tuple(rows))
 
 
-def first_anchor(adopted: PlanAdopted) -> tuple[date, FirstDue]:
-    """Where the option schedules start: a first due date the judgment names (the
-    next ones on its anniversaries), or the adoption date with its first-due rule."""
+def _at_once(adopted_on: date, amount: Money) -> list[Instalment]:
+    return lump_sum(amount, adopted_on)
+
+
+def _as_agreed(
+    agreement: ClaimRescheduled, adopted_on: date, amount: Money
+) -> list[Instalment]:
+    return percent_schedule(
+        amount,
+        list(agreement.percents),
+        agreement.from_date or adopted_on,
+        agreement.first_due,
+    )
+
+
+def _under_option(
+    adopted: PlanAdopted,
+    option: PlanOption,
+    modifications: tuple[PlanModified, ...],
+    amount: Money,
+    *,
+    agreed: bool,
+) -> list[Instalment]:
+    instalments = option_schedule(amount, adopted, option)
+    if not agreed:
+        instalments = without_remission(instalments, amount)
+    for modification in modifications:
+        instalments = _modified(instalments, modification)
+    return instalments
+
+
+def _shared(
+    instalments: list[Instalment], granted: Relief | None
+) -> tuple[list[Instalment], int]:
+    """A relieved claim's instalments (L622-26 al. 1: the relieved creditor shares
+    only in the distributions after its request; an instalment due on the request's
+    day is distributed that day or later, after the request: it is owed), and what
+    those due before the request came to."""
+    if granted is None:
+        return instalments, 0
+    kept = [i for i in instalments if i.due_on >= granted.shares_from]
+    forfeited = sum(i.amount.cents for i in instalments) - sum(
+        i.amount.cents for i in kept
+    )
+    return kept, forfeited
+
+
+# --- decisions after the adoption (L626-21) --------------------------------------------
+
+
+#: The facts that say what a claim is worth: its declaration and the decisions on it.
+_VALUING = (ClaimDeclared, ClaimAdmitted, ClaimRejected)
+
+
+def _worth_steps(
+    index: CaseIndex, claim: str, position: int, adopted_on: date
+) -> list[tuple[date, int]]:
+    """What the claim was worth at the adoption and after each later change of it
+    (an admission, an appeal's decision, a correction or a void of one, a corrected
+    declaration), as known at `position`: [(adopted_on, worth), (decided on,
+    worth), ...]; empty when nothing changed it after the adoption.
+
+    A version of a fact counts from its own date, a correction's from the
+    correction's date (or the corrected date, if later), a void's from the void's;
+    the claim's first declaration counts from the start (a claim declared after the
+    adoption owes from its declaration anyway)."""
+    if position >= index.head and not index.claim_touch.get(claim):
+        # At the head, a claim none of whose facts was corrected or voided changed
+        # after the adoption only by a decision dated after it (the common case,
+        # answered from the claim's head).
+        head = index.state.heads.get(claim)
+        if head is None or not head.valuations or head.valuations[-1][0] <= adopted_on:
+            return []
+    timed: list[tuple[str, date, int, Fact | None]] = []
+    every = index.versions
+    for fact_id in index.claims.get(claim, ()):
+        versions = every.get(fact_id)
+        # Most facts filed under a claim are payments: skip them first.
+        if not versions or not isinstance(versions[0][1], _VALUING):
+            continue
+        first = versions[0][1]
+        if len(versions) > 1:
+            versions = [v for v in versions if v[0] <= position]
+        elif versions[0][0] > position:
+            continue
+        for k, (seq, content) in enumerate(versions):
+            if k == 0:
+                since = (
+                    date.min if isinstance(first, ClaimDeclared) else first.effective_on
+                )
+            else:
+                since = index.log[seq - 1].effective_on
+                if content is not None:
+                    since = max(since, content.effective_on)
+            timed.append((fact_id, since, seq, content))
+    changes = sorted({since for _i, since, _s, _c in timed if since > adopted_on})
+    if not changes:
+        return []
+    return [(on, _worth_on(timed, on)) for on in [adopted_on, *changes]]
+
+
+def _worth_on(timed: list[tuple[str, date, int, Fact | None]], day: date) -> int:
+    """The claim's worth from the versions in force on `day`: the latest admission
+    or rejection (by its date, then position), else the declared amount."""
+    current: dict[str, tuple[int, Fact | None]] = {}
+    for fact_id, since, seq, content in timed:
+        if since <= day and (fact_id not in current or seq > current[fact_id][0]):
+            current[fact_id] = (seq, content)
+    declared: ClaimDeclared | None = None
+    valuation: Fact | None = None
+    for _seq, fact in current.values():
+        if isinstance(fact, ClaimDeclared):
+            declared = fact
+        elif isinstance(fact, ClaimAdmitted | ClaimRejected) and (
+            valuation is None
+            or (fact.effective_on, fact.seq or 0)
+            >= (valuation.effective_on, valuation.seq or 0)
+        ):
+            valuation = fact
+    if isinstance(valuation, ClaimRejected):
+        return 0
+    if isinstance(valuation, ClaimAdmitted) and valuation.amount is not None:
+        return valuation.amount.cents
+    return declared.amount.cents if declared is not None else 0
+
+
+def _below_final(steps: list[tuple[date, int]], final: int) -> list[tuple[date, int]]:
+    """From each step on, how far below its final worth the claim is known to be
+    owed: the lowest worth from then on (a decision raising the claim that a later
+    one lowers again never made the debtor owe the higher amount), 0 at the end."""
+    out: list[tuple[date, int]] = []
+    lowest = final
+    for on, worth in reversed(steps):
+        lowest = min(lowest, worth)
+        out.append((on, final - lowest))
+    out.reverse()
+    out[-1] = (out[-1][0], 0)
+    return out
+
+
+def _as_decided(
+    final: list[Instalment], levels: list[tuple[date, list[Instalment]]]
+) -> list[Instalment]:
+    """The claim's instalments, each owed on its date as far as the worth known then
+    allows, the rest on the date of each later decision that raised it (a part with
+    `catch_up_of`). `levels` are the instalments computed on the worth in force from
+    each step's date (the adoption first, the final worth last): the same instalments,
+    for smaller amounts. A decision lowering the claim lowers its instalments at
+    their own dates: the debtor can only have remitted too much, which pays its next
+    instalments, and what the creditor received beyond its due shows as overpaid."""
+    out: list[Instalment] = []
+    last = len(levels) - 1
+    for i, instalment in enumerate(final):
+        amount = instalment.amount.cents
+        start = max(
+            j for j, (on, _l) in enumerate(levels) if j == 0 or on <= instalment.due_on
+        )
+        owed = (
+            amount if start == last else min(amount, levels[start][1][i].amount.cents)
+        )
+        owed = max(0, owed)
+        out.append(attrs.evolve(instalment, amount=Money(owed)))
+        for j in range(start + 1, last + 1):
+            on, level = levels[j]
+            reached = (
+                amount if j == last else max(owed, min(amount, level[i].amount.cents))
+            )
+            if reached > owed:
+                out.append(
+                    Instalment(
+                        instalment.number,
+                        on,
+                        Money(reached - owed),
+                        catch_up_of=instalment.due_on,
+                    )
+                )
+                owed = reached
+    return out
+
+
+def first_anchor(
+    adopted: PlanAdopted, option: PlanOption | None = None
+) -> tuple[date, FirstDue]:
+    """Where an option's schedule starts: the first due date the option names (in
+    months after the adoption, or as a date), else the one the judgment names for
+    the plan (the next ones follow at the option's frequency), else the adoption
+    date with the plan's first-due rule."""
+    if option is not None and option.first_due_on is not None:
+        return option.first_due_on, FirstDue.AT_ADOPTION
+    if option is not None and option.first_due_months is not None:
+        return (
+            add_months(adopted.effective_on, option.first_due_months),
+            FirstDue.AT_ADOPTION,
+        )
     if adopted.first_due_on is not None:
         return adopted.first_due_on, FirstDue.AT_ADOPTION
     return adopted.effective_on, adopted.first_due
+
+
+def option_schedule(
+    base: Money, adopted: PlanAdopted, option: PlanOption
+) -> list[Instalment]:
+    """A claim's instalments under one option of the plan, from its first due date
+    and at its frequency."""
+    return percent_schedule(
+        base,
+        list(option.percents),
+        *first_anchor(adopted, option),
+        option.frequency or Frequency.ANNUAL,
+    )
+
+
+def option_due_dates(
+    adopted: PlanAdopted, option: PlanOption
+) -> list[tuple[date, ...]]:
+    """The due dates of an option's instalments, one tuple per plan year of its
+    percentages (the L626-18 rules judge each year's payments together)."""
+    frequency = option.frequency or Frequency.ANNUAL
+    dates = due_dates(len(option.percents), *first_anchor(adopted, option), frequency)
+    n = frequency.per_year
+    return [tuple(dates[k : k + n]) for k in range(0, len(dates), n)]
 
 
 def _outside_plan(claim: ClaimBalance, declared: ClaimDeclared | None) -> bool:
@@ -410,7 +647,8 @@ def _small_claims(bases: list[tuple[ClaimBalance, Money]], rules: Ruleset) -> se
         (
             (base, b)
             for b, base in bases
-            if base <= maximum
+            if base.is_positive
+            and base <= maximum
             and not cannot_be_delayed(b)
             and b.creditor_kind is not CreditorKind.AGS
             and per_holder[b.creditor] <= holder_cap
@@ -441,6 +679,35 @@ class CreditorPosition:
     behind: Money  # due, not reserved, not yet distributed
     contingent_remission: Money  # L626-19: until the option's last instalment
     acquired_remission: Money
+    # L626-19 al. 2: the last instalment was not remitted by its date (or the plan
+    # ended first): the remission will not be acquired.
+    lapsed_remission: Money = attrs.field(factory=Money.zero)
+    # Received more than fell due to it by as_of: after a decision lowered a claim
+    # that had already been paid on (or a dividend paid ahead of its date).
+    overpaid: Money = attrs.field(factory=Money.zero)
+
+    def to_dict(self) -> dict[str, Any]:
+        return serialise.fields(self)
+
+
+class RemissionState(enum.Enum):
+    """Where an option's remission stands (L626-19 al. 2)."""
+
+    CONTINGENT = "contingent"  # the last instalment's date has not come
+    ACQUIRED = "acquired"  # the debtor remitted it by that date
+    LAPSED = "lapsed"  # it did not, or the plan ended before it was acquired
+
+
+@attrs.frozen
+class OptionRemission:
+    """One claim's option remission at `as_of`: what the option remits, when its
+    last instalment falls due (`term`), and whether it is acquired."""
+
+    claim: str
+    creditor: str
+    amount: Money
+    term: date
+    state: RemissionState
 
     def to_dict(self) -> dict[str, Any]:
         return serialise.fields(self)
@@ -467,6 +734,8 @@ class PlanStatus:
     next_due_amount: Money
     creditors: tuple[CreditorPosition, ...]
     ended_on: date | None = None
+    remissions: tuple[OptionRemission, ...] = ()
+    overpaid: Money = attrs.field(factory=Money.zero)
 
     @property
     def percent_repaid(self) -> Fraction:
@@ -544,9 +813,12 @@ def plan_status(
         return _without_plan(index.case, as_of, known_at, phase)
     adopted = schedule.adopted
     plan_facts = _visible(index, "plan", as_of, position)
-    remitted = sum(
-        f.amount.cents for f in plan_facts if isinstance(f, InstalmentRemitted)
+    remittances = sorted(
+        (f.effective_on, f.amount.cents)
+        for f in plan_facts
+        if isinstance(f, InstalmentRemitted)
     )
+    remitted = sum(cents for _on, cents in remittances)
     ended = next(
         (f for f in plan_facts if isinstance(f, PlanResolved | PlanCompleted)), None
     )
@@ -565,7 +837,10 @@ def plan_status(
             next_on, next_amount = due_on, amount.cents
     arrears = max(0, due_total - remitted)
     days_late = (as_of - oldest).days + 1 if arrears and oldest else 0
-    positions = _positions(schedule, distributions, as_of, ended)
+    remissions = option_remissions(
+        schedule, _Cumulative(remittances), as_of, ended.effective_on if ended else None
+    )
+    positions = _positions(schedule, distributions, as_of, remissions)
     if liquidation:
         phase = "liquidation"
     elif isinstance(ended, PlanResolved):
@@ -609,7 +884,13 @@ def plan_status(
         next_due_amount=Money(next_amount),
         creditors=tuple(positions),
         ended_on=ended.effective_on if ended else None,
+        remissions=tuple(remissions),
+        overpaid=Money(sum(p.overpaid.cents for p in positions)),
     )
+
+
+def _is_dividend(fact: Fact) -> bool:
+    return isinstance(fact, PaymentMade) and fact.basis is PaymentBasis.PLAN_DIVIDEND
 
 
 def _distributions(
@@ -630,14 +911,127 @@ def _received(dated: list[tuple[date, int]], by: date) -> int:
     return sum(cents for on, cents in dated if on <= by)
 
 
+def recorded_option_remissions(
+    index: CaseIndex, claim: str, as_of: date | None, position: int
+) -> int:
+    """What the balances show of a claim's option remission: its `remission.granted`
+    facts of basis `plan_option`, effective by `as_of`."""
+    return sum(
+        f.amount.cents
+        for f in index.facts_about(claim, position)
+        if isinstance(f, RemissionGranted)
+        and f.basis is RemissionBasis.PLAN_OPTION
+        and (as_of is None or f.effective_on <= as_of)
+    )
+
+
+def completion_remissions(
+    index: CaseIndex, completed: PlanCompleted, ruleset: Ruleset | None = None
+) -> list[RemissionGranted]:
+    """The remissions a completion judgment (L626-28) makes final in the balances:
+    for each claim whose option remission the plan status shows acquired on the
+    judgment's date, a `remission.granted` (basis `plan_option`) of what the
+    balances do not show yet, so that after the completion the status and the
+    balances agree. A remission that lapsed is not one: the creditor keeps that
+    part of its claim."""
+    on = completed.effective_on
+    schedule = plan_schedule(index, on, None, ruleset)
+    if schedule is None:
+        return []
+    remitted = _Cumulative(
+        (f.effective_on, f.amount.cents)
+        for f in _visible(index, "plan", on, index.head)
+        if isinstance(f, InstalmentRemitted)
+    )
+    out = []
+    for r in option_remissions(schedule, remitted, on, on):
+        if r.state is not RemissionState.ACQUIRED:
+            continue
+        missing = r.amount.cents - recorded_option_remissions(
+            index, r.claim, None, index.head
+        )
+        if missing > 0:
+            out.append(
+                RemissionGranted.build(
+                    case=completed.case,
+                    claim=r.claim,
+                    amount=Money(missing),
+                    basis=RemissionBasis.PLAN_OPTION,
+                    effective_on=on,
+                    reference=completed.judgment_ref
+                    or "plan completed (L626-19 al. 2, L626-28)",
+                )
+            )
+    return out
+
+
+class _Cumulative:
+    """Running totals of dated amounts: how much by a date, in O(log n)."""
+
+    def __init__(self, dated: Iterable[tuple[date, int]]) -> None:
+        self.dates: list[date] = []
+        self.totals: list[int] = []
+        running = 0
+        for on, cents in sorted(dated):
+            running += cents
+            if self.dates and self.dates[-1] == on:
+                self.totals[-1] = running
+            else:
+                self.dates.append(on)
+                self.totals.append(running)
+
+    def by(self, day: date) -> int:
+        i = bisect.bisect_right(self.dates, day)
+        return self.totals[i - 1] if i else 0
+
+
+def option_remissions(
+    schedule: PlanSchedule, remitted: _Cumulative, as_of: date, ended_on: date | None
+) -> list[OptionRemission]:
+    """Each option remission's state at `as_of` (L626-19 al. 2: "la réduction de
+    créance n'est définitivement acquise qu'après versement, au terme fixé, de la
+    dernière échéance prévue par le plan pour son paiement").
+
+    What counts is the debtor's payment to the plan supervisor (payments are
+    "portables", L626-21), not when the supervisor pays the creditor out: the
+    remission is acquired once the debtor has remitted, by the last instalment's
+    date, everything that fell due by then (remittances pay the oldest instalments
+    first, and a day's instalments together). Not remitted by then, it has lapsed;
+    a plan that ends (resolution, completion) before it was acquired leaves it
+    lapsed too (L626-27: contingent remissions fall)."""
+    due = _Cumulative((on, m.cents) for on, m in schedule.by_date())
+    out = []
+    for c in schedule.claims:
+        if c.base.cents - c.scheduled.cents - c.forfeited.cents <= 0 or not c.dues:
+            continue  # no remission (the option_remission property, inlined)
+        term = max(c.dues)
+        checked_on = min(as_of, term, ended_on or as_of)
+        if remitted.by(checked_on) >= due.by(term):
+            state = RemissionState.ACQUIRED
+        elif as_of > term or (ended_on is not None and as_of >= ended_on):
+            state = RemissionState.LAPSED
+        else:
+            state = RemissionState.CONTINGENT
+        out.append(
+            OptionRemission(c.claim, c.creditor, c.option_remission, term, state)
+        )
+    return out
+
+
 def _positions(
     schedule: PlanSchedule,
     distributions: dict[str, list[tuple[date, int]]],
     as_of: date,
-    ended: Fact | None,
+    remissions: list[OptionRemission],
 ) -> list[CreditorPosition]:
     rows: dict[str, list[int]] = {}
     options: dict[str, set[str]] = {}
+    states = {r.claim: r for r in remissions}
+    columns = {
+        RemissionState.CONTINGENT: 5,
+        RemissionState.ACQUIRED: 6,
+        RemissionState.LAPSED: 7,
+    }
     for c in schedule.claims:
         due = sum(
             i.amount.cents
@@ -647,23 +1041,14 @@ def _positions(
         got = _received(distributions[c.claim], as_of)
         reserved = max(0, due - got) if c.provisional else 0
         behind = 0 if c.provisional else max(0, due - got)
-        contingent = acquired = 0
-        if c.option_remission.is_positive and c.dues:
-            last = max(c.dues)
-            # L626-19: acquired once the last instalment is paid on its date. What
-            # the creditor received by that date is what counts.
-            if (
-                last <= as_of
-                and _received(distributions[c.claim], last) >= c.scheduled.cents
-            ):
-                acquired = c.option_remission.cents
-            elif not isinstance(ended, PlanResolved):
-                contingent = c.option_remission.cents
-        row = rows.setdefault(c.creditor, [0] * 7)
+        row = rows.setdefault(c.creditor, [0] * 9)
         for k, v in enumerate(
-            (c.scheduled.cents, due, got, reserved, behind, contingent, acquired)
+            (c.scheduled.cents, due, got, reserved, behind, 0, 0, 0, max(0, got - due))
         ):
             row[k] += v
+        remission = states.get(c.claim)
+        if remission is not None:
+            row[columns[remission.state]] += remission.amount.cents
         if c.option:
             options.setdefault(c.creditor, set()).add(c.option)
     return [

@@ -17,6 +17,7 @@ from plandebt.compliance import Severity
 from plandebt.events.claims import Rank
 from plandebt.lifecycle import ClaimStatus
 from plandebt.projections.balances import AMOUNT_COLUMNS
+from plandebt.projections.plan import RemissionState
 
 Schema = dict[str, Any]
 
@@ -162,6 +163,12 @@ INSTALMENT = obj(
     number=integer("its number (1: the first anniversary)"),
     due_on=day("when it falls due"),
     amount=money("what falls due"),
+    catch_up_of=day(
+        "for what a decision after the adoption added to an instalment that fell "
+        "due before it: that instalment's own date (owed on the decision's date, "
+        "L626-21 al. 4); null otherwise",
+        null=True,
+    ),
 )
 
 CLAIM_SCHEDULE = obj(
@@ -209,6 +216,27 @@ CREDITOR_POSITION = obj(
     behind=money("due and neither distributed nor reserved"),
     contingent_remission=money("remission granted if the plan is performed"),
     acquired_remission=money("remission acquired for good"),
+    lapsed_remission=money(
+        "remission lost: the debtor did not remit what was due by its last "
+        "instalment, or the plan ended before (L626-19 al. 2)"
+    ),
+    overpaid=money(
+        "what it received beyond what is now due to it (a claim lowered after "
+        "dividends, L626-21 al. 4)"
+    ),
+)
+
+OPTION_REMISSION = obj(
+    "one claim's option remission at as_of (L626-19 al. 2)",
+    claim=text("the claim's id"),
+    creditor=text("its creditor's id"),
+    amount=money("what the option remits"),
+    term=day("when the option's last instalment falls due"),
+    state=one_of(
+        [s.value for s in RemissionState],
+        "contingent until the term; acquired when the debtor remitted what was due "
+        "by then; lapsed when it did not, or the plan ended before",
+    ),
 )
 
 STATUS = obj(
@@ -239,6 +267,8 @@ STATUS = obj(
         "decimals ('21.09')"
     ),
     creditors=array(CREDITOR_POSITION, "every creditor"),
+    remissions=array(OPTION_REMISSION, "every claim's option remission"),
+    overpaid=money("what creditors received beyond what is now due to them"),
 )
 
 # --- group support, employment ----------------------------------------------------------
