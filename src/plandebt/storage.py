@@ -80,8 +80,10 @@ class CaseStream(Aggregate):
         self.case = case
 
     @event("Recorded")
-    def record(self, fact: dict[str, Any]) -> None:
-        """The fact lives in the event; the ledger's index holds the state."""
+    def record(self, fact: dict[str, Any], chain: dict[str, Any] | None = None) -> None:
+        """The fact lives in the event; the ledger's index holds the state. `chain`:
+        its link in the case's hash chain (`plandebt.integrity`), None for a fact
+        recorded before the chain."""
 
 
 class LedgerApplication(Application[uuid.UUID]):
@@ -91,6 +93,7 @@ class LedgerApplication(Application[uuid.UUID]):
 
     def __init__(self, env: Mapping[str, str] | None = None) -> None:
         super().__init__(env)
+        create_heads(self)
         # Writers of this application in this process (threads, or ledgers sharing
         # an in-memory store) queue here before they take the store's lock.
         self.local_lock = threading.Lock()
@@ -119,6 +122,24 @@ def fact_of(stored: object) -> dict[str, Any] | None:
     """The fact a Recorded event carries, in stored form (None for Started)."""
     fact: dict[str, Any] | None = getattr(stored, "fact", None)
     return fact
+
+
+def chain_of(stored: object) -> Any:
+    """The chain block a Recorded event carries (None: none, or a Started event)."""
+    return getattr(stored, "chain", None)
+
+
+def stored_events(
+    app: Application[uuid.UUID], stream_id: uuid.UUID, page: int = 1000
+) -> Iterator[StoredEvent]:
+    """The stream's stored events as the store holds them, in version order."""
+    after: int | None = None
+    while True:
+        rows = app.recorder.select_events(stream_id, gt=after, limit=page)
+        yield from rows
+        if len(rows) < page:
+            return
+        after = rows[-1].originator_version
 
 
 def stream_at(
@@ -177,8 +198,10 @@ class EventEncoder:
         at: datetime,
         fact: dict[str, Any],
         text: str | None,
+        chain: dict[str, Any] | None = None,
     ) -> StoredEvent:
-        """The stored Recorded event of `fact` (`text`: what `text(fact)` gave)."""
+        """The stored Recorded event of `fact` (`text`: what `text(fact)` gave) and
+        its link in the case's chain."""
         if text is None:
             return self.mapper.to_stored_event(
                 _RECORDED(
@@ -186,9 +209,11 @@ class EventEncoder:
                     originator_version=version,
                     timestamp=at,
                     fact=fact,
+                    chain=chain,
                 )
             )
-        state = f'{_STATE_HEAD}{at.isoformat()}"}},"fact":{text}}}'
+        block = "null" if chain is None else _JSON.encode(chain)
+        state = f'{_STATE_HEAD}{at.isoformat()}"}},"fact":{text},"chain":{block}}}'
         return StoredEvent(
             originator_id=stream_id,
             originator_version=version,
@@ -204,9 +229,13 @@ class EventEncoder:
             return False
         sample = {"kind": "sample", "n": 1, "text": 'é"\\', "list": [None, 1.5]}
         stream_id, at = uuid.uuid4(), datetime.now().astimezone()
-        direct = self.recorded(stream_id, 2, at, sample, _JSON.encode(sample))
-        mapped = self.recorded(stream_id, 2, at, sample, None)
-        return direct == mapped
+        chain = {"prev": "0" * 64, "hash": "f" * 64, "unverified": True}
+        direct = self.recorded(stream_id, 2, at, sample, _JSON.encode(sample), chain)
+        mapped = self.recorded(stream_id, 2, at, sample, None, chain)
+        unchained = self.recorded(stream_id, 2, at, sample, _JSON.encode(sample))
+        return direct == mapped and unchained == self.recorded(
+            stream_id, 2, at, sample, None
+        )
 
 
 _JSON = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
@@ -228,6 +257,13 @@ class WriteSession(Protocol):
     def insert(self, stored: Sequence[StoredEvent]) -> None:
         """Inserts the events in the session's transaction (committed when the
         session ends without an error, rolled back otherwise)."""
+
+    def set_heads(self, heads: Sequence[tuple[uuid.UUID, int, str]]) -> None:
+        """Writes each stream's head (its last position and that fact's hash) in the
+        session's transaction."""
+
+    def replace(self, stored: Sequence[StoredEvent]) -> None:
+        """Rewrites stored events in place (`plandebt upgrade --hash-chain` only)."""
 
 
 def busy(what: str = "the case") -> ConflictError:
@@ -290,10 +326,23 @@ class _PlainSession:
     def insert(self, stored: Sequence[StoredEvent]) -> None:
         self.recorder.insert_events(stored)
 
+    def set_heads(self, heads: Sequence[tuple[uuid.UUID, int, str]]) -> None:
+        table = _popo_heads(self.recorder)
+        for stream_id, position, digest in heads:
+            table[str(stream_id)] = (position, digest)
+
+    def replace(self, stored: Sequence[StoredEvent]) -> None:
+        recorder = self.recorder
+        with recorder._database_lock:
+            for s in stored:
+                index = recorder._stored_events_index[str(s.originator_id)]
+                recorder._stored_events[index[s.originator_version]] = s
+
 
 class _SQLiteSession:
     def __init__(self, recorder: SQLiteApplicationRecorder, cursor: Any) -> None:
         self.statement = recorder.insert_events_statement
+        self.table = recorder.events_table_name
         self.cursor = cursor
 
     def keepalive(self) -> None:
@@ -310,6 +359,24 @@ class _SQLiteSession:
             self.cursor.executemany(self.statement, rows)
         except sqlite3.IntegrityError as e:
             raise IntegrityError(str(e)) from e
+
+    def set_heads(self, heads: Sequence[tuple[uuid.UUID, int, str]]) -> None:
+        self.cursor.executemany(
+            f"INSERT INTO {HEADS_TABLE} (originator_id, position, hash) "
+            "VALUES (?, ?, ?) ON CONFLICT (originator_id) DO UPDATE SET "
+            "position = excluded.position, hash = excluded.hash",
+            [
+                (stream_id.hex, position, digest)
+                for stream_id, position, digest in heads
+            ],
+        )
+
+    def replace(self, stored: Sequence[StoredEvent]) -> None:
+        self.cursor.executemany(
+            f"UPDATE {self.table} SET state = ? "
+            "WHERE originator_id = ? AND originator_version = ?",
+            [(s.state, _hex(s.originator_id), s.originator_version) for s in stored],
+        )
 
 
 @contextlib.contextmanager
@@ -351,6 +418,56 @@ def _sqlite_settle(recorder: SQLiteApplicationRecorder) -> None:
             pass
     except StorageError:
         pass  # a store this process may not write to has no writer to wait for
+
+
+def _hex(stream_id: uuid.UUID | str) -> str:
+    return stream_id.hex if isinstance(stream_id, uuid.UUID) else stream_id
+
+
+# --- heads ----------------------------------------------------------------------------
+
+#: The table of each case's head: its last position and the hash of its fact there,
+#: written with the facts (so a deleted last fact is seen: `plandebt verify`).
+HEADS_TABLE = "plandebt_heads"
+
+
+def _popo_heads(recorder: Any) -> dict[str, tuple[int, str]]:
+    heads: dict[str, tuple[int, str]] = recorder.__dict__.setdefault(
+        "plandebt_heads", {}
+    )
+    return heads
+
+
+def create_heads(app: Application[uuid.UUID]) -> None:
+    """Creates the heads table if missing (opening a store creates its tables)."""
+    recorder: Any = app.recorder
+    if hasattr(recorder, "create_heads"):  # PostgreSQL
+        recorder.create_heads()
+    elif isinstance(recorder, SQLiteAggregateRecorder):
+        with recorder.datastore.transaction(commit=True) as cursor:
+            cursor.execute(
+                f"CREATE TABLE IF NOT EXISTS {HEADS_TABLE} (originator_id TEXT "
+                "PRIMARY KEY, position INTEGER NOT NULL, hash TEXT NOT NULL)"
+            )
+
+
+def read_head(
+    app: Application[uuid.UUID], stream_id: uuid.UUID
+) -> tuple[int, str] | None:
+    """The stream's head as the store holds it (None: none written)."""
+    recorder: Any = app.recorder
+    if hasattr(recorder, "read_head"):  # PostgreSQL
+        head: tuple[int, str] | None = recorder.read_head(stream_id)
+        return head
+    if isinstance(recorder, SQLiteAggregateRecorder):
+        with recorder.datastore.transaction(commit=False) as cursor:
+            cursor.execute(
+                f"SELECT position, hash FROM {HEADS_TABLE} WHERE originator_id = ?",
+                (stream_id.hex,),
+            )
+            row = cursor.fetchone()
+        return None if row is None else (int(row[0]), str(row[1]))
+    return _popo_heads(recorder).get(str(stream_id))
 
 
 # --- snapshots ----------------------------------------------------------------------

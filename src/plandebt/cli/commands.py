@@ -21,7 +21,7 @@ from datetime import date
 from typing import IO, Any, Protocol
 
 from plandebt import journal
-from plandebt.cli import tables
+from plandebt.cli import integrity, tables
 from plandebt.cli.exits import FINDINGS, OK, StoreProblem, UsageError
 from plandebt.cli.store import is_store_file, redacted
 from plandebt.compliance import check_plan_proposal, rules_markdown
@@ -108,7 +108,11 @@ def _journal_bytes(name: str) -> bytes | str:
 def record(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
     lines = _journal_bytes(args.journal)
     bar = _progress_bar("checking") if args.progress or sys.stderr.isatty() else None
-    facts = ledger.import_journal(lines, restore=args.restore, progress=bar)
+    if args.unverified and not args.restore:
+        raise UsageError("--unverified goes with --restore")
+    facts = ledger.import_journal(
+        lines, restore=args.restore, unverified=args.unverified, progress=bar
+    )
     if bar is not None:
         bar(len(facts), len(facts))
         print(file=sys.stderr)
@@ -532,6 +536,8 @@ COMMANDS: dict[str, Command] = {
     "adopt-plan": adopt_plan,
     "distribute": distribute,
     "statement": statement,
+    "verify": integrity.verify,
+    "upgrade": integrity.upgrade,
 }
 #: The subcommands that need no store (none is opened, none is created).
 WITHOUT_STORE: dict[str, StorelessCommand] = {

@@ -8,6 +8,7 @@ import os
 from datetime import UTC, date, datetime
 from typing import NoReturn
 
+from plandebt.cli import integrity
 from plandebt.limits import is_date_text
 from plandebt.storage import PLANDEBT_DB
 
@@ -81,6 +82,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--restore",
         action="store_true",
         help="keep the recording times of an export (a restore)",
+    )
+    rec.add_argument(
+        "--unverified",
+        action="store_true",
+        help="with --restore: restore a journal whose hash chain is missing or "
+        "broken, its facts marked unverified (docs/integrity.md)",
     )
     rec.add_argument(
         "--progress",
@@ -206,6 +213,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     cases = sub.add_parser("cases", help="list the cases in the store")
     cases.add_argument("--json", action="store_true")
+    integrity.add_parsers(sub)
     return parser
 
 

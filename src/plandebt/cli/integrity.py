@@ -1,0 +1,96 @@
+"""`plandebt verify` and `plandebt upgrade --hash-chain` (docs/integrity.md).
+
+`verify` recomputes each case's hash chain from the store and exits 1 if any fact
+was altered, deleted, inserted or moved (or a snapshot differs from the events),
+0 otherwise; `--head` prints each case's head (POSITION:HASH) for an auditor to write
+down, `--head-is POSITION:HASH` proves the history up to that head unchanged.
+`upgrade --hash-chain` chains the facts of a store recorded before the chain.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import IO, Any
+
+from plandebt.cli.exits import FINDINGS, OK, UsageError
+from plandebt.integrity import CaseIntegrity, Head
+from plandebt.ledger import Ledger
+
+
+def add_parsers(sub: Any) -> None:
+    """The subcommands' options (registered by `cli.parser.build_parser`)."""
+    ver = sub.add_parser(
+        "verify",
+        help="recompute every case's hash chain: exit 1 if the history was altered",
+    )
+    ver.add_argument("--case", help="case reference (default: every case)")
+    ver.add_argument(
+        "--head",
+        action="store_true",
+        help="print each case's head (POSITION:HASH), to write down and check later",
+    )
+    ver.add_argument(
+        "--head-is",
+        metavar="POSITION:HASH",
+        help="prove the case's history up to this head (printed earlier by "
+        "--head) unchanged",
+    )
+    ver.add_argument("--json", action="store_true", help="JSON for machines")
+    up = sub.add_parser(
+        "upgrade", help="upgrade a store written by an earlier plandebt"
+    )
+    up.add_argument(
+        "--hash-chain",
+        action="store_true",
+        required=True,
+        help="chain the facts recorded before the hash chain (adds each fact's "
+        "hashes; rewrites nothing else)",
+    )
+    up.add_argument("--case", help="case reference (default: every case)")
+
+
+def verify(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
+    against = Head.parse(args.head_is) if args.head_is else None
+    if not ledger.cases():
+        raise UsageError("the store holds no case (try: plandebt demo)")
+    report = ledger.verify(args.case, against=against)
+    if args.json:
+        json.dump(report.to_dict(), out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    else:
+        for case in report.cases:
+            _print_case(case, args.head, out)
+    return OK if report.intact else FINDINGS
+
+
+def _print_case(case: CaseIntegrity, heads: bool, out: IO[str]) -> None:
+    if heads and case.head is not None:
+        print(f"{case.case}: head {case.head}", file=out)
+    if case.intact:
+        what = f"{case.facts} facts, chain intact"
+        if case.snapshots:
+            what += f", {case.snapshots} snapshot(s) checked"
+        if case.against is not None:
+            what += f"; unchanged up to {case.against.position}"
+        if not heads:
+            what += f"; head {case.head}"
+        print(f"{case.case}: {what}", file=out)
+        return
+    for problem in case.problems:
+        print(
+            f"{case.case}: BROKEN at position {problem.position}: "
+            f"{problem.kind}: {problem.message}",
+            file=out,
+        )
+
+
+def upgrade(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
+    refs = [args.case] if args.case else ledger.cases()
+    if not refs:
+        raise UsageError("the store holds no case")
+    done = dict(ledger.upgrade_chain(args.case))
+    for ref in refs:
+        what = f"chained {done[ref]} facts" if ref in done else "already chained"
+        print(f"{ref}: {what}; head {ledger.head(ref)}", file=out)
+    return OK
