@@ -266,7 +266,8 @@ def read_stored(raw: bool, mapper: Any, stored: Any) -> StoredFact:
             raise Unreadable(
                 "altered", f"its stored bytes are not JSON ({e})"
             ) from None
-        if not isinstance(obj, dict) or set(obj) != {"timestamp", "fact", "chain"}:
+        # An event written before the chain has no "chain" key.
+        if not isinstance(obj, dict) or set(obj) - {"chain"} != {"timestamp", "fact"}:
             raise Unreadable("altered", "its stored fields are not a fact's")
         if _JSON.encode(obj).encode() != bytes(stored.state):
             raise Unreadable(
@@ -275,7 +276,7 @@ def read_stored(raw: bool, mapper: Any, stored: Any) -> StoredFact:
         stamp = obj["timestamp"]
         if not isinstance(stamp, dict) or stamp.get("_type_") != "datetime_iso":
             raise Unreadable("altered", "its event time is not a time")
-        timestamp, fact, block = stamp.get("_data_"), obj["fact"], obj["chain"]
+        timestamp, fact, block = stamp.get("_data_"), obj["fact"], obj.get("chain")
     else:
         try:
             event = mapper.to_domain_event(stored)

@@ -54,6 +54,7 @@ from plandebt.events import Fact
 from plandebt.storage import (
     STREAM_TOPIC,
     CaseStream,
+    DamagedSnapshot,
     LedgerApplication,
     advance,
     chain_of,
@@ -235,18 +236,17 @@ def _chain(app: LedgerApplication, stream_id: uuid.UUID, case: _Case) -> list[Pa
         found = snapshot_at_or_below(app, stream_id, lte)
         if found is None:
             break
-        snapshot = typing.cast(Snapshot, found)
-        part = _part(snapshot)
+        part = None if isinstance(found, DamagedSnapshot) else _part(found)
         if part is None:
             log.warning(
                 "snapshot of stream %s at version %d is damaged; deleted",
                 stream_id,
-                snapshot.originator_version,
+                found.originator_version,
             )
-            case.prune.append(([snapshot.originator_version], None))
+            case.prune.append(([found.originator_version], None))
             if chain:
                 break  # the parts after it stay usable, the positions before are read
-            lte = snapshot.originator_version - 1  # the newest is damaged: the next
+            lte = found.originator_version - 1  # the newest is damaged: the next
             continue
         if chain and part.last != chain[-1].first - 1:
             break  # it does not join (parts cut by writers of other intervals)

@@ -473,11 +473,18 @@ def read_head(
 # --- snapshots ----------------------------------------------------------------------
 
 
+class DamagedSnapshot(typing.NamedTuple):
+    """A stored snapshot that cannot be read back (its bytes were damaged)."""
+
+    originator_version: int
+
+
 def snapshot_at_or_below(
     app: Application[uuid.UUID], stream_id: uuid.UUID, lte: int | None
 ) -> Any | None:
     """The stream's snapshot of the highest version at or below `lte` (any, if
-    None). (The in-memory recorder orders by insertion, not by version.)"""
+    None), or a DamagedSnapshot if it cannot be decoded. (The in-memory recorder
+    orders by insertion, not by version.)"""
     assert app.snapshots is not None
     recorder: Any = app.snapshots.recorder
     if isinstance(recorder, POPOAggregateRecorder):
@@ -490,10 +497,15 @@ def snapshot_at_or_below(
         if not versions:
             return None
         lte = max(versions)
-        found = list(app.snapshots.get(stream_id, gt=lte - 1, lte=lte))
+        found = list(recorder.select_events(stream_id, gt=lte - 1, lte=lte))
     else:
-        found = list(app.snapshots.get(stream_id, lte=lte, desc=True, limit=1))
-    return found[0] if found else None
+        found = list(recorder.select_events(stream_id, lte=lte, desc=True, limit=1))
+    if not found:
+        return None
+    try:
+        return app.snapshots.mapper.to_domain_event(found[0])
+    except Exception:  # damaged bytes: the caller drops it and reads the events
+        return DamagedSnapshot(found[0].originator_version)
 
 
 def put_snapshot(app: Application[uuid.UUID], snapshot: Any) -> None:
