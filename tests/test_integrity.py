@@ -578,3 +578,29 @@ def _facts_only(data: dict[str, Any]) -> dict[str, Any]:
     return {
         k: v for k, v in data.items() if k not in ("prev_hash", "hash", "unverified")
     }
+
+
+def test_a_start_event_turned_to_garbage_is_reported_never_raised(
+    raw: Raw, capsys: pytest.CaptureFixture[str]
+) -> None:
+    raw.set_state(1, b"\x00garbage")
+    with Ledger.open(raw.target) as ledger:
+        report = ledger.verify()
+    assert not report.intact and report.cases == ()
+    (problem,) = report.streams
+    assert (problem.case, problem.position) == (f"stream {STREAM}", 0)
+    assert main(["--db", raw.target, "verify"]) == 1
+    captured = capsys.readouterr()
+    assert "BROKEN" in captured.out and "Traceback" not in captured.err
+    assert main(["--db", raw.target, "verify", "--json"]) == 1
+    check_schema(json.loads(capsys.readouterr().out))
+
+
+def test_state_stored_as_text_is_reported(raw: Raw) -> None:
+    if raw.kind != "sqlite":
+        pytest.skip("only SQLite stores a value of another type in a BLOB column")
+    raw.run(
+        "UPDATE T.stored_events SET state = CAST(state AS TEXT) "
+        "WHERE originator_version = 4"
+    )
+    assert first_problem(raw.target)[:2] == (3, "altered")

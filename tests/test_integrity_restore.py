@@ -247,3 +247,20 @@ def test_the_cli_export_restores_verified(
     assert main(["--db", source, "verify", "--head"]) == 0
     head = capsys.readouterr().out.split("head ")[1].split()[0]
     assert main(["--db", restored, "verify", "--head-is", head]) == 0
+
+
+def test_the_provenance_of_a_view_names_its_unverified_facts(store: Store) -> None:
+    lines = exported()
+    ledger = store.open()
+    ledger.import_journal(lines[:4], restore=True)
+    ledger.import_journal(lines[4:], restore=True, unverified=True)
+    ledger.pay(
+        CASE, "C2", amount="1.00", paid_on=date(2024, 1, 1), basis="connected_setoff"
+    )
+    at_three = ledger.provenance(CASE, known_at=3)
+    assert (at_three.position, at_three.unverified) == (3, ())
+    now = ledger.provenance(CASE)
+    assert now.position == 10 and now.unverified == tuple(range(5, 10))
+    assert now.unverified_facts == tuple(d["id"] for d in lines[4:])
+    assert now.head == ledger.head(CASE)
+    assert now.to_dict()["unverified"] == [5, 6, 7, 8, 9]

@@ -138,6 +138,28 @@ class Head:
         return Head(int(position), digest)
 
 
+@attrs.frozen
+class Provenance:
+    """What a view of a case as known at a position rests on: the facts up to that
+    position, the case's head, and those of them restored unverified (by position
+    and fact id), for a view or a report to cite."""
+
+    case: str
+    position: int
+    head: Head | None  # the case's head (None: recorded before the chain)
+    unverified: tuple[int, ...]
+    unverified_facts: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "case": self.case,
+            "position": self.position,
+            "head": None if self.head is None else _head_dict(self.head),
+            "unverified": list(self.unverified),
+            "unverified_facts": list(self.unverified_facts),
+        }
+
+
 # --- the report ------------------------------------------------------------------------
 
 #: What a problem's `kind` says.
@@ -208,14 +230,16 @@ class IntegrityReport:
 
     case: str | None  # the case asked for (None: every case)
     cases: tuple[CaseIntegrity, ...]
+    #: Start events that cannot be read, so that no case could be named for them.
+    streams: tuple[Problem, ...] = ()
 
     @property
     def intact(self) -> bool:
-        return all(c.intact for c in self.cases)
+        return not self.streams and all(c.intact for c in self.cases)
 
     @property
     def problems(self) -> list[Problem]:
-        return [p for c in self.cases for p in c.problems]
+        return [*self.streams, *(p for c in self.cases for p in c.problems)]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -223,6 +247,10 @@ class IntegrityReport:
             "case": self.case,
             "intact": self.intact,
             "cases": [c.to_dict() for c in self.cases],
+            "streams": [
+                {"stream": p.case.removeprefix("stream "), **p.to_dict()}
+                for p in self.streams
+            ],
         }
 
 
@@ -260,6 +288,8 @@ def read_stored(raw: bool, mapper: Any, stored: Any) -> StoredFact:
     if stored.topic != RECORDED_TOPIC:
         raise Unreadable("altered", f"its topic is {stored.topic!r}, not a fact's")
     if raw:
+        if not isinstance(stored.state, bytes):
+            raise Unreadable("altered", "its state is stored as text, not bytes")
         try:
             obj = json.loads(stored.state)
         except (ValueError, UnicodeDecodeError) as e:
@@ -502,9 +532,49 @@ def verify_case(app: Any, case: str, against: Head | None = None) -> CaseIntegri
     )
 
 
+def case_refs(app: Any) -> tuple[list[str], list[Problem]]:
+    """The cases the store's start events name, in the order they were opened, and
+    a problem for each start event that cannot be read or names another stream's
+    case (what `Ledger.cases()` would raise on)."""
+    from plandebt import storage
+
+    refs: list[str] = []
+    problems: list[Problem] = []
+    recorder = app.recorder
+    top = recorder.max_notification_id() or 0
+    start = 1
+    while start <= top:
+        page = recorder.select_notifications(
+            start=start, limit=1000, stop=top, topics=[storage.STARTED_TOPIC]
+        )
+        if not page:
+            break
+        for notification in page:
+            where = f"stream {notification.originator_id}"
+            try:
+                ref = storage.case_of(app.mapper.to_domain_event(notification))
+            except Exception as e:
+                problems.append(
+                    Problem(
+                        where, 0, "unreadable", f"its start event cannot be read ({e})"
+                    )
+                )
+                continue
+            if storage.CaseStream.create_id(ref) != notification.originator_id:
+                problems.append(
+                    Problem(where, 0, "altered", f"its start event names case {ref!r}")
+                )
+                continue
+            refs.append(ref)
+        start = page[-1].id + 1
+    return refs, problems
+
+
 def _check_start(app: Any, raw: bool, stored: Any, case: str, walk: _Walk) -> bool:
     try:
         if raw:
+            if not isinstance(stored.state, bytes):
+                raise ValueError("its state is stored as text")
             obj = json.loads(stored.state)
             if _JSON.encode(obj).encode() != bytes(stored.state):
                 raise ValueError("not in the form plandebt writes")

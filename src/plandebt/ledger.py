@@ -31,7 +31,7 @@ from plandebt.errors import (
     UnknownReferenceError,
 )
 from plandebt.events import Fact
-from plandebt.integrity import ChainError, Head, IntegrityReport
+from plandebt.integrity import ChainError, Head, IntegrityReport, Provenance
 from plandebt.journal import Claimed
 from plandebt.projections.balances import Balances, balances
 from plandebt.projections.employment import EmploymentView, employment
@@ -331,6 +331,7 @@ class Ledger(CaseCommands):
     ) -> list[StoredEvent]:
         stored: list[StoredEvent] = []
         encoder = self.app.encoder
+        direct = encoder.direct()
         for case in cases:
             if not case.pending:
                 continue
@@ -347,7 +348,8 @@ class Ledger(CaseCommands):
             ):
                 version += 1
                 assert fact.recorded_at is not None and fact.seq is not None
-                text = encoder.text(data)
+                # The journal text the link was computed over is the stored text.
+                text = journal if direct else None
                 if text is not None:  # kept for the snapshots taken after the save
                     case.texts[fact.seq] = journal
                 chain = None if link is None else link.to_stored()
@@ -731,6 +733,24 @@ class Ledger(CaseCommands):
         self.index(case)
         return frozenset(self._cases[case].unverified)
 
+    def provenance(self, case: str, known_at: KnownAt = None) -> Provenance:
+        """What a view of the case as known at `known_at` rests on: its position,
+        the case's head, and the facts up to it restored unverified (docs/integrity.md)."""
+        index = self.index(case, known_at)
+        position = index.position(known_at)
+        loaded = self._cases[case]
+        marked = tuple(sorted(p for p in loaded.unverified if p <= position))
+        head = None
+        if loaded.head_hash is not None:
+            head = Head(index.head, loaded.head_hash)
+        return Provenance(
+            case,
+            position,
+            head,
+            marked,
+            tuple(loaded.state.log[p - 1].id for p in marked),
+        )
+
     # --- integrity ----------------------------------------------------------------------
 
     def verify(
@@ -741,7 +761,7 @@ class Ledger(CaseCommands):
         position where its history is not what was recorded, and what is wrong.
         With `against` (a head written down earlier), also whether the history up
         to that head is unchanged. Reads the store only (docs/integrity.md)."""
-        refs = self.cases()
+        refs, streams = integrity.case_refs(self.app)
         if case is not None and case not in refs:
             raise UnknownReferenceError("case", case, "no such case in this store")
         if against is not None and case is None:
@@ -757,6 +777,7 @@ class Ledger(CaseCommands):
                 integrity.verify_case(self.app, ref, against if ref == case else None)
                 for ref in chosen
             ),
+            () if case is not None else tuple(streams),
         )
 
     def head(self, case: str) -> Head:

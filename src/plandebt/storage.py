@@ -179,12 +179,16 @@ class EventEncoder:
         self.mapper = app.mapper
         self._raw: bool | None = None
 
+    def direct(self) -> bool:
+        """Whether events are written directly (no cipher, no compressor)."""
+        if self._raw is None:
+            self._raw = self._raw_matches()
+        return self._raw
+
     def text(self, fact: dict[str, Any]) -> str | None:
         """The fact's JSON text as the stored event will hold it, or None when the
         mapper must encode it (a cipher, a compressor, or a value JSON lacks)."""
-        if self._raw is None:
-            self._raw = self._raw_matches()
-        if not self._raw:
+        if not self.direct():
             return None
         try:
             return _JSON.encode(fact)

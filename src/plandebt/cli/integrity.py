@@ -52,13 +52,17 @@ def add_parsers(sub: Any) -> None:
 
 def verify(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
     against = Head.parse(args.head_is) if args.head_is else None
-    if not ledger.cases():
-        raise UsageError("the store holds no case (try: plandebt demo)")
     report = ledger.verify(args.case, against=against)
+    if not report.cases and not report.streams:
+        raise UsageError("the store holds no case (try: plandebt demo)")
     if args.json:
         json.dump(report.to_dict(), out, indent=2, ensure_ascii=False)
         out.write("\n")
     else:
+        for problem in report.streams:
+            print(
+                f"{problem.case}: BROKEN: {problem.kind}: {problem.message}", file=out
+            )
         for case in report.cases:
             _print_case(case, args.head, out)
     return OK if report.intact else FINDINGS
