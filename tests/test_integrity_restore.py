@@ -264,3 +264,25 @@ def test_the_provenance_of_a_view_names_its_unverified_facts(store: Store) -> No
     assert now.unverified_facts == tuple(d["id"] for d in lines[4:])
     assert now.head == ledger.head(CASE)
     assert now.to_dict()["unverified"] == [5, 6, 7, 8, 9]
+
+
+def test_balances_and_statements_name_the_unverified_facts_they_rest_on(
+    store: Store,
+) -> None:
+    lines = exported()
+    ledger = store.open()
+    ledger.import_journal(lines[:6], restore=True)
+    ledger.import_journal(lines[6:], restore=True, unverified=True)
+    day = date(2030, 1, 1)
+    marked = tuple(d["id"] for d in lines[6:])
+    assert ledger.balances(CASE, day).unverified == marked
+    assert ledger.balances(CASE, day, known_at=6).unverified == ()
+    assert ledger.balances(CASE, day, known_at=7).unverified == marked[:1]
+    assert ledger.balances(CASE, day).to_dict()["unverified"] == list(marked)
+    statement = ledger.statement(CASE, "URSSAF", day)
+    assert statement.unverified == marked
+    assert statement.to_dict()["unverified"] == list(marked)
+    # A store restored verified says nothing of the kind.
+    clean = Ledger.open("memory")
+    clean.import_journal(lines, restore=True)
+    assert clean.balances(CASE, day).unverified == ()

@@ -16,8 +16,9 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
+import attrs
 from eventsourcing.persistence import IntegrityError, PersistenceError, StoredEvent
 
 from plandebt import decisions, integrity, snapshots, storage
@@ -58,6 +59,7 @@ from plandebt.storage import (
 )
 
 Clock = Callable[[], datetime]
+_V = TypeVar("_V", Balances, Statement)
 Progress = Callable[[int, int], None]  # (done, total)
 
 #: How many times a write is decided again on the fresh state when a writer that
@@ -596,7 +598,15 @@ class Ledger(CaseCommands):
     def balances(self, case: str, as_of: date, known_at: KnownAt = None) -> Balances:
         """Every claim's balance, per creditor, per rank and in total, as of `as_of`,
         as known at `known_at` (a datetime with time zone, or a log position)."""
-        return balances(self.index(case, known_at), _as_date(as_of), known_at)
+        view = balances(self.index(case, known_at), _as_date(as_of), known_at)
+        return self._with_provenance(case, view, known_at)
+
+    def _with_provenance(self, case: str, view: _V, known_at: KnownAt) -> _V:
+        """The view, naming the facts it rests on that were restored unverified."""
+        if not self._cases[case].unverified:
+            return view
+        marked = self.provenance(case, known_at).unverified_facts
+        return attrs.evolve(view, unverified=marked) if marked else view
 
     def schedule(
         self,
@@ -651,7 +661,8 @@ class Ledger(CaseCommands):
         """One creditor's statement: every decision, instalment due, payment and
         remission on its claims up to `as_of`, with what it is owed after each, as
         known at `known_at` (table, `to_csv()`, `to_html()`)."""
-        return statement(self.index(case), creditor, _as_date(as_of), known_at)
+        view = statement(self.index(case), creditor, _as_date(as_of), known_at)
+        return self._with_provenance(case, view, known_at)
 
     def check(
         self,
