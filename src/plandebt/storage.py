@@ -34,6 +34,7 @@ from eventsourcing.persistence import (
     ConnectionUnavailableError,
     IntegrityError,
     JSONTranscoder,
+    PersistenceError,
     StoredEvent,
 )
 from eventsourcing.popo import POPOAggregateRecorder
@@ -448,7 +449,11 @@ def create_heads(app: Application[uuid.UUID]) -> None:
     if hasattr(recorder, "create_heads"):  # PostgreSQL
         recorder.create_heads()
     elif isinstance(recorder, SQLiteAggregateRecorder):
-        with recorder.datastore.transaction(commit=True) as cursor:
+        # A store opened read-only keeps no heads: reading one finds none.
+        with (
+            contextlib.suppress(sqlite3.Error, PersistenceError),
+            recorder.datastore.transaction(commit=True) as cursor,
+        ):
             cursor.execute(
                 f"CREATE TABLE IF NOT EXISTS {HEADS_TABLE} (originator_id TEXT "
                 "PRIMARY KEY, position INTEGER NOT NULL, hash TEXT NOT NULL)"
@@ -464,12 +469,15 @@ def read_head(
         head: tuple[int, str] | None = recorder.read_head(stream_id)
         return head
     if isinstance(recorder, SQLiteAggregateRecorder):
-        with recorder.datastore.transaction(commit=False) as cursor:
-            cursor.execute(
-                f"SELECT position, hash FROM {HEADS_TABLE} WHERE originator_id = ?",
-                (stream_id.hex,),
-            )
-            row = cursor.fetchone()
+        try:
+            with recorder.datastore.transaction(commit=False) as cursor:
+                cursor.execute(
+                    f"SELECT position, hash FROM {HEADS_TABLE} WHERE originator_id = ?",
+                    (stream_id.hex,),
+                )
+                row = cursor.fetchone()
+        except (sqlite3.Error, PersistenceError):  # no heads table (read-only, old)
+            return None
         return None if row is None else (int(row[0]), str(row[1]))
     return _popo_heads(recorder).get(str(stream_id))
 
