@@ -600,3 +600,12 @@ def test_state_stored_as_text_is_reported(raw: Raw) -> None:
         "WHERE originator_version = 4"
     )
     assert first_problem(raw.target)[:2] == (3, "altered")
+
+
+def test_the_schema_names_every_kind_of_problem() -> None:
+    from importlib.resources import files
+
+    from plandebt.integrity import KINDS
+
+    schema = json.loads(files("plandebt").joinpath("schemas/verify.json").read_text())
+    assert schema["$defs"]["problem"]["properties"]["kind"]["enum"] == list(KINDS)

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from tests.conftest import Store
 from tests.helpers import CASE, open_basic_case
 
@@ -286,3 +288,34 @@ def test_balances_and_statements_name_the_unverified_facts_they_rest_on(
     clean = Ledger.open("memory")
     clean.import_journal(lines, restore=True)
     assert clean.balances(CASE, day).unverified == ()
+
+
+ORIGINAL = exported()
+TEXTS = [json.dumps(d, ensure_ascii=False, separators=(",", ":")) for d in ORIGINAL]
+
+
+@settings(max_examples=150)
+@given(data=st.data())
+def test_a_character_changed_in_a_journal_is_refused_at_its_line_or_changes_nothing(
+    data: st.DataObject,
+) -> None:
+    index = data.draw(st.integers(0, len(TEXTS) - 1), label="line")
+    text = TEXTS[index]
+    at = data.draw(st.integers(0, len(text) - 1), label="at")
+    char = data.draw(
+        st.characters(min_codepoint=32, max_codepoint=126).filter(
+            lambda c: c != text[at]
+        ),
+        label="char",
+    )
+    lines = list(TEXTS)
+    lines[index] = text[:at] + char + text[at + 1 :]
+    ledger = Ledger.open("memory", clock=lambda: LATER)
+    try:
+        ledger.import_journal("\n".join(lines), restore=True)
+    except JournalError as refusal:
+        assert refusal.line == index + 1, refusal
+        assert ledger.cases() == []
+    else:
+        # Accepted only if it says the same thing: the same facts, the same chain.
+        assert list(ledger.export()) == ORIGINAL

@@ -28,7 +28,6 @@ import hashlib
 import json
 import re
 import uuid
-from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -355,7 +354,6 @@ class _Walk:
         self.prev = genesis(case)
         self.position = 0
         self.hashes: list[str] = [self.prev]  # hashes[p]: the hash at position p
-        self.flags: list[bool] = [False]
         self.last_at: datetime | None = None
         self.chained: bool | None = None
         self.problem: Problem | None = None
@@ -414,7 +412,7 @@ class _Walk:
                     "--hash-chain",
                 )
                 return
-            self._advance(position, at, "", False)
+            self._advance(position, at, "")
             return
         if self.chained is False:
             self.refuse(
@@ -440,13 +438,12 @@ class _Walk:
                 position, "altered", "its content does not match its hash (altered)"
             )
             return
-        self._advance(position, at, own, link_.unverified)
+        self._advance(position, at, own)
 
-    def _advance(self, position: int, at: datetime, own: str, flag: bool) -> None:
+    def _advance(self, position: int, at: datetime, own: str) -> None:
         self.position = position
         self.prev = own
         self.hashes.append(own)
-        self.flags.append(flag)
         self.last_at = at
 
     def _gap(self, expected: int, found: int) -> None:
@@ -699,10 +696,3 @@ def _check_snapshots(
                 )
             )
     return count, problems
-
-
-def chain_of(texts: Sequence[tuple[Fact, str, bool]], prev: str) -> Iterator[str]:
-    """The hashes of stamped facts with their journal texts and flags, in order."""
-    for fact, text, flag in texts:
-        prev = link(fact, text, prev, flag).hash
-        yield prev
