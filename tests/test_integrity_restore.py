@@ -20,7 +20,7 @@ from tests.helpers import CASE, open_basic_case
 
 from plandebt import Ledger
 from plandebt.cli import main
-from plandebt.errors import JournalError
+from plandebt.errors import InvalidInputError, JournalError
 
 LATER = datetime(2100, 1, 1, tzinfo=UTC)
 
@@ -319,3 +319,11 @@ def test_a_character_changed_in_a_journal_is_refused_at_its_line_or_changes_noth
     else:
         # Accepted only if it says the same thing: the same facts, the same chain.
         assert list(ledger.export()) == ORIGINAL
+
+
+def test_unverified_goes_with_a_restore() -> None:
+    ledger = Ledger.open("memory")
+    with pytest.raises(InvalidInputError) as refusal:
+        ledger.import_journal(exported(), unverified=True)
+    assert refusal.value.field == "unverified"
+    assert ledger.cases() == []

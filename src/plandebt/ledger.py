@@ -836,6 +836,12 @@ class Ledger(CaseCommands):
         every view (docs/integrity.md)."""
         from plandebt.journal import parse_entries
 
+        if unverified and not restore:
+            raise InvalidInputError(
+                "unverified",
+                True,
+                "goes with restore=True (a plain import is new facts)",
+            )
         facts = parse_entries(lines, keep_recording=restore)
         try:
             if restore:
