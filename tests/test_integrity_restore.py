@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from tests.conftest import Store
 from tests.helpers import CASE, open_basic_case
@@ -294,7 +294,6 @@ ORIGINAL = exported()
 TEXTS = [json.dumps(d, ensure_ascii=False, separators=(",", ":")) for d in ORIGINAL]
 
 
-@settings(max_examples=150)
 @given(data=st.data())
 def test_a_character_changed_in_a_journal_is_refused_at_its_line_or_changes_nothing(
     data: st.DataObject,

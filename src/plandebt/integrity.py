@@ -380,11 +380,13 @@ class _Walk:
             self.refuse(position, "altered", f"holds a fact of case {fact.case!r}")
             return
         at = fact.recorded_at
-        if at is None or _instant(stored.timestamp) != at:
+        # Compared as text: "2026-01-02 10:00" is the same instant as
+        # "2026-01-02T10:00", but not what plandebt wrote.
+        if at is None or stored.timestamp != at.isoformat():
             self.refuse(
                 position,
                 "altered",
-                "its recording time differs from its event's time",
+                "its event's time is not its recording time as plandebt writes it",
             )
             return
         if self.last_at is not None and at < self.last_at:
@@ -456,13 +458,6 @@ class _Walk:
             )
         else:
             self.refuse(expected, "reordered", "the store holds a position twice")
-
-
-def _instant(text: str) -> datetime | None:
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        return None
 
 
 def verify_case(app: Any, case: str, against: Head | None = None) -> CaseIntegrity:

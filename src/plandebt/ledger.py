@@ -938,6 +938,7 @@ def _upgrade_case(app: LedgerApplication, ref: str) -> int:
                 or stored.originator_version != position + 1
                 or fact.seq != position
                 or at is None
+                or read.timestamp != at.isoformat()
                 or (last_at is not None and at < last_at)
             ):
                 raise ChainError(
@@ -950,7 +951,7 @@ def _upgrade_case(app: LedgerApplication, ref: str) -> int:
                 encoder.recorded(
                     stream_id,
                     stored.originator_version,
-                    datetime.fromisoformat(read.timestamp),
+                    at,
                     data,
                     encoder.text(data),
                     link.to_stored(),
