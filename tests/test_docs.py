@@ -55,6 +55,7 @@ PAGES = [
     "walkthrough.md",
     "cli.md",
     "json.md",
+    "integrity.md",
 ]
 #: The sample files, copied into each page's working folder as `examples/`: the
 #: pages use them as a newcomer would, from the project's folder.

@@ -77,8 +77,9 @@ def test_the_annual_report_pdf_shows_what_was_due_remitted_and_distributed() -> 
     assert "334,21 €" in text and "L626-21 al. 4" in text
     assert "Toutes les échéances ont été versées à leur date." in text
     assert "URSSAF 17 975,00 € 17 975,00 €" in text
-    position = ledger.position(CASE)
-    assert f"Empreinte de l'historique : position {position}, SHA-256" in text
+    head = ledger.head(CASE)
+    assert f"Empreinte de l'historique : position {head.position}, SHA-256" in text
+    assert head.hash[:16] in text.replace("\n", "")
     # The group's support: 2 300 000 received in the year, of 6 800 000 committed.
     assert "Groupe Coop 6 800 000,00 € 2 300 000,00 € 2 300 000,00 €" in text
     assert "Prochaine échéance 20/03/2025 : 43 492,82 €" in text
@@ -191,9 +192,12 @@ def test_text_from_the_books_is_escaped_in_the_html() -> None:
     assert "A & B ?SAS?" in pdf_text(render.claims_pdf(report))
 
 
-def test_the_head_is_the_last_position_until_the_ledger_keeps_a_hash() -> None:
+def test_the_head_is_the_case_s_chain_head_and_an_earlier_one_has_no_hash() -> None:
     ledger = sample_case()
-    assert head_of(ledger, CASE) == (ledger.position(CASE), None)
+    head = ledger.head(CASE)
+    assert head_of(ledger, CASE) == (head.position, head.hash)
+    assert head.position == ledger.position(CASE) and len(head.hash) == 64
+    # As known at an earlier position, the chain names no hash for it.
     assert head_of(ledger, CASE, known_at=1) == (1, None)
     assert head_of(ledger, CASE, known_at=0) is None
 
@@ -341,7 +345,9 @@ def test_report_annual_json_is_the_reports_figures(tmp_path: Path, capsys) -> No
         "28661.00",
     )
     assert data["as_of"] == body["ends_on"] == "2024-03-20"
-    assert body["head"] == {"position": data["known_at"]["position"], "sha256": None}
+    head = Ledger.open(db).head(CASE)
+    assert body["head"] == {"position": head.position, "sha256": head.hash}
+    assert head.position == data["known_at"]["position"]
     assert body["forecast"] is None
     # With the debtor's turnover forecast, the outlook has the years after this one.
     turnover = str(EXAMPLES / "turnover.toml")

@@ -632,7 +632,9 @@ def test_a_restored_recording_time_with_an_offset_is_stored_in_utc(store) -> Non
     assert json.loads(lines[0])["recorded_at"] == "2024-02-06T11:15:00.250000+02:00"
 
     ledger = store.open()
-    ledger.import_journal(lines, restore=True)
+    # The times were rewritten, so the lines' hashes no longer hold: an unverified
+    # restore (docs/integrity.md).
+    ledger.import_journal(lines, restore=True, unverified=True)
     exported = list(ledger.export())
     assert [d["recorded_at"] for d in exported] == [
         f"2024-02-06T09:15:{n:02d}.250000+00:00" for n in range(len(lines))

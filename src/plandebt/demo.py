@@ -7,10 +7,14 @@ of the liability between creditors are ILLUSTRATIVE, not the real case's.
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from plandebt.events import Fact
+
+if TYPE_CHECKING:
+    from plandebt.ledger import Ledger
 
 CASE = "RJ-2022-SMART-FR (illustrative)"
 
@@ -79,6 +83,28 @@ def illustrative_journal() -> list[dict[str, Any]]:
     recorded (`recorded_at`, `dated`), so that the case "as known at" any day of
     its history shows what was known that day."""
     return dated(_lines())
+
+
+def record_illustrative(ledger: Ledger) -> list[Fact]:
+    """Records the illustrative case in `ledger` as its clerk would have, each fact
+    at the time the dated journal gives it: the ledger's clock is set to each time in
+    turn, so the facts are new facts of this store, chained as any others (a restore
+    would need a journal carrying its hashes, docs/integrity.md)."""
+    recorded: list[Fact] = []
+    clock = ledger.clock
+    try:
+        for line in illustrative_journal():
+            ledger.clock = functools.partial(
+                _at, datetime.fromisoformat(line.pop("recorded_at"))
+            )
+            recorded += ledger.import_journal([line])
+    finally:
+        ledger.clock = clock
+    return recorded
+
+
+def _at(moment: datetime) -> datetime:
+    return moment
 
 
 #: The hour of the day (UTC) the illustrative clerk records the day's facts at.

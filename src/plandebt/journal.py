@@ -16,6 +16,8 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from typing import IO, Any
 
+import attrs
+
 from plandebt import limits
 from plandebt.errors import InvalidInputError, JournalError
 from plandebt.events import Fact
@@ -44,15 +46,58 @@ def split(journal: str | bytes) -> list[str] | list[bytes]:
     return journal.split("\n")
 
 
+@attrs.frozen
+class Claimed:
+    """What a journal line says of its place in the case's hash chain (an export
+    writes it, a verified restore checks it: docs/integrity.md)."""
+
+    seq: int | None
+    prev: str | None
+    hash: str | None
+    unverified: bool = False
+
+
+#: The keys of a line's link, after its fact's fields.
+CHAIN_KEYS = ("unverified", "prev_hash", "hash")
+
+
+def _claimed(data: dict[str, Any]) -> Claimed | None:
+    """The line's link (its keys are taken out of `data`), or None if it has none."""
+    from plandebt.integrity import is_hash
+
+    if not any(key in data for key in CHAIN_KEYS):
+        return None
+    prev, own = data.pop("prev_hash", None), data.pop("hash", None)
+    flag = data.pop("unverified", None)
+    for name, value in (("prev_hash", prev), ("hash", own)):
+        if not is_hash(value):
+            raise InvalidInputError(
+                name, value, "must be a SHA-256 hash: 64 lowercase hexadecimal digits"
+            )
+    if flag not in (None, True):
+        raise InvalidInputError("unverified", flag, "must be true, or left out")
+    seq = data.get("seq")
+    return Claimed(seq if type(seq) is int else None, prev, own, flag is True)
+
+
 def parse_lines(
     lines: Journal, *, keep_recording: bool = False
 ) -> list[tuple[int, Fact]]:
     """Parses journal lines into facts, with their 1-based line numbers. Blank lines
     are skipped (they count). `seq` is always reassigned by the ledger; `recorded_at`
-    is kept only when `keep_recording` (a restore)."""
+    is kept only when `keep_recording` (a restore). A line's link in the hash chain
+    (`prev_hash`, `hash`, `unverified`) is read and left aside (`parse_entries`
+    gives it)."""
+    return [(n, fact) for n, fact, _claim in parse_entries(lines, keep_recording)]
+
+
+def parse_entries(
+    lines: Journal, keep_recording: bool = False
+) -> list[tuple[int, Fact, Claimed | None]]:
+    """`parse_lines`, with what each line says of the hash chain (None: nothing)."""
     if isinstance(lines, str | bytes):
         lines = split(lines)
-    facts: list[tuple[int, Fact]] = []
+    facts: list[tuple[int, Fact, Claimed | None]] = []
     for number, line in enumerate(lines, start=1):
         try:
             if isinstance(line, bytes):
@@ -68,10 +113,11 @@ def parse_lines(
             if not isinstance(data, Mapping):
                 raise InvalidInputError("line", data, "must be a JSON object")
             data = dict(data)
+            claim = _claimed(data)
             data.pop("seq", None)
             if not keep_recording:
                 data.pop("recorded_at", None)
-            facts.append((number, Fact.from_dict(data)))
+            facts.append((number, Fact.from_dict(data), claim))
         except InvalidInputError as e:
             raise JournalError(number, e) from e
     return facts

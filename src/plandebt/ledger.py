@@ -16,11 +16,12 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
+import attrs
 from eventsourcing.persistence import IntegrityError, PersistenceError, StoredEvent
 
-from plandebt import decisions, snapshots, storage
+from plandebt import decisions, integrity, snapshots, storage
 from plandebt.commands import CaseCommands
 from plandebt.compliance import Report, check
 from plandebt.errors import (
@@ -31,6 +32,8 @@ from plandebt.errors import (
     UnknownReferenceError,
 )
 from plandebt.events import Fact
+from plandebt.integrity import ChainError, Head, IntegrityReport, Provenance
+from plandebt.journal import Claimed
 from plandebt.projections.balances import Balances, balances
 from plandebt.projections.employment import EmploymentView, employment
 from plandebt.projections.index import CaseIndex, KnownAt
@@ -50,11 +53,13 @@ from plandebt.storage import (
     LedgerApplication,
     advance,
     case_of,
+    chain_of,
     environment,
     fact_of,
 )
 
 Clock = Callable[[], datetime]
+_V = TypeVar("_V", Balances, Statement)
 Progress = Callable[[int, int], None]  # (done, total)
 
 #: How many times a write is decided again on the fresh state when a writer that
@@ -80,11 +85,28 @@ class _Case:
         self.texts: dict[int, str] = {}  # JSON of the facts the last write saved
         self.prune: list[tuple[list[int], int | None]] = []  # snapshots to delete
         self.gap = 0  # positions 1..gap have no snapshot though later ones do
+        # The hash of the fact at the head (the genesis before the first; None: the
+        # case was recorded before the hash chain), and the positions restored from
+        # an unverified journal (plandebt.integrity).
+        self.head_hash: str | None = integrity.genesis(ref)
+        self.unverified: set[int] = set()
+        # Of each staged fact: its journal form, its text and its link.
+        self.links: list[tuple[dict[str, Any], str, integrity.Link | None]] = []
 
     def apply(self, fact: Fact) -> None:
         """One stamped fact into the state, then into the read caches."""
         decisions.evolve(self.state, fact)
         self.index.observe(fact)
+
+    def follow(self, block: Any) -> None:
+        """The chain block the stored event of the fact just applied carries."""
+        link = None if block is None else integrity.Link.from_stored(block)
+        if link is None:
+            self.head_hash = None
+            return
+        self.head_hash = link.hash
+        if link.unverified:
+            self.unverified.add(self.state.head)
 
     def saved(self) -> None:
         """The staged facts are committed: the stream is at their version."""
@@ -98,6 +120,7 @@ class _Case:
         assert self.stream.version == self.state.head + 1
         self.stream.modified_on = at
         self.pending = []
+        self.links = []
 
 
 class Ledger(CaseCommands):
@@ -169,6 +192,19 @@ class Ledger(CaseCommands):
         and returns them stamped."""
         return self._record_commands([command], restore=False, progress=None)
 
+    def _record_claimed(
+        self,
+        facts: list[Fact],
+        claims: list[Claimed | None] | None,
+        progress: Progress | None,
+    ) -> list[Fact]:
+        for fact in facts:
+            fact.check()
+        commands: list[decisions.Command] = [decisions.Record(f) for f in facts]
+        return self._record_commands(
+            commands, restore=True, progress=progress, claims=claims
+        )
+
     def record_all(
         self,
         facts: Iterable[Fact],
@@ -179,7 +215,9 @@ class Ledger(CaseCommands):
         """Records facts atomically: all of them, or (on any refusal) none.
 
         With `restore=True`, facts keep the `recorded_at` they carry (a restore from
-        an export), which must not go back in time within a case. `progress(done,
+        an export), which must not go back in time within a case nor be later than
+        now; no hash chain proves them, so they are marked unverified (a journal
+        with its chain is restored verified by `import_journal`). `progress(done,
         total)` is called as the facts are checked (for long imports)."""
         commands: list[decisions.Command] = []
         for fact in facts:
@@ -195,11 +233,14 @@ class Ledger(CaseCommands):
         *,
         restore: bool,
         progress: Progress | None,
+        claims: list[Claimed | None] | None = None,
     ) -> list[Fact]:
         refs = sorted({command.case for command in commands})
         for attempt in range(1, WRITE_ATTEMPTS + 1):
             try:
-                results, touched = self._write(commands, refs, restore, progress)
+                results, touched = self._write(
+                    commands, refs, restore, progress, claims
+                )
                 break
             except IntegrityError as e:
                 # A writer that does not take the case's write lock saved first.
@@ -222,6 +263,7 @@ class Ledger(CaseCommands):
         refs: list[str],
         restore: bool,
         progress: Progress | None,
+        claims: list[Claimed | None] | None = None,
     ) -> tuple[list[Fact], list[_Case]]:
         """One attempt: under the cases' write lock, read what others recorded,
         decide, stamp, encode and insert, in one transaction."""
@@ -253,13 +295,23 @@ class Ledger(CaseCommands):
                     if case is None:
                         case = self._load(command.case, fresh=True)
                         touched[command.case] = case
+                    claim = (
+                        _NO_CLAIM if claims is None else (claims[position] or _MISSING)
+                    )
                     try:
-                        results.extend(self._stage(case, command, now, restore))
+                        results.extend(self._stage(case, command, now, restore, claim))
                     except InvalidInputError as e:
                         e.position = position  # type: ignore[attr-defined]
                         raise
                 stored = self._encode(touched.values(), session)
                 session.insert(stored)
+                session.set_heads(
+                    [
+                        (c.stream.id, c.state.head, c.head_hash)
+                        for c in touched.values()
+                        if c.pending and c.stream is not None and c.head_hash
+                    ]
+                )
         except BaseException:
             self._forget(touched)
             raise
@@ -281,6 +333,7 @@ class Ledger(CaseCommands):
     ) -> list[StoredEvent]:
         stored: list[StoredEvent] = []
         encoder = self.app.encoder
+        direct = encoder.direct()
         for case in cases:
             if not case.pending:
                 continue
@@ -292,15 +345,20 @@ class Ledger(CaseCommands):
                     for e in case.stream.pending_events
                 )
             version = case.stream.version
-            for fact in case.pending:
+            for fact, (data, journal, link) in zip(
+                case.pending, case.links, strict=True
+            ):
                 version += 1
                 assert fact.recorded_at is not None and fact.seq is not None
-                data = fact.to_dict()
-                text = encoder.text(data)
+                # The journal text the link was computed over is the stored text.
+                text = journal if direct else None
                 if text is not None:  # kept for the snapshots taken after the save
-                    case.texts[fact.seq] = text
+                    case.texts[fact.seq] = journal
+                chain = None if link is None else link.to_stored()
                 stored.append(
-                    encoder.recorded(stream_id, version, fact.recorded_at, data, text)
+                    encoder.recorded(
+                        stream_id, version, fact.recorded_at, data, text, chain
+                    )
                 )
                 session.keepalive()
         return stored
@@ -334,7 +392,12 @@ class Ledger(CaseCommands):
             snapshots.write(self.app, case, self.snapshot_interval, to_head=False)
 
     def _stage(
-        self, case: _Case, command: decisions.Command, now: datetime, restore: bool
+        self,
+        case: _Case,
+        command: decisions.Command,
+        now: datetime,
+        restore: bool,
+        claim: Claimed | None = None,
     ) -> list[Fact]:
         state = case.state
         # A command sent again under its client_ref records nothing the second time.
@@ -352,6 +415,13 @@ class Ledger(CaseCommands):
                         recorded_at.isoformat(),
                         "goes back before the case's last recording",
                     )
+                if recorded_at > now:
+                    raise InvalidInputError(
+                        "recorded_at",
+                        recorded_at.isoformat(),
+                        f"is later than now ({now.isoformat()}): a restore cannot "
+                        "record what was not yet known",
+                    )
             else:
                 # Recording times never go back within a case, so that "known at K"
                 # is a prefix of the case's log even if the machine's clock is set back.
@@ -359,10 +429,34 @@ class Ledger(CaseCommands):
             stamped = fact.stamped(state.head + 1, recorded_at)
             if case.stream is None:
                 case.stream = CaseStream(case=fact.case)
+            self._link(case, stamped, restore, claim)
             case.pending.append(stamped)
             case.apply(stamped)
             stamped_facts.append(stamped)
         return stamped_facts
+
+    def _link(
+        self, case: _Case, fact: Fact, restore: bool, claim: Claimed | None
+    ) -> None:
+        """The fact's link in the case's chain, computed now that its position and
+        time are stamped; on a verified restore, checked against the link its
+        journal line carries (`claim`)."""
+        data = fact.to_dict()
+        text = integrity.journal_text(data)
+        prev = case.head_hash
+        if claim is _NO_CLAIM:  # a recording, or a restore without a chain
+            unverified = restore
+        else:
+            assert claim is not None
+            _check_claim(case, fact, text, claim)
+            unverified = claim.unverified
+        link = None
+        if prev is not None:
+            link = integrity.link(fact, text, prev, unverified)
+            case.head_hash = link.hash
+            if unverified:
+                case.unverified.add(fact.seq or 0)
+        case.links.append((data, text, link))
 
     def _forget(self, touched: dict[str, _Case]) -> None:
         # A batch that is refused or not saved leaves its facts in the states it
@@ -398,6 +492,7 @@ class Ledger(CaseCommands):
             fact_data = fact_of(domain_event)
             if fact_data is not None:
                 case.apply(Fact.from_stored(fact_data))
+                case.follow(chain_of(domain_event))
 
     def _settled(self, refs: list[str], known_at: KnownAt) -> None:
         """Before answering "as known at" a time no recording of the case has
@@ -482,14 +577,17 @@ class Ledger(CaseCommands):
                     self._cases[stream.case] = case
                     continue
                 if raw:
-                    fact_data = json.loads(notification.state)["fact"]
+                    state = json.loads(notification.state)
+                    fact_data, block = state["fact"], state.get("chain")
                 else:
-                    fact_data = fact_of(mapper.to_domain_event(notification))
+                    domain_event = mapper.to_domain_event(notification)
+                    fact_data, block = fact_of(domain_event), chain_of(domain_event)
                 assert fact_data is not None and case.stream is not None
                 # The stream only needs its version for the next save: setting it is
                 # what mutate() would do, without re-running the event's method.
                 case.stream.version = notification.originator_version
                 case.apply(Fact.from_stored(fact_data))
+                case.follow(block)
                 count += 1
             start = page[-1].id + 1
             if progress is not None:
@@ -500,7 +598,15 @@ class Ledger(CaseCommands):
     def balances(self, case: str, as_of: date, known_at: KnownAt = None) -> Balances:
         """Every claim's balance, per creditor, per rank and in total, as of `as_of`,
         as known at `known_at` (a datetime with time zone, or a log position)."""
-        return balances(self.index(case, known_at), _as_date(as_of), known_at)
+        view = balances(self.index(case, known_at), _as_date(as_of), known_at)
+        return self._with_provenance(case, view, known_at)
+
+    def _with_provenance(self, case: str, view: _V, known_at: KnownAt) -> _V:
+        """The view, naming the facts it rests on that were restored unverified."""
+        if not self._cases[case].unverified:
+            return view
+        marked = self.provenance(case, known_at).unverified_facts
+        return attrs.evolve(view, unverified=marked) if marked else view
 
     def schedule(
         self,
@@ -555,7 +661,8 @@ class Ledger(CaseCommands):
         """One creditor's statement: every decision, instalment due, payment and
         remission on its claims up to `as_of`, with what it is owed after each, as
         known at `known_at` (table, `to_csv()`, `to_html()`)."""
-        return statement(self.index(case), creditor, _as_date(as_of), known_at)
+        view = statement(self.index(case), creditor, _as_date(as_of), known_at)
+        return self._with_provenance(case, view, known_at)
 
     def check(
         self,
@@ -605,35 +712,259 @@ class Ledger(CaseCommands):
 
     def export(self, case: str | None = None) -> Iterator[dict[str, Any]]:
         """The journal of one case (or every case, case after case): one dict per
-        fact, with its id, seq and recording time."""
+        fact, with its id, seq and recording time, and in a chained case its link
+        (`prev_hash`, `hash`, and `unverified` for a fact restored unverified), so
+        that a restore can prove it (docs/integrity.md)."""
         for ref in [case] if case is not None else self.cases():
-            for fact in self.history(ref):
-                yield fact.to_dict()
+            index = self.index(ref)
+            loaded = self._cases[ref]
+            head_hash, unverified = loaded.head_hash, loaded.unverified
+            prev = integrity.genesis(ref)
+            for fact in index.history(index.position(None)):
+                data = fact.to_dict()
+                if head_hash is not None:
+                    flag = fact.seq in unverified
+                    link = integrity.link(
+                        fact, integrity.journal_text(data), prev, flag
+                    )
+                    if flag:
+                        data["unverified"] = True
+                    data["prev_hash"], data["hash"] = prev, link.hash
+                    prev = link.hash
+                yield data
+            if head_hash is not None and prev != head_hash:
+                raise ChainError(
+                    f"case {ref}: its facts do not hash to the head the store holds; "
+                    "run plandebt verify"
+                )
+
+    def unverified(self, case: str) -> frozenset[int]:
+        """The positions of the case's facts restored from a journal whose chain
+        was not verified (`import_journal(..., unverified=True)`)."""
+        self.index(case)
+        return frozenset(self._cases[case].unverified)
+
+    def provenance(self, case: str, known_at: KnownAt = None) -> Provenance:
+        """What a view of the case as known at `known_at` rests on: its position,
+        the case's head, and the facts up to it restored unverified (docs/integrity.md)."""
+        index = self.index(case, known_at)
+        position = index.position(known_at)
+        loaded = self._cases[case]
+        marked = tuple(sorted(p for p in loaded.unverified if p <= position))
+        head = None
+        if loaded.head_hash is not None:
+            head = Head(index.head, loaded.head_hash)
+        return Provenance(
+            case,
+            position,
+            head,
+            marked,
+            tuple(loaded.state.log[p - 1].id for p in marked),
+        )
+
+    # --- integrity ----------------------------------------------------------------------
+
+    def verify(
+        self, case: str | None = None, against: Head | None = None
+    ) -> IntegrityReport:
+        """Recomputes the hash chain of one case (or every case) from the store,
+        and checks its head and snapshots: the report says, for each case, the first
+        position where its history is not what was recorded, and what is wrong.
+        With `against` (a head written down earlier), also whether the history up
+        to that head is unchanged. Reads the store only (docs/integrity.md)."""
+        refs, streams = integrity.case_refs(self.app)
+        if case is not None and case not in refs:
+            raise UnknownReferenceError("case", case, "no such case in this store")
+        if against is not None and case is None:
+            if len(refs) != 1:
+                raise InvalidInputError(
+                    "case", None, "a head belongs to one case: name the case"
+                )
+            case = refs[0]
+        chosen = [case] if case is not None else refs
+        return IntegrityReport(
+            case,
+            tuple(
+                integrity.verify_case(self.app, ref, against if ref == case else None)
+                for ref in chosen
+            ),
+            () if case is not None else tuple(streams),
+        )
+
+    def head(self, case: str) -> Head:
+        """The case's head: its last position and the hash of its fact there, as
+        the store holds it (`verify` proves it; write it down to check against)."""
+        index = self.index(case)
+        loaded = self._cases[case]
+        if loaded.head_hash is None:
+            raise ChainError(
+                f"case {case} was recorded before the hash chain: run plandebt "
+                "upgrade --hash-chain"
+            )
+        return Head(index.head, loaded.head_hash)
+
+    def upgrade_chain(self, case: str | None = None) -> list[tuple[str, int]]:
+        """Chains the facts of every case (or one) that carry no hash yet, from the
+        first of them on, and writes the case's head: (case, facts chained) for
+        each case upgraded. A case whose chain is broken elsewhere is refused
+        (ChainError) and left as it is. Each fact is rewritten in its journal form
+        with its link, nothing else; the case's snapshots are deleted (they are
+        cut again)."""
+        done = []
+        for ref in [case] if case is not None else self.cases():
+            count = _upgrade_case(self.app, ref)
+            self._cases.pop(ref, None)
+            if count:
+                done.append((ref, count))
+        return done
 
     def import_journal(
         self,
         lines: str | bytes | Iterable[str | bytes | dict[str, Any]],
         *,
         restore: bool = False,
+        unverified: bool = False,
         progress: Progress | None = None,
     ) -> list[Fact]:
         """Records a journal (its whole text or bytes, or its lines, or dicts)
         atomically. A bad line is refused with its 1-based line number and nothing
         from the journal is written. `restore=True` keeps each line's recording time
         (a backup restored into an empty store answers "as known at K" as the
-        original did)."""
-        from plandebt.journal import parse_lines
+        original did) and checks the hash chain the lines carry: a line without a
+        hash, out of place or altered is refused. With `unverified=True`, a journal
+        without a valid chain is restored, and its facts are marked unverified in
+        every view (docs/integrity.md)."""
+        from plandebt.journal import parse_entries
 
-        facts = parse_lines(lines, keep_recording=restore)
+        if unverified and not restore:
+            raise InvalidInputError(
+                "unverified",
+                True,
+                "goes with restore=True (a plain import is new facts)",
+            )
+        facts = parse_entries(lines, keep_recording=restore)
         try:
+            if restore:
+                claims = None if unverified else [claim for _n, _f, claim in facts]
+                return self._record_claimed(
+                    [f for _n, f, _c in facts], claims, progress
+                )
             return self.record_all(
-                [f for _n, f in facts], restore=restore, progress=progress
+                [f for _n, f, _c in facts], restore=restore, progress=progress
             )
         except InvalidInputError as e:
             position = getattr(e, "position", None)
             if position is None or isinstance(e, JournalError):
                 raise
             raise JournalError(facts[position][0], e) from e
+
+
+#: A fact recorded with no chain to check against (`_Ledger._link`).
+_NO_CLAIM = Claimed(None, None, None)
+#: A journal line, on a verified restore, that carries no hash.
+_MISSING = Claimed(None, None, None)
+
+
+def _check_claim(case: _Case, fact: Fact, text: str, claim: Claimed) -> None:
+    """Refuses a fact of a verified restore whose journal line's link is missing,
+    out of place or does not match its content."""
+    if claim.hash is None:
+        raise InvalidInputError(
+            "hash",
+            None,
+            "missing: the line carries no hash chain (an export of an earlier "
+            "plandebt, or an edited line); check where it comes from and restore "
+            "it with --unverified",
+        )
+    if case.head_hash is None:
+        raise InvalidInputError(
+            "hash",
+            claim.hash,
+            f"case {fact.case} was recorded in this store before the hash chain: run "
+            "plandebt upgrade --hash-chain first, or restore with --unverified",
+        )
+    if claim.seq != fact.seq:
+        raise InvalidInputError(
+            "seq",
+            claim.seq,
+            f"the case's next position is {fact.seq}: a line before it is missing, "
+            "repeated or out of order, or the store already holds facts of the case",
+        )
+    if claim.prev != case.head_hash:
+        raise InvalidInputError(
+            "prev_hash",
+            claim.prev,
+            "is not the hash of the case's previous fact: a line before it was "
+            "deleted, inserted, moved or altered",
+        )
+    if integrity.link(fact, text, claim.prev, claim.unverified).hash != claim.hash:
+        raise InvalidInputError(
+            "hash",
+            claim.hash,
+            "does not match the line's content: the line was altered",
+        )
+
+
+def _upgrade_case(app: LedgerApplication, ref: str) -> int:
+    """Chains a case's facts that carry no hash (see `Ledger.upgrade_chain`)."""
+    stream_id = CaseStream.create_id(ref)
+    mapper, encoder = app.mapper, app.encoder
+    raw = mapper.cipher is None and mapper.compressor is None
+    with storage.writing(app, [stream_id]) as session:
+        report = integrity.verify_case(app, ref)
+        first = next((p for p in report.problems if p.kind != "snapshot"), None)
+        if first is None:
+            return 0
+        if first.kind != "unchained":
+            raise ChainError(f"not upgraded: {first}")
+        position = first.position - 1
+        prev = report.head.hash if report.head else integrity.genesis(ref)
+        last_at: datetime | None = None
+        rewritten: list[StoredEvent] = []
+        for stored in storage.stored_events(app, stream_id):
+            if stored.originator_version <= position + 1:
+                continue
+            try:
+                read = integrity.read_stored(raw, mapper, stored)
+                fact, text = integrity.normal_form(read)
+            except integrity.Unreadable as e:
+                raise ChainError(
+                    f"not upgraded: {ref}: position {position + 1}: {e}"
+                ) from e
+            position += 1
+            at = fact.recorded_at
+            if (
+                read.link is not None
+                or stored.originator_version != position + 1
+                or fact.seq != position
+                or at is None
+                or read.timestamp != at.isoformat()
+                or (last_at is not None and at < last_at)
+            ):
+                raise ChainError(
+                    f"not upgraded: {ref}: position {position} is out of place or "
+                    "already chained; run plandebt verify"
+                )
+            link = integrity.link(fact, text, prev, False)
+            data = fact.to_dict()
+            rewritten.append(
+                encoder.recorded(
+                    stream_id,
+                    stored.originator_version,
+                    at,
+                    data,
+                    encoder.text(data),
+                    link.to_stored(),
+                )
+            )
+            prev, last_at = link.hash, at
+            session.keepalive()
+        session.replace(rewritten)
+        session.set_heads([(stream_id, position, prev)])
+    # The snapshots were cut without the chain: they are cut again.
+    with contextlib.suppress(PersistenceError):
+        storage.delete_snapshots(app, stream_id, before=1 << 62)
+    return len(rewritten)
 
 
 @contextlib.contextmanager

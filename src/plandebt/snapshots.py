@@ -19,7 +19,11 @@ instead (never used, never silently):
 - the store's event at its last position must carry the same fact (so the parts and
   the events they stand for cannot disagree at any part's end: a store restored
   from an older backup, a stream rewritten under the snapshots, a part written from
-  a diverged state are all caught there).
+  a diverged state are all caught there);
+- in a chained case (`plandebt.integrity`), the part's facts, hashed one after the
+  other from the hash before its first position, must end on the hash the store's
+  event at its last position carries: a fact changed inside a part, even with the
+  part's digest recomputed, is caught there.
 
 Snapshots written by earlier versions (the whole log up to a version, `facts` a list)
 are read as a part from position 1; once one is on the chain, every older snapshot of
@@ -45,12 +49,15 @@ from typing import TYPE_CHECKING, Any
 from eventsourcing.domain import Snapshot
 from eventsourcing.persistence import IntegrityError, PersistenceError
 
+from plandebt import integrity
 from plandebt.events import Fact
 from plandebt.storage import (
     STREAM_TOPIC,
     CaseStream,
+    DamagedSnapshot,
     LedgerApplication,
     advance,
+    chain_of,
     delete_snapshots,
     fact_of,
     put_snapshot,
@@ -72,6 +79,7 @@ class Part(typing.NamedTuple):
     last: int
     text: str  # the facts, as JSON (parsed when applied: one part at a time)
     legacy: list[dict[str, Any]] | None  # an earlier version's: the facts, decoded
+    chain: Any = None  # {"prev", "head", "unverified"}: its facts' hashes (or None)
 
 
 # --- writing ----------------------------------------------------------------------------
@@ -106,15 +114,22 @@ def write(app: LedgerApplication, case: _Case, interval: int, *, to_head: bool) 
 def _put(app: LedgerApplication, case: _Case, start: int, end: int) -> None:
     assert app.snapshots is not None and case.stream is not None
     texts = case.texts
-    text = (
-        "["
-        + ",".join(
-            texts.get(f.seq or 0) or _JSON.encode(f.to_dict())
-            for f in case.state.log[start:end]
-        )
-        + "]"
-    )
+    facts = case.state.log[start:end]
+    parts = [texts.get(f.seq or 0) or _JSON.encode(f.to_dict()) for f in facts]
+    text = "[" + ",".join(parts) + "]"
     stream = case.stream
+    chain = None
+    prev = hash_at(app, case, start)
+    if prev is not None:
+        flags = case.unverified
+        own = prev
+        for fact, fact_text in zip(facts, parts, strict=True):
+            own = integrity.link(fact, fact_text, own, fact.seq in flags).hash
+        chain = {
+            "prev": prev,
+            "head": own,
+            "unverified": sorted(p for p in flags if start < p <= end),
+        }
     snapshot = Snapshot(
         originator_id=stream.id,
         originator_version=end + 1,
@@ -127,6 +142,7 @@ def _put(app: LedgerApplication, case: _Case, start: int, end: int) -> None:
             "count": end - start,
             "digest": _digest(text),
             "facts": text,
+            "chain": chain,
             # So that eventsourcing's own repository.get() still makes a stream.
             "_created_on": stream.created_on,
             "_modified_on": stream.modified_on,
@@ -141,6 +157,19 @@ def _put(app: LedgerApplication, case: _Case, start: int, end: int) -> None:
 
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf8")).hexdigest()
+
+
+def hash_at(app: LedgerApplication, case: _Case, position: int) -> str | None:
+    """The hash of the case's fact at `position` as the store holds it (the
+    genesis at 0), or None if the case is not chained there."""
+    if case.head_hash is None:
+        return None
+    if position == 0:
+        return integrity.genesis(case.state.case)
+    stream_id = CaseStream.create_id(case.state.case)
+    events = list(app.events.get(stream_id, gt=position, lte=position + 1))
+    link = integrity.Link.from_stored(chain_of(events[0])) if events else None
+    return None if link is None else link.hash
 
 
 # --- reading ----------------------------------------------------------------------------
@@ -168,6 +197,7 @@ def load(app: LedgerApplication, case: _Case) -> None:
             data = fact_of(domain_event)
             if data is not None:
                 case.apply(Fact.from_stored(data))
+                case.follow(chain_of(domain_event))
         if case.state.head != first - 1:
             _reset(case)
             return
@@ -175,7 +205,11 @@ def load(app: LedgerApplication, case: _Case) -> None:
     while chain:
         part = chain.pop()  # the oldest left; its text is let go once applied
         facts = _facts(part)
-        at = None if facts is None else _check_end(app, stream_id, part, facts[-1])
+        at, block = None, None
+        if facts is not None:
+            ended = _check_end(app, stream_id, part, facts[-1][0])
+            if ended is not None and _chain_holds(case, part, facts, ended[1]):
+                at, block = ended
         if facts is None or at is None:
             log.warning(
                 "snapshot of %s at position %d does not match the stored events; "
@@ -185,8 +219,9 @@ def load(app: LedgerApplication, case: _Case) -> None:
             )
             case.prune.append(([part.version], None))
             break
-        for data in facts[case.state.head - part.first + 1 :]:
+        for data, _text in facts[case.state.head - part.first + 1 :]:
             case.apply(Fact.from_stored(data))
+        _follow_part(case, part, block)
         case.stream = stream_at(stream_id, ref, part.version, at)
         case.snapshot_at = part.last
 
@@ -201,18 +236,17 @@ def _chain(app: LedgerApplication, stream_id: uuid.UUID, case: _Case) -> list[Pa
         found = snapshot_at_or_below(app, stream_id, lte)
         if found is None:
             break
-        snapshot = typing.cast(Snapshot, found)
-        part = _part(snapshot)
+        part = None if isinstance(found, DamagedSnapshot) else _part(found)
         if part is None:
             log.warning(
                 "snapshot of stream %s at version %d is damaged; deleted",
                 stream_id,
-                snapshot.originator_version,
+                found.originator_version,
             )
-            case.prune.append(([snapshot.originator_version], None))
+            case.prune.append(([found.originator_version], None))
             if chain:
                 break  # the parts after it stay usable, the positions before are read
-            lte = snapshot.originator_version - 1  # the newest is damaged: the next
+            lte = found.originator_version - 1  # the newest is damaged: the next
             continue
         if chain and part.last != chain[-1].first - 1:
             break  # it does not join (parts cut by writers of other intervals)
@@ -241,30 +275,153 @@ def _part(snapshot: Snapshot) -> Part | None:
         return None
     if _digest(facts) != state.get("digest"):
         return None
-    return Part(version, first, last, facts, None)
+    return Part(version, first, last, facts, None, state.get("chain"))
 
 
-def _facts(part: Part) -> list[dict[str, Any]] | None:
-    """The part's facts, if they are as many as its positions and in their order."""
-    facts: Any = part.legacy
-    if facts is None:
+_DECODER = json.JSONDecoder()
+
+
+def _split(text: str) -> list[tuple[Any, str]] | None:
+    """The values of a JSON array, each with its exact text (what its hash covers)."""
+    if not text.startswith("["):
+        return None
+    out: list[tuple[Any, str]] = []
+    at, end = 1, len(text)
+    if text[1:2] == "]":
+        return out if end == 2 else None
+    while at < end:
+        value, stop = _DECODER.raw_decode(text, at)
+        out.append((value, text[at:stop]))
+        if text[stop : stop + 1] == ",":
+            at = stop + 1
+            continue
+        return out if text[stop:] == "]" else None
+    return None
+
+
+def _facts(part: Part) -> list[tuple[dict[str, Any], str]] | None:
+    """The part's facts with their texts, if they are as many as its positions and
+    in their order."""
+    facts: Any
+    if part.legacy is not None:
         try:
-            facts = json.loads(part.text)
+            facts = [(data, integrity.journal_text(data)) for data in part.legacy]
+        except (TypeError, ValueError):
+            return None
+    else:
+        try:
+            facts = _split(part.text)
         except ValueError:
             return None
-    if not isinstance(facts, list) or len(facts) != part.last - part.first + 1:
+    if facts is None or len(facts) != part.last - part.first + 1:
         return None
-    for seq, data in enumerate(facts, start=part.first):
+    for seq, (data, _text) in enumerate(facts, start=part.first):
         if not isinstance(data, dict) or data.get("seq") != seq:
             return None
-    return facts
+    return list(facts)
+
+
+def _part_hashes(
+    case: str, part: Part, facts: list[tuple[dict[str, Any], str]], prev: str
+) -> str | None:
+    """The hash at the part's last position, its facts hashed from `prev` (None if
+    its chain block is malformed). A part cut before the chain has no block: none
+    of its facts came from an unverified restore."""
+    chain = part.chain
+    flags: Any = [] if chain is None else chain.get("unverified")
+    if chain is not None and (
+        not isinstance(chain, dict) or not isinstance(flags, list)
+    ):
+        return None
+    marked = set(flags)
+    own = prev
+    for data, text in facts:
+        seq, at = data["seq"], data.get("recorded_at")  # seq: checked by _facts
+        if not isinstance(at, str):
+            return None
+        own = integrity.link_hash(case, seq, at, own, seq in marked, text)
+    return own
+
+
+def _chain_holds(
+    case: _Case, part: Part, facts: list[tuple[dict[str, Any], str]], stored: Any
+) -> bool:
+    """Whether the part's facts hash, from the case's head before the part, to the
+    hash the store's event at the part's end carries."""
+    end = integrity.Link.from_stored(stored) if stored is not None else None
+    if end is None:
+        return stored is None and part.chain is None  # recorded before the chain
+    prev = case.head_hash
+    if prev is None:
+        return False
+    if part.chain is not None and (
+        not isinstance(part.chain, dict)
+        or part.chain.get("prev") != prev
+        or part.chain.get("head") != end.hash
+    ):
+        return False
+    return _part_hashes(case.state.case, part, facts, prev) == end.hash
+
+
+def _follow_part(case: _Case, part: Part, stored: Any) -> None:
+    """The case's head hash and unverified positions once a part is applied."""
+    end = integrity.Link.from_stored(stored) if stored is not None else None
+    case.head_hash = None if end is None else end.hash
+    if isinstance(part.chain, dict):
+        case.unverified.update(part.chain.get("unverified", ()))
+
+
+def stored_parts(
+    app: LedgerApplication, stream_id: uuid.UUID
+) -> list[tuple[int, Part | None]]:
+    """Every snapshot the store holds of the stream, each with its part (None if it
+    fails its own checks): what `plandebt verify` checks."""
+    if app.snapshots is None:
+        return []
+    out: list[tuple[int, Part | None]] = []
+    for stored in app.snapshots.recorder.select_events(stream_id):
+        try:
+            snapshot = typing.cast(
+                Snapshot, app.snapshots.mapper.to_domain_event(stored)
+            )
+            part = _part(snapshot)
+        except Exception:  # damaged beyond reading
+            part = None
+        out.append((stored.originator_version, part))
+    return out
+
+
+def first_difference(part: Part, hashes: Sequence[str], case: str) -> int | None:
+    """The first position where a part differs from the events whose hashes are
+    `hashes` (`hashes[p]`: the hash at position p), or None if it holds them."""
+    facts = _facts(part)
+    if facts is None:
+        return part.first
+    chain = part.chain
+    if chain is not None and (
+        not isinstance(chain, dict) or chain.get("prev") != hashes[part.first - 1]
+    ):
+        return part.first
+    flags = [] if chain is None else chain.get("unverified")
+    marked = set(flags) if isinstance(flags, list) else set()
+    own = hashes[part.first - 1]
+    for data, text in facts:
+        seq, at = data["seq"], data.get("recorded_at")
+        if not isinstance(at, str):
+            return int(seq)
+        own = integrity.link_hash(case, seq, at, own, seq in marked, text)
+        if own != hashes[seq]:
+            return int(seq)
+    if chain is not None and chain.get("head") != own:
+        return part.last
+    return None
 
 
 def _check_end(
     app: LedgerApplication, stream_id: uuid.UUID, part: Part, held: dict[str, Any]
-) -> datetime | None:
-    """The time of the store's event at the part's last position, if it carries the
-    part's last fact (None otherwise)."""
+) -> tuple[datetime, Any] | None:
+    """The time and chain block of the store's event at the part's last position,
+    if it carries the part's last fact (None otherwise)."""
     events = list(app.events.get(stream_id, gt=part.version - 1, lte=part.version))
     if len(events) != 1:
         return None
@@ -279,7 +436,7 @@ def _check_end(
     if stored != expected:
         return None
     at: datetime = typing.cast(Any, events[0]).timestamp
-    return at
+    return at, chain_of(events[0])
 
 
 def _reset(case: _Case) -> None:
@@ -290,6 +447,8 @@ def _reset(case: _Case) -> None:
     case.state = decisions.initial_state(case.state.case)
     case.index = CaseIndex(case.state)
     case.snapshot_at = 0
+    case.head_hash = integrity.genesis(case.state.case)
+    case.unverified = set()
 
 
 def _delete(

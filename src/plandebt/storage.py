@@ -34,6 +34,7 @@ from eventsourcing.persistence import (
     ConnectionUnavailableError,
     IntegrityError,
     JSONTranscoder,
+    PersistenceError,
     StoredEvent,
 )
 from eventsourcing.popo import POPOAggregateRecorder
@@ -80,8 +81,10 @@ class CaseStream(Aggregate):
         self.case = case
 
     @event("Recorded")
-    def record(self, fact: dict[str, Any]) -> None:
-        """The fact lives in the event; the ledger's index holds the state."""
+    def record(self, fact: dict[str, Any], chain: dict[str, Any] | None = None) -> None:
+        """The fact lives in the event; the ledger's index holds the state. `chain`:
+        its link in the case's hash chain (`plandebt.integrity`), None for a fact
+        recorded before the chain."""
 
 
 class LedgerApplication(Application[uuid.UUID]):
@@ -91,6 +94,7 @@ class LedgerApplication(Application[uuid.UUID]):
 
     def __init__(self, env: Mapping[str, str] | None = None) -> None:
         super().__init__(env)
+        create_heads(self)
         # Writers of this application in this process (threads, or ledgers sharing
         # an in-memory store) queue here before they take the store's lock.
         self.local_lock = threading.Lock()
@@ -119,6 +123,24 @@ def fact_of(stored: object) -> dict[str, Any] | None:
     """The fact a Recorded event carries, in stored form (None for Started)."""
     fact: dict[str, Any] | None = getattr(stored, "fact", None)
     return fact
+
+
+def chain_of(stored: object) -> Any:
+    """The chain block a Recorded event carries (None: none, or a Started event)."""
+    return getattr(stored, "chain", None)
+
+
+def stored_events(
+    app: Application[uuid.UUID], stream_id: uuid.UUID, page: int = 1000
+) -> Iterator[StoredEvent]:
+    """The stream's stored events as the store holds them, in version order."""
+    after: int | None = None
+    while True:
+        rows = app.recorder.select_events(stream_id, gt=after, limit=page)
+        yield from rows
+        if len(rows) < page:
+            return
+        after = rows[-1].originator_version
 
 
 def stream_at(
@@ -158,12 +180,16 @@ class EventEncoder:
         self.mapper = app.mapper
         self._raw: bool | None = None
 
+    def direct(self) -> bool:
+        """Whether events are written directly (no cipher, no compressor)."""
+        if self._raw is None:
+            self._raw = self._raw_matches()
+        return self._raw
+
     def text(self, fact: dict[str, Any]) -> str | None:
         """The fact's JSON text as the stored event will hold it, or None when the
         mapper must encode it (a cipher, a compressor, or a value JSON lacks)."""
-        if self._raw is None:
-            self._raw = self._raw_matches()
-        if not self._raw:
+        if not self.direct():
             return None
         try:
             return _JSON.encode(fact)
@@ -177,8 +203,10 @@ class EventEncoder:
         at: datetime,
         fact: dict[str, Any],
         text: str | None,
+        chain: dict[str, Any] | None = None,
     ) -> StoredEvent:
-        """The stored Recorded event of `fact` (`text`: what `text(fact)` gave)."""
+        """The stored Recorded event of `fact` (`text`: what `text(fact)` gave) and
+        its link in the case's chain."""
         if text is None:
             return self.mapper.to_stored_event(
                 _RECORDED(
@@ -186,9 +214,11 @@ class EventEncoder:
                     originator_version=version,
                     timestamp=at,
                     fact=fact,
+                    chain=chain,
                 )
             )
-        state = f'{_STATE_HEAD}{at.isoformat()}"}},"fact":{text}}}'
+        block = "null" if chain is None else _JSON.encode(chain)
+        state = f'{_STATE_HEAD}{at.isoformat()}"}},"fact":{text},"chain":{block}}}'
         return StoredEvent(
             originator_id=stream_id,
             originator_version=version,
@@ -204,9 +234,13 @@ class EventEncoder:
             return False
         sample = {"kind": "sample", "n": 1, "text": 'é"\\', "list": [None, 1.5]}
         stream_id, at = uuid.uuid4(), datetime.now().astimezone()
-        direct = self.recorded(stream_id, 2, at, sample, _JSON.encode(sample))
-        mapped = self.recorded(stream_id, 2, at, sample, None)
-        return direct == mapped
+        chain = {"prev": "0" * 64, "hash": "f" * 64, "unverified": True}
+        direct = self.recorded(stream_id, 2, at, sample, _JSON.encode(sample), chain)
+        mapped = self.recorded(stream_id, 2, at, sample, None, chain)
+        unchained = self.recorded(stream_id, 2, at, sample, _JSON.encode(sample))
+        return direct == mapped and unchained == self.recorded(
+            stream_id, 2, at, sample, None
+        )
 
 
 _JSON = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
@@ -228,6 +262,13 @@ class WriteSession(Protocol):
     def insert(self, stored: Sequence[StoredEvent]) -> None:
         """Inserts the events in the session's transaction (committed when the
         session ends without an error, rolled back otherwise)."""
+
+    def set_heads(self, heads: Sequence[tuple[uuid.UUID, int, str]]) -> None:
+        """Writes each stream's head (its last position and that fact's hash) in the
+        session's transaction."""
+
+    def replace(self, stored: Sequence[StoredEvent]) -> None:
+        """Rewrites stored events in place (`plandebt upgrade --hash-chain` only)."""
 
 
 def busy(what: str = "the case") -> ConflictError:
@@ -290,10 +331,23 @@ class _PlainSession:
     def insert(self, stored: Sequence[StoredEvent]) -> None:
         self.recorder.insert_events(stored)
 
+    def set_heads(self, heads: Sequence[tuple[uuid.UUID, int, str]]) -> None:
+        table = _popo_heads(self.recorder)
+        for stream_id, position, digest in heads:
+            table[str(stream_id)] = (position, digest)
+
+    def replace(self, stored: Sequence[StoredEvent]) -> None:
+        recorder = self.recorder
+        with recorder._database_lock:
+            for s in stored:
+                index = recorder._stored_events_index[str(s.originator_id)]
+                recorder._stored_events[index[s.originator_version]] = s
+
 
 class _SQLiteSession:
     def __init__(self, recorder: SQLiteApplicationRecorder, cursor: Any) -> None:
         self.statement = recorder.insert_events_statement
+        self.table = recorder.events_table_name
         self.cursor = cursor
 
     def keepalive(self) -> None:
@@ -310,6 +364,24 @@ class _SQLiteSession:
             self.cursor.executemany(self.statement, rows)
         except sqlite3.IntegrityError as e:
             raise IntegrityError(str(e)) from e
+
+    def set_heads(self, heads: Sequence[tuple[uuid.UUID, int, str]]) -> None:
+        self.cursor.executemany(
+            f"INSERT INTO {HEADS_TABLE} (originator_id, position, hash) "
+            "VALUES (?, ?, ?) ON CONFLICT (originator_id) DO UPDATE SET "
+            "position = excluded.position, hash = excluded.hash",
+            [
+                (stream_id.hex, position, digest)
+                for stream_id, position, digest in heads
+            ],
+        )
+
+    def replace(self, stored: Sequence[StoredEvent]) -> None:
+        self.cursor.executemany(
+            f"UPDATE {self.table} SET state = ? "
+            "WHERE originator_id = ? AND originator_version = ?",
+            [(s.state, _hex(s.originator_id), s.originator_version) for s in stored],
+        )
 
 
 @contextlib.contextmanager
@@ -353,14 +425,78 @@ def _sqlite_settle(recorder: SQLiteApplicationRecorder) -> None:
         pass  # a store this process may not write to has no writer to wait for
 
 
+def _hex(stream_id: uuid.UUID | str) -> str:
+    return stream_id.hex if isinstance(stream_id, uuid.UUID) else stream_id
+
+
+# --- heads ----------------------------------------------------------------------------
+
+#: The table of each case's head: its last position and the hash of its fact there,
+#: written with the facts (so a deleted last fact is seen: `plandebt verify`).
+HEADS_TABLE = "plandebt_heads"
+
+
+def _popo_heads(recorder: Any) -> dict[str, tuple[int, str]]:
+    heads: dict[str, tuple[int, str]] = recorder.__dict__.setdefault(
+        "plandebt_heads", {}
+    )
+    return heads
+
+
+def create_heads(app: Application[uuid.UUID]) -> None:
+    """Creates the heads table if missing (opening a store creates its tables)."""
+    recorder: Any = app.recorder
+    if hasattr(recorder, "create_heads"):  # PostgreSQL
+        recorder.create_heads()
+    elif isinstance(recorder, SQLiteAggregateRecorder):
+        # A store opened read-only keeps no heads: reading one finds none.
+        with (
+            contextlib.suppress(sqlite3.Error, PersistenceError),
+            recorder.datastore.transaction(commit=True) as cursor,
+        ):
+            cursor.execute(
+                f"CREATE TABLE IF NOT EXISTS {HEADS_TABLE} (originator_id TEXT "
+                "PRIMARY KEY, position INTEGER NOT NULL, hash TEXT NOT NULL)"
+            )
+
+
+def read_head(
+    app: Application[uuid.UUID], stream_id: uuid.UUID
+) -> tuple[int, str] | None:
+    """The stream's head as the store holds it (None: none written)."""
+    recorder: Any = app.recorder
+    if hasattr(recorder, "read_head"):  # PostgreSQL
+        head: tuple[int, str] | None = recorder.read_head(stream_id)
+        return head
+    if isinstance(recorder, SQLiteAggregateRecorder):
+        try:
+            with recorder.datastore.transaction(commit=False) as cursor:
+                cursor.execute(
+                    f"SELECT position, hash FROM {HEADS_TABLE} WHERE originator_id = ?",
+                    (stream_id.hex,),
+                )
+                row = cursor.fetchone()
+        except (sqlite3.Error, PersistenceError):  # no heads table (read-only, old)
+            return None
+        return None if row is None else (int(row[0]), str(row[1]))
+    return _popo_heads(recorder).get(str(stream_id))
+
+
 # --- snapshots ----------------------------------------------------------------------
+
+
+class DamagedSnapshot(typing.NamedTuple):
+    """A stored snapshot that cannot be read back (its bytes were damaged)."""
+
+    originator_version: int
 
 
 def snapshot_at_or_below(
     app: Application[uuid.UUID], stream_id: uuid.UUID, lte: int | None
 ) -> Any | None:
     """The stream's snapshot of the highest version at or below `lte` (any, if
-    None). (The in-memory recorder orders by insertion, not by version.)"""
+    None), or a DamagedSnapshot if it cannot be decoded. (The in-memory recorder
+    orders by insertion, not by version.)"""
     assert app.snapshots is not None
     recorder: Any = app.snapshots.recorder
     if isinstance(recorder, POPOAggregateRecorder):
@@ -373,10 +509,15 @@ def snapshot_at_or_below(
         if not versions:
             return None
         lte = max(versions)
-        found = list(app.snapshots.get(stream_id, gt=lte - 1, lte=lte))
+        found = list(recorder.select_events(stream_id, gt=lte - 1, lte=lte))
     else:
-        found = list(app.snapshots.get(stream_id, lte=lte, desc=True, limit=1))
-    return found[0] if found else None
+        found = list(recorder.select_events(stream_id, lte=lte, desc=True, limit=1))
+    if not found:
+        return None
+    try:
+        return app.snapshots.mapper.to_domain_event(found[0])
+    except Exception:  # damaged bytes: the caller drops it and reads the events
+        return DamagedSnapshot(found[0].originator_version)
 
 
 def put_snapshot(app: Application[uuid.UUID], snapshot: Any) -> None:

@@ -38,6 +38,7 @@ from psycopg.sql import SQL, Composed, Identifier
 
 from plandebt.errors import StorageError
 from plandebt.storage import (
+    HEADS_TABLE,
     INSERT_CHUNK_BYTES,
     INSERT_CHUNK_ROWS,
     KEEPALIVE_SECONDS,
@@ -78,6 +79,27 @@ class PostgresCaseRecorder(PostgresApplicationRecorder):
         with self._write() as curs:
             for key in self.lock_keys(stream_ids):
                 curs.execute(SQL("SELECT pg_advisory_xact_lock_shared(%s, %s)"), key)
+
+    def create_heads(self) -> None:
+        """The table of each case's head (see `storage.HEADS_TABLE`)."""
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(
+                SQL(
+                    "CREATE TABLE IF NOT EXISTS {0}.{1} (originator_id uuid PRIMARY "
+                    "KEY, position bigint NOT NULL, hash text NOT NULL)"
+                ).format(Identifier(self.datastore.schema), Identifier(HEADS_TABLE))
+            )
+
+    def read_head(self, stream_id: uuid.UUID) -> tuple[int, str] | None:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(
+                SQL(
+                    "SELECT position, hash FROM {0}.{1} WHERE originator_id = %s"
+                ).format(Identifier(self.datastore.schema), Identifier(HEADS_TABLE)),
+                (stream_id,),
+            )
+            row = curs.fetchone()
+        return None if row is None else (int(row["position"]), str(row["hash"]))
 
     def lock_keys(self, stream_ids: Sequence[uuid.UUID]) -> list[tuple[int, int]]:
         keys = set()
@@ -153,6 +175,30 @@ class PostgresWrite:
         if stored:
             self.recorder._insert_all(self.curs, stored)
         self.touched = time.monotonic()
+
+    def set_heads(self, heads: Sequence[tuple[uuid.UUID, int, str]]) -> None:
+        schema = Identifier(self.recorder.datastore.schema)
+        statement = SQL(
+            "INSERT INTO {0}.{1} (originator_id, position, hash) VALUES (%s, %s, %s) "
+            "ON CONFLICT (originator_id) DO UPDATE SET position = EXCLUDED.position, "
+            "hash = EXCLUDED.hash"
+        ).format(schema, Identifier(HEADS_TABLE))
+        for head in heads:
+            self.curs.execute(statement, head)
+
+    def replace(self, stored: Sequence[StoredEvent]) -> None:
+        statement = SQL(
+            "UPDATE {0}.{1} SET state = %s "
+            "WHERE originator_id = %s AND originator_version = %s"
+        ).format(
+            Identifier(self.recorder.datastore.schema),
+            Identifier(self.recorder.events_table_name),
+        )
+        for s in stored:
+            self.curs.execute(
+                statement, (s.state, s.originator_id, s.originator_version)
+            )
+            self.keepalive()
 
 
 def insert_statement(

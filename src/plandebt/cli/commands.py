@@ -23,7 +23,7 @@ from typing import IO, Any, Protocol
 import attrs
 
 from plandebt import journal
-from plandebt.cli import reporting, shapes, tables
+from plandebt.cli import integrity, reporting, shapes, tables
 from plandebt.cli.envelope import body, emit, emit_case
 from plandebt.cli.exits import FINDINGS, OK, StoreProblem, UsageError
 from plandebt.cli.labels import day, say
@@ -168,7 +168,11 @@ def _journal_bytes(name: str) -> bytes | str:
 def record(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
     lines = _journal_bytes(args.journal)
     bar = _progress_bar("checking") if args.progress or sys.stderr.isatty() else None
-    facts = ledger.import_journal(lines, restore=args.restore, progress=bar)
+    if args.unverified and not args.restore:
+        raise UsageError("--unverified goes with --restore")
+    facts = ledger.import_journal(
+        lines, restore=args.restore, unverified=args.unverified, progress=bar
+    )
     if bar is not None:
         bar(len(facts), len(facts))
         print(file=sys.stderr)
@@ -185,7 +189,7 @@ def record(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
 
 
 def demo(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
-    from plandebt.demo import CASE, illustrative_journal
+    from plandebt.demo import CASE, record_illustrative
 
     # With --json, standard output holds the document only.
     said = sys.stderr if args.json else out
@@ -198,7 +202,7 @@ def demo(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
             file=said,
         )
     else:
-        ledger.import_journal(illustrative_journal(), restore=True)
+        record_illustrative(ledger)
         print(
             say(
                 f"recorded the illustrative case {CASE} in {redacted(args.db)}",
@@ -368,6 +372,7 @@ def statement(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
             "creditor_name": view.creditor_name,
             "owed": view.owed.plain(),
             "lines": view.to_dict()["lines"],
+            "unverified": list(view.unverified),
         }
         _document(out, "statement", content, ledger, case, args)
         return OK
@@ -702,6 +707,8 @@ COMMANDS: dict[str, Command] = {
     "distribute": distribute,
     "statement": statement,
     **reporting.COMMANDS,  # report, plot, forecast (cli/reporting.py)
+    "verify": integrity.verify,
+    "upgrade": integrity.upgrade,
 }
 #: The subcommands that need no store (none is opened, none is created).
 WITHOUT_STORE: dict[str, StorelessCommand] = {

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from typing import NoReturn
 
 from plandebt import __version__
-from plandebt.cli import labels, reporting
+from plandebt.cli import integrity, labels, reporting
 from plandebt.cli.labels import LANGUAGES, default_language
 from plandebt.events.claims import Rank
 from plandebt.limits import is_date_text
@@ -216,7 +216,14 @@ def _record(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--restore",
         action="store_true",
-        help="keep the recording times of an export (a restore)",
+        help="keep the recording times of an export (a restore); its hash chain "
+        "is checked",
+    )
+    p.add_argument(
+        "--unverified",
+        action="store_true",
+        help="with --restore: restore a journal whose hash chain is missing or "
+        "broken, its facts marked unverified (docs/integrity.md)",
     )
     progress(p)
 
@@ -377,5 +384,13 @@ SUBCOMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = 
     "forecast": (
         "affordability: cash in against the plan's annuities",
         reporting.forecast_options,
+    ),
+    "verify": (
+        "recompute every case's hash chain: exit 1 if the history was altered",
+        integrity.verify_options,
+    ),
+    "upgrade": (
+        "upgrade a store written by an earlier plandebt",
+        integrity.upgrade_options,
     ),
 }

@@ -52,6 +52,9 @@ OUTPUTS = {
     "by default (docs/report.md); `plandebt.annual_report/1`, "
     "`plandebt.claims_report/1`",
     "plot": "a PNG or SVG file (docs/plot.md)",
+    "verify": "a line a case: its facts and chain intact, or the first broken "
+    "position and why (exit 1 on any break); `plandebt.verify/1` (docs/integrity.md)",
+    "upgrade": "one line a case: how many facts were chained",
     "forecast": "a table: each plan year's cash in against its annuity, the first "
     "year short (docs/forecast.md); `plandebt.forecast/1`",
 }

@@ -167,6 +167,9 @@ class Balances:
     procedure: str | None
     opened_on: date | None
     claims: tuple[ClaimBalance, ...]
+    #: Provenance: the ids of the facts this view rests on that were restored from
+    #: a journal whose hash chain was not verified (docs/integrity.md).
+    unverified: tuple[str, ...] = ()
 
     def by_creditor(self) -> dict[str, Totals]:
         return _group(self.claims, lambda b: b.creditor)

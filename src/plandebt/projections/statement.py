@@ -47,6 +47,9 @@ class Statement:
     known_at: KnownAt
     lines: tuple[StatementLine, ...]
     owed: Money  # on `as_of`
+    #: Provenance: the ids of the facts this statement rests on that were restored
+    #: from a journal whose hash chain was not verified (docs/integrity.md).
+    unverified: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return serialise.fields(self)

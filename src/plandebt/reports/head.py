@@ -9,19 +9,22 @@ from typing import Any
 from plandebt.ledger import Ledger
 from plandebt.projections.index import KnownAt
 
-#: (position, SHA-256 in hex or None while the ledger keeps no hash).
+#: (position, SHA-256 in hex, or None where the chain gives no hash for it).
 HistoryHead = tuple[int, str | None]
 
 
 def head_of(ledger: Ledger, case: str, known_at: KnownAt = None) -> HistoryHead | None:
     """The head of `case` as known at `known_at`, or None if it holds no fact."""
-    position = ledger.position(case, known_at)
-    if position == 0:
+    provenance = ledger.provenance(case, known_at)
+    if provenance.position == 0:
         return None
-    # MERGE: once Ledger.head(case) -> Head(position, hash) lands (the integrity
-    # branch), this line becomes, for known_at None:
-    #     head = ledger.head(case); return (head.position, head.hash)
-    return (position, None)
+    head = provenance.head
+    if head is None or head.position != provenance.position:
+        # A case recorded before the hash chain (docs/integrity.md: upgrade), or a
+        # report as known at an earlier position than the case's head: the chain
+        # keeps the hash of the head only, so the report names its position alone.
+        return (provenance.position, None)
+    return (head.position, head.hash)
 
 
 def head_json(head: HistoryHead | None) -> dict[str, Any] | None:

@@ -154,6 +154,12 @@ BALANCES = obj(
     by_rank=mapping(TOTALS, "totals by rank"),
     by_freeze=mapping(TOTALS, "totals of frozen and post-opening claims"),
     total=TOTALS,
+    unverified=array(
+        text("a fact's id"),
+        "the facts this view rests on that were restored from a journal whose hash "
+        "chain was not verified (record --restore --unverified, docs/integrity.md); "
+        "empty when every fact is verified",
+    ),
 )
 
 # --- the plan -------------------------------------------------------------------------
@@ -462,6 +468,10 @@ STATEMENT = obj(
             fact=text("the fact id", null=True),
         ),
         "every line, by date",
+    ),
+    unverified=array(
+        text("a fact's id"),
+        "the facts of the statement restored unverified (docs/integrity.md)",
     ),
 )
 
