@@ -16,13 +16,12 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eventsourcing.persistence import IntegrityError, PersistenceError, StoredEvent
 
 from plandebt import decisions, snapshots, storage
 from plandebt.commands import CaseCommands
-from plandebt.compliance import Report, check
 from plandebt.errors import (
     ConflictError,
     InvalidInputError,
@@ -32,7 +31,6 @@ from plandebt.errors import (
 )
 from plandebt.events import Fact
 from plandebt.projections.balances import Balances, balances
-from plandebt.projections.employment import EmploymentView, employment
 from plandebt.projections.index import CaseIndex, KnownAt
 from plandebt.projections.plan import (
     PlanSchedule,
@@ -40,9 +38,7 @@ from plandebt.projections.plan import (
     plan_schedule,
     plan_status,
 )
-from plandebt.projections.portfolio import Portfolio, portfolio
-from plandebt.projections.statement import Statement, statement
-from plandebt.projections.support import SupportView, support
+from plandebt.projections.portfolio import Portfolio, portfolio, summary
 from plandebt.ruleset import Ruleset
 from plandebt.storage import (
     STARTED_TOPIC,
@@ -53,6 +49,14 @@ from plandebt.storage import (
     environment,
     fact_of,
 )
+
+if TYPE_CHECKING:
+    # Imported where used: a command that asks for balances need not load the
+    # compliance rules or the statement (see `python -X importtime`).
+    from plandebt.compliance import Report
+    from plandebt.projections.employment import EmploymentView
+    from plandebt.projections.statement import Statement
+    from plandebt.projections.support import SupportView
 
 Clock = Callable[[], datetime]
 Progress = Callable[[int, int], None]  # (done, total)
@@ -119,6 +123,7 @@ class Ledger(CaseCommands):
         self._case_refs: list[str] = []  # every case of the store, as scanned so far
         self._cases_scanned = 0  # the last notification id the scan covered
         self._writing = False  # inside a write session (see _load)
+        self._portfolio_top = -1  # the store's last notification id a portfolio saw
 
     @classmethod
     def open(
@@ -534,6 +539,8 @@ class Ledger(CaseCommands):
     def support(self, case: str, as_of: date, known_at: KnownAt = None) -> SupportView:
         """Group support: commitments and contributions by investor and tranche (late
         ones flagged), waivers final / contingent / revived, intercompany owed."""
+        from plandebt.projections.support import support
+
         return support(self.index(case, known_at), _as_date(as_of), known_at)
 
     def employment(
@@ -545,6 +552,8 @@ class Ledger(CaseCommands):
     ) -> EmploymentView:
         """Departures, legal severance floor next to what was agreed, severance paid
         by source, AGS advances and windows, what the AGS is owed."""
+        from plandebt.projections.employment import employment
+
         return employment(
             self.index(case, known_at), _as_date(as_of), known_at, ruleset
         )
@@ -555,6 +564,8 @@ class Ledger(CaseCommands):
         """One creditor's statement: every decision, instalment due, payment and
         remission on its claims up to `as_of`, with what it is owed after each, as
         known at `known_at` (table, `to_csv()`, `to_html()`)."""
+        from plandebt.projections.statement import statement
+
         return statement(self.index(case), creditor, _as_date(as_of), known_at)
 
     def check(
@@ -566,6 +577,8 @@ class Ledger(CaseCommands):
     ) -> Report:
         """Every compliance rule on the case as of `as_of`, as known at `known_at`:
         the findings with their article, severity and evidence."""
+        from plandebt.compliance import check
+
         return check(self.index(case, known_at), _as_date(as_of), known_at, ruleset)
 
     def portfolio(self, as_of: date, known_at: datetime | None = None) -> Portfolio:
@@ -582,10 +595,20 @@ class Ledger(CaseCommands):
         # Each case is brought up to date once, then both views read its index.
         refs = self.cases()
         self._settled(refs, known_at)  # one wait for every case
-        indexes = [self.index(ref) for ref in refs]
+        # When nothing was recorded in the store since the last portfolio brought
+        # every case up to date, no case needs asking for its new events.
+        top = self.app.recorder.max_notification_id() or 0
+        quiet = top == self._portfolio_top
+        indexes = [
+            self._cases[ref].index if quiet and ref in self._cases else self.index(ref)
+            for ref in refs
+        ]
+        self._portfolio_top = top
+        # Each case's two views, kept on its index by position (see `summary`).
+        views = [summary(index, day, known_at) for index in indexes]
         return portfolio(
-            [plan_status(index, day, known_at) for index in indexes],
-            [balances(index, day, known_at) for index in indexes],
+            [status for status, _view in views],
+            [view for _status, view in views],
             day,
             known_at,
         )

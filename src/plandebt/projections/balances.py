@@ -15,8 +15,10 @@ count from the day they happen.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable
 from datetime import date, datetime
+from itertools import accumulate
 from typing import Any
 
 import attrs
@@ -26,12 +28,13 @@ from plandebt.events import (
     CaseConverted,
     CaseOpened,
     ClaimAdmitted,
+    ClaimDeclared,
     ClaimRejected,
     CreditorKind,
     Fact,
     Rank,
 )
-from plandebt.lifecycle import STEP, VALUATIONS, status_of
+from plandebt.lifecycle import STEP, VALUATIONS, ClaimStatus
 from plandebt.money import Money
 from plandebt.projections import postings, serialise
 from plandebt.projections.index import CaseIndex, KnownAt
@@ -207,13 +210,63 @@ def _group(claims: Iterable[ClaimBalance], key: Any) -> dict[str, Totals]:
 #: The row kind of a lifecycle step (a status), next to the columns' indexes.
 _STEP = -1
 _STATUS, _VALUATION = 0, 1
+#: How a step values the claim: not at all (a procedural step), or as a decision.
+_PROCEDURAL, _ADMISSION, _REJECTION = 0, 1, 2
 
-Row = tuple[int, date, date, int, int, Fact]
+#: What a lifecycle step tells a balance: (status, how it values the claim, its
+#: decision_ref, the amount admitted (None: as declared), the rank admitted at
+#: (None: as declared)).
+Step = tuple[str, int, str | None, Money | None, Rank | None]
+#: One row of a claim: (column or _STEP, applies from, effective date, seq, cents,
+#: fact id, the step of a _STEP row or None).
+Row = tuple[int, date, date, int, int, str, Step | None]
+
+
+@attrs.frozen
+class Declared:
+    """What a balance reads of a claim's declaration."""
+
+    creditor: str
+    amount: Money
+    rank: Rank
+    origin_on: date
+    declared_on: date
+
+    @classmethod
+    def of(cls, fact: ClaimDeclared) -> Declared:
+        return cls(
+            fact.creditor, fact.amount, fact.rank, fact.origin_on, fact.effective_on
+        )
+
+
+#: What a balance reads of a creditor's registration: (name, kind).
+Registered = tuple[str, CreditorKind]
+
+
+def _step(fact: Fact) -> Step:
+    kind = type(fact)
+    valuation = (
+        _ADMISSION
+        if kind is ClaimAdmitted
+        else _REJECTION
+        if kind is ClaimRejected
+        else _PROCEDURAL
+    )
+    amount = getattr(fact, "amount", None) if valuation == _ADMISSION else None
+    rank = getattr(fact, "rank", None) if valuation == _ADMISSION else None
+    return (
+        STEP[kind].value,
+        valuation,
+        getattr(fact, "decision_ref", None),
+        # An admission naming no amount (or none) admits the declared amount.
+        amount if amount else None,
+        rank,
+    )
 
 
 def _rows(facts: Iterable[Fact], valued_on: date) -> list[Row]:
     """One row per lifecycle step and per posting of the claim's facts: (column or
-    _STEP, applies from, effective date, seq, cents, fact)."""
+    _STEP, applies from, effective date, seq, cents, fact id, step)."""
     rows: list[Row] = []
     for fact in facts:
         kind = type(fact)
@@ -223,7 +276,15 @@ def _rows(facts: Iterable[Fact], valued_on: date) -> list[Row]:
             # day they happen.
             applies_from = valued_on if kind in VALUATIONS else fact.effective_on
             rows.append(
-                (_STEP, applies_from, fact.effective_on, fact.seq or 0, 0, fact)
+                (
+                    _STEP,
+                    applies_from,
+                    fact.effective_on,
+                    fact.seq or 0,
+                    0,
+                    fact.id,
+                    _step(fact),
+                )
             )
             continue
         for p in postings.postings(fact):
@@ -234,7 +295,8 @@ def _rows(facts: Iterable[Fact], valued_on: date) -> list[Row]:
                     p.effective_on,
                     fact.seq or 0,
                     p.cents,
-                    fact,
+                    fact.id,
+                    None,
                 )
             )
     return rows
@@ -280,71 +342,255 @@ def balances(index: CaseIndex, as_of: date, known_at: KnownAt = None) -> Balance
     )
 
 
+class ClaimRows:
+    """A claim's rows at the head of the log, prepared once per change of the claim,
+    and the balances already answered from them.
+
+    When no fact the balance reads was ever corrected or voided (the claim's own,
+    its declaration, its creditor's registration, the opening: `stable`), what was
+    known at a position P is a prefix of the rows in recording order, and what
+    counts as of a date D is those of them that apply by D. The balance is a
+    function of that set of rows and of whether the creditor was registered by P;
+    both are found by bisect, and each balance is computed once (`answers`), then
+    shared by every (as_of, known_at) that names the same set. Any other claim is
+    summed again at each query. A stable claim's rows are what the persisted read
+    model stores (`plandebt.readmodel`)."""
+
+    __slots__ = (
+        "answers",
+        "creditor",
+        "creditor_seq",
+        "dates",
+        "declared",
+        "key",
+        "opened_on",
+        "ordered_from",
+        "reach",
+        "row_dates",
+        "rows",
+        "seqs",
+        "stable",
+    )
+
+    def __init__(
+        self,
+        key: tuple[int, ...],
+        rows: list[Row],
+        stable: bool,
+        declared: Declared | None = None,
+        opened_on: date | None = None,
+        creditor: Registered | None = None,
+        creditor_seq: int | None = None,
+    ) -> None:
+        self.key = key
+        self.rows = rows
+        self.stable = stable
+        #: Of a stable claim: its declaration, the opening's date, its creditor's
+        #: registration and the position it was recorded at (None: not registered).
+        self.declared = declared
+        self.opened_on = opened_on
+        self.creditor = creditor
+        self.creditor_seq = creditor_seq
+        #: Each row's recording position: non-decreasing, rows being in recording
+        #: order (a claim's facts are filed as they are recorded).
+        self.seqs = [row[3] for row in rows]
+        #: The date each row applies from, and the latest of them up to each row.
+        self.row_dates = [row[1] for row in rows]
+        self.reach = list(accumulate(self.row_dates, max))
+        #: rows[ordered_from:] apply in recording order (dates non-decreasing).
+        self.ordered_from = len(rows) - 1 if rows else 0
+        while self.ordered_from > 0 and (
+            self.row_dates[self.ordered_from - 1] <= self.row_dates[self.ordered_from]
+        ):
+            self.ordered_from -= 1
+        #: The distinct dates rows apply from, sorted.
+        self.dates = sorted(set(self.row_dates))
+        self.answers: dict[tuple[int, date | None, bool], ClaimBalance | None] = {}
+
+
+def _prepared(index: CaseIndex, claim: str, valued_on: date) -> ClaimRows:
+    """The claim's rows at the head (cached on the index until the claim or its
+    context changes)."""
+    key = (len(index.claims[claim]), index.claim_touch.get(claim, 0), index.context)
+    cached: ClaimRows | None = index.claim_rows.get(claim)
+    if cached is not None and cached.key == key:
+        return cached
+    head = index.head
+    rows = _rows(index.facts_about(claim, head), valued_on)
+    declared = index.declaration(claim, head)
+    opening = index.opening(head)
+    cached = ClaimRows(key, rows, False)
+    if (
+        not key[1]
+        and declared is not None
+        and opening is not None
+        and _single(index, index.state.procedure[0])
+    ):
+        registration = index.creditors.get(declared.creditor)
+        if registration is None or _single(index, registration):
+            fact = index.creditor(declared.creditor, head)
+            cached = ClaimRows(
+                key,
+                rows,
+                True,
+                Declared.of(declared),
+                opening.effective_on,
+                (fact.name, fact.creditor_kind) if fact is not None else None,
+                None if registration is None else index.versions[registration][0][0],
+            )
+    index.claim_rows[claim] = cached
+    return cached
+
+
+def _single(index: CaseIndex, fact_id: str) -> bool:
+    """The fact has one version, its first (never corrected nor voided)."""
+    versions = index.versions.get(fact_id)
+    return versions is not None and len(versions) == 1 and versions[0][1] is not None
+
+
 def claim_balance(
     index: CaseIndex | CaseState, claim: str, as_of: date | None, position: int
 ) -> ClaimBalance | None:
     """One claim's balance (None if not declared as of `as_of` at `position`).
     `as_of=None` means: everything known, whatever its date."""
+    if isinstance(index, CaseIndex):
+        prepared = index.claim_rows.get(claim)
+        if (
+            prepared is not None
+            and prepared.stable
+            and prepared.key[0] == len(index.claims[claim])
+            and prepared.key[2] == index.context
+            and prepared.key[1] == index.claim_touch.get(claim, 0)
+        ):
+            return answer(prepared, claim, as_of, position)
     declared = index.declaration(claim, position)
     if declared is None or (as_of is not None and declared.effective_on > as_of):
         return None
     opening = index.opening(position)
     assert opening is not None
-    creditor = index.creditor(declared.creditor, position)
     valued_on = max(opening.effective_on, declared.origin_on)
-    # At the head of the log a claim's rows are prepared once per change of it.
-    if isinstance(index, CaseIndex) and position >= index.head:
-        key = (len(index.claims[claim]), index.claim_touch.get(claim, 0), valued_on)
-        cached = index.claim_rows.get(claim)
-        if cached is None or cached[0] != key:
-            cached = (key, _rows(index.facts_about(claim, position), valued_on))
-            index.claim_rows[claim] = cached
-        rows = cached[1]
-    else:
+    if isinstance(index, CaseIndex):
+        prepared = _prepared(index, claim, valued_on)
+        if prepared.stable:
+            return answer(prepared, claim, as_of, position)
+        rows = prepared.rows
+    if not isinstance(index, CaseIndex) or position < index.head:
         rows = _rows(index.facts_about(claim, position), valued_on)
+    creditor = index.creditor(declared.creditor, position)
+    return _summed(
+        claim,
+        rows,
+        as_of,
+        Declared.of(declared),
+        (creditor.name, creditor.creditor_kind) if creditor is not None else None,
+        opening.effective_on,
+    )
+
+
+def answer(
+    prepared: ClaimRows, claim: str, as_of: date | None, position: int
+) -> ClaimBalance | None:
+    """A stable claim's balance, by bisect by position and by date (see
+    `ClaimRows`)."""
+    seqs = prepared.seqs
+    recorded = len(seqs) if position >= seqs[-1] else bisect_right(seqs, position)
+    creditor_seq = prepared.creditor_seq
+    registered = creditor_seq is not None and creditor_seq <= position
+    # The rows counted are those among the first `recorded` that apply by as_of.
+    # When they are the first `last` rows, the key is `last` alone (most queries:
+    # facts are mostly recorded in date order); otherwise the position and the
+    # latest row date on or before as_of.
+    key: tuple[int, date | None, bool]
+    if as_of is None:
+        key = (recorded, None, registered)
+    else:
+        row_dates, start = prepared.row_dates, prepared.ordered_from
+        last = recorded
+        if last > start:
+            last = bisect_right(row_dates, as_of, start, last)
+        while last and row_dates[last - 1] > as_of:
+            last -= 1
+        if not last:
+            return None
+        if prepared.reach[last - 1] <= as_of:
+            key = (last, None, registered)
+        else:
+            dates = prepared.dates
+            key = (recorded, dates[bisect_right(dates, as_of) - 1], registered)
+    answers = prepared.answers
+    if key in answers:
+        return answers[key]
+    result: ClaimBalance | None = None
+    count, latest = key[0], key[1]
+    declared = prepared.declared
+    assert declared is not None and prepared.opened_on is not None
+    # The declaration is the claim's first row: known once a row is.
+    if count and (latest is None or declared.declared_on <= latest):
+        result = _summed(
+            claim,
+            prepared.rows[:count],
+            latest,
+            declared,
+            prepared.creditor if registered else None,
+            prepared.opened_on,
+        )
+    answers[key] = result
+    return result
+
+
+def _summed(
+    claim: str,
+    rows: list[Row],
+    as_of: date | None,
+    declared: Declared,
+    creditor: Registered | None,
+    opened_on: date,
+) -> ClaimBalance:
+    """The balance of a declared claim from its rows known at the position asked,
+    its creditor's registration then (if any) and the opening's date."""
     sums = [0] * len(COLUMNS)
     # The latest step, and the latest decision valuing the claim, each by (effective
     # date, recording position).
-    latest: list[tuple[tuple[date, int], Fact] | None] = [None, None]
+    latest: list[tuple[tuple[date, int], Row] | None] = [None, None]
     ids: list[str] = []
-    for column, applies_from, effective_on, seq, cents, fact in rows:
+    for row in rows:
+        column, applies_from, effective_on, seq, cents, fact_id, step = row
         if as_of is not None and applies_from > as_of:
             continue
-        if column == _STEP:
+        if step is not None:
             when = (effective_on, seq)
-            for slot in (
-                (_STATUS, _VALUATION) if type(fact) in VALUATIONS else (_STATUS,)
-            ):
+            for slot in (_STATUS, _VALUATION) if step[1] else (_STATUS,):
                 held = latest[slot]
                 if held is None or when >= held[0]:
-                    latest[slot] = (when, fact)
+                    latest[slot] = (when, row)
         else:
             sums[column] += cents
-        if not ids or ids[-1] != fact.id:
-            ids.append(fact.id)
+        if not ids or ids[-1] != fact_id:
+            ids.append(fact_id)
     held_status, held_valuation = latest
     status = held_status[1] if held_status else None
-    valuation = held_valuation[1] if held_valuation else None
+    status_step = status[6] if status else None
+    valuation = held_valuation[1][6] if held_valuation else None
     admitted: Money | None = None
     rank = declared.rank
-    if isinstance(valuation, ClaimAdmitted):
-        admitted = valuation.amount or declared.amount
-        rank = valuation.rank or rank
-    elif isinstance(valuation, ClaimRejected):
+    if valuation is not None and valuation[1] == _ADMISSION:
+        admitted = valuation[3] or declared.amount
+        rank = valuation[4] or rank
+    elif valuation is not None and valuation[1] == _REJECTION:
         admitted = Money._of(0)
     owed = declared.amount if admitted is None else admitted
     return ClaimBalance(
         claim=claim,
         creditor=declared.creditor,
-        creditor_name=creditor.name if creditor else declared.creditor,
-        creditor_kind=creditor.creditor_kind if creditor else CreditorKind.OTHER,
+        creditor_name=creditor[0] if creditor else declared.creditor,
+        creditor_kind=creditor[1] if creditor else CreditorKind.OTHER,
         rank=rank,
         origin_on=declared.origin_on,
-        declared_on=declared.effective_on,
-        frozen=declared.origin_on < opening.effective_on,
-        status=status_of(status).value,
-        decided_on=status.effective_on if status else None,
-        decision_ref=getattr(status, "decision_ref", None),
+        declared_on=declared.declared_on,
+        frozen=declared.origin_on < opened_on,
+        status=status_step[0] if status_step else ClaimStatus.DECLARED.value,
+        decided_on=status[2] if status else None,
+        decision_ref=status_step[2] if status_step else None,
         admitted=admitted,
         sums=tuple(sums),
         outstanding=Money._of(postings.outstanding(owed.cents, sums)),
