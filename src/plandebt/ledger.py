@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from eventsourcing.persistence import IntegrityError, PersistenceError, StoredEvent
 
-from plandebt import decisions, snapshots, storage
+from plandebt import decisions, readmodel, snapshots, storage
 from plandebt.commands import CaseCommands
 from plandebt.errors import (
     ConflictError,
@@ -124,6 +124,8 @@ class Ledger(CaseCommands):
         self._cases_scanned = 0  # the last notification id the scan covered
         self._writing = False  # inside a write session (see _load)
         self._portfolio_top = -1  # the store's last notification id a portfolio saw
+        self._models: dict[str, readmodel.Model] = {}  # read models loaded
+        self._modelled: set[str] = set()  # cases whose model this ledger stored
 
     @classmethod
     def open(
@@ -505,7 +507,22 @@ class Ledger(CaseCommands):
     def balances(self, case: str, as_of: date, known_at: KnownAt = None) -> Balances:
         """Every claim's balance, per creditor, per rank and in total, as of `as_of`,
         as known at `known_at` (a datetime with time zone, or a log position)."""
-        return balances(self.index(case, known_at), _as_date(as_of), known_at)
+        day = _as_date(as_of)
+        if case not in self._cases:
+            # Not loaded in this process: the persisted read model answers if it is
+            # that of the store's head (see `plandebt.readmodel`).
+            model = readmodel.load(self.app, case, self._models.get(case))
+            if model is not None:
+                self._models[case] = model
+                view = model.balances(day, known_at)
+                if view is not None:
+                    return view
+        index = self.index(case, known_at)
+        view = balances(index, day, known_at)
+        if case not in self._modelled:  # once per case and process
+            self._modelled.add(case)
+            readmodel.persist(self.app, index)
+        return view
 
     def schedule(
         self,

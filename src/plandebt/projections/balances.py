@@ -442,6 +442,16 @@ def _prepared(index: CaseIndex, claim: str, valued_on: date) -> ClaimRows:
     return cached
 
 
+def prepared_rows(index: CaseIndex, claim: str) -> ClaimRows | None:
+    """The claim's rows prepared at the head (None: not declared), as the balances
+    read them."""
+    declared = index.declaration(claim)
+    opening = index.opening()
+    if declared is None or opening is None:
+        return None
+    return _prepared(index, claim, max(opening.effective_on, declared.origin_on))
+
+
 def _single(index: CaseIndex, fact_id: str) -> bool:
     """The fact has one version, its first (never corrected nor voided)."""
     versions = index.versions.get(fact_id)
