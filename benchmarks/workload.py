@@ -45,6 +45,12 @@ class Shape:
     years: int
 
     @property
+    def cold_claims(self) -> int:
+        """The claims of the cold case (row 8): COLD_CLAIMS at the default size, a
+        tenth of it at the small one."""
+        return COLD_CLAIMS if self.cases >= 1_000 else COLD_CLAIMS // 10
+
+    @property
     def creditors(self) -> int:
         return max(self.claims // 4, 1)
 
