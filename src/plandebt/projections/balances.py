@@ -357,15 +357,15 @@ class ClaimRows:
     model stores (`plandebt.readmodel`)."""
 
     __slots__ = (
+        "_dates",
         "answers",
         "creditor",
         "creditor_seq",
-        "dates",
         "declared",
         "key",
         "opened_on",
         "ordered_from",
-        "reach",
+        "reach_before",
         "row_dates",
         "rows",
         "seqs",
@@ -394,18 +394,32 @@ class ClaimRows:
         #: Each row's recording position: non-decreasing, rows being in recording
         #: order (a claim's facts are filed as they are recorded).
         self.seqs = [row[3] for row in rows]
-        #: The date each row applies from, and the latest of them up to each row.
-        self.row_dates = [row[1] for row in rows]
-        self.reach = list(accumulate(self.row_dates, max))
-        #: rows[ordered_from:] apply in recording order (dates non-decreasing).
-        self.ordered_from = len(rows) - 1 if rows else 0
-        while self.ordered_from > 0 and (
-            self.row_dates[self.ordered_from - 1] <= self.row_dates[self.ordered_from]
-        ):
-            self.ordered_from -= 1
-        #: The distinct dates rows apply from, sorted.
-        self.dates = sorted(set(self.row_dates))
+        #: The date each row applies from.
+        self.row_dates = row_dates = [row[1] for row in rows]
+        #: rows[ordered_from:] apply in recording order (dates non-decreasing)...
+        start = len(rows) - 1 if rows else 0
+        while start > 0 and row_dates[start - 1] <= row_dates[start]:
+            start -= 1
+        self.ordered_from = start
+        #: ...and the latest date of the rows before them, up to each.
+        self.reach_before = list(accumulate(row_dates[:start], max))
+        self._dates: list[date] | None = None
         self.answers: dict[tuple[int, date | None, bool], ClaimBalance | None] = {}
+
+
+    def reach(self, i: int) -> date:
+        """The latest date rows[0..i] apply from."""
+        before = self.reach_before
+        if i < len(before):
+            return before[i]
+        return max(before[-1], self.row_dates[i]) if before else self.row_dates[i]
+
+    @property
+    def dates(self) -> list[date]:
+        """The distinct dates rows apply from, sorted (made on first use)."""
+        if self._dates is None:
+            self._dates = sorted(set(self.row_dates))
+        return self._dates
 
 
 def _prepared(index: CaseIndex, claim: str, valued_on: date) -> ClaimRows:
@@ -522,7 +536,7 @@ def answer(
             last -= 1
         if not last:
             return None
-        if prepared.reach[last - 1] <= as_of:
+        if prepared.reach(last - 1) <= as_of:
             key = (last, None, registered)
         else:
             dates = prepared.dates
