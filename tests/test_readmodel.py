@@ -188,3 +188,9 @@ def demo_facts() -> list[Fact]:
         for i in range(5)
     ]
     return facts
+
+
+@given(st.lists(st.text(max_size=6), min_size=1, max_size=8))
+def test_fact_ids_survive_their_stored_form(ids: list[str]) -> None:
+    stored = readmodel._joined(ids)
+    assert (stored.split("\x1f") if isinstance(stored, str) else stored) == ids

@@ -48,7 +48,7 @@ from plandebt.projections.index import CaseIndex, KnownAt
 
 TABLE = "plandebt_read_model"
 #: The layout of the stored body; a model of another layout is not read.
-LAYOUT = 1
+LAYOUT = 2
 
 _SCHEMA = (
     f"CREATE TABLE IF NOT EXISTS {TABLE} ("
@@ -213,9 +213,20 @@ def _claim_body(claim: str, prepared: ClaimRows) -> list[Any]:
         [row[1].toordinal() for row in rows],
         [row[3] for row in rows],
         [row[4] for row in rows],
-        [row[5] for row in rows],
+        _joined([row[5] for row in rows]),
         steps,
     ]
+
+
+#: Fact ids are stored as one string per claim, joined by this character (one
+#: string parses much faster than hundreds), unless an id holds it.
+_SEPARATOR = "\x1f"
+
+
+def _joined(ids: list[str]) -> str | list[str]:
+    if any(_SEPARATOR in i for i in ids):
+        return ids
+    return _SEPARATOR.join(ids)
 
 
 def digest_of(state: bytes) -> str:
@@ -300,22 +311,27 @@ def load(app: Any, case: str, known: Model | None = None) -> Model | None:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _model(case, version, digest, json.loads(row[3]), row[4])
+        model = _model(case, version, digest, json.loads(row[3]), row[4])
     finally:
         if collecting:
             gc.enable()
+    # It lives as long as the ledger and holds no cycles (as after a rebuild).
+    gc.freeze()
+    return model
+
+
+class _Days(dict[int, date]):
+    """Dates by ordinal, each made once (a case has few distinct dates)."""
+
+    def __missing__(self, ordinal: int) -> date:
+        on = self[ordinal] = date.fromordinal(ordinal)
+        return on
 
 
 def _model(
     case: str, version: int, digest: str, body: dict[str, Any], recorded: str
 ) -> Model:
-    days: dict[int, date] = {}
-
-    def day(ordinal: int) -> date:
-        on = days.get(ordinal)
-        if on is None:
-            on = days[ordinal] = date.fromordinal(ordinal)
-        return on
+    day = _Days().__getitem__
 
     procedure = [(p, day(o), seq) for p, o, seq in body["procedure"]]
     claims = []
@@ -338,7 +354,9 @@ def _model(
             ids,
             steps,
         ) = item
-        applies = [day(o) for o in ordinals]
+        if isinstance(ids, str):
+            ids = ids.split(_SEPARATOR)
+        applies = list(map(day, ordinals))
         rows: list[Row] = [
             (column, on, on, seq, amount, fact_id, None)
             for column, on, seq, amount, fact_id in zip(
