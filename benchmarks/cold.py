@@ -88,22 +88,24 @@ def balances_command(target: str, case: str, as_of: date) -> list[str]:
 def raw_case_read(backend: Any, label: str, case: str) -> str:
     """A process's code that reads the case's stored events with the plain driver
     and `json.loads` their state: the least a replay of the case does."""
-    stream = str(CaseStream.create_id(case))
+    stream_id = CaseStream.create_id(case)
     if isinstance(backend, PostgresBackend):
+        stream = str(stream_id)
         table = f"{backend.schema(label)}.plandebt_events"
         return (
             "import json, psycopg\n"
             f"c = psycopg.connect({backend.url!r})\n"
             f"rows = c.execute('SELECT state FROM {table} WHERE originator_id = "
             f"%s::uuid ORDER BY originator_version', ({stream!r},))\n"
-            "[json.loads(bytes(s)) for (s,) in rows]\n"
+            "assert [json.loads(bytes(s)) for (s,) in rows]\n"
         )
+    stream = stream_id.hex  # as eventsourcing's SQLite recorder stores it
     return (
         "import json, sqlite3\n"
         f"c = sqlite3.connect({backend.target(label)!r})\n"
         "rows = c.execute('SELECT state FROM stored_events WHERE originator_id = ? "
         f"ORDER BY originator_version', ({stream!r},))\n"
-        "[json.loads(s) for (s,) in rows]\n"
+        "assert [json.loads(s) for (s,) in rows]\n"
     )
 
 

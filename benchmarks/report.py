@@ -54,6 +54,25 @@ def load_others(label: str) -> list[dict[str, Any]]:
     return others
 
 
+def merge_cold(saved: dict[str, Any], cold: dict[str, Any]) -> dict[str, Any]:
+    """The saved run with rows 8 and 9 (and their notes and figures) taken from a
+    run of `--only-cold`."""
+    for name, report in cold["reports"].items():
+        into = saved["reports"].get(name)
+        if into is None:
+            continue
+
+        def ours(text: str) -> bool:
+            return text.split(".")[0].strip().rstrip("ab") in ("8", "9")
+
+        into["rows"] = [r for r in into["rows"] if not ours(r[0])] + report["rows"]
+        into["notes"] = [n for n in into["notes"] if not ours(n)] + report["notes"]
+        into["local"] = [n for n in into["local"] if not ours(n)] + report["local"]
+        into["figures"].update(report["figures"])
+    saved["command"] += f"; rows 8-9: `{cold['command']}` ({cold['when']} UTC)"
+    return saved
+
+
 def write_report(text: str, out: str) -> None:
     Path(out).parent.mkdir(parents=True, exist_ok=True)
     Path(out).write_text(text, encoding="utf-8")

@@ -34,13 +34,10 @@ from eventsourcing.persistence import PersistenceError
 from plandebt.events import CaseConverted, CaseOpened, CreditorKind, Rank
 from plandebt.money import Money
 from plandebt.projections.balances import (
-    _STEP,
     Balances,
     ClaimBalance,
     ClaimRows,
     Declared,
-    Row,
-    Step,
     answer,
     prepared_rows,
 )
@@ -356,26 +353,23 @@ def _model(
         ) = item
         if isinstance(ids, str):
             ids = ids.split(_SEPARATOR)
-        applies = list(map(day, ordinals))
-        rows: list[Row] = [
-            (column, on, on, seq, amount, fact_id, None)
-            for column, on, seq, amount, fact_id in zip(
-                columns, applies, seqs, amounts, ids, strict=True
+        kept: dict[int, Any] = {}
+        for i, (effective, status, valuation, ref, admitted, at_rank) in sorted(
+            (int(i), step) for i, step in steps.items()
+        ):
+            kept[i] = (
+                day(effective),
+                (
+                    status,
+                    valuation,
+                    ref,
+                    None if admitted is None else Money._of(admitted[0], admitted[1]),
+                    None if at_rank is None else Rank(at_rank),
+                ),
             )
-        ]
-        for i, (effective, status, valuation, ref, admitted, at_rank) in steps.items():
-            k = int(i)
-            step: Step = (
-                status,
-                valuation,
-                ref,
-                None if admitted is None else Money._of(admitted[0], admitted[1]),
-                None if at_rank is None else Rank(at_rank),
-            )
-            rows[k] = (_STEP, applies[k], day(effective), seqs[k], 0, ids[k], step)
         prepared = ClaimRows(
             (),
-            rows,
+            None,
             True,
             Declared(
                 creditor,
@@ -389,6 +383,7 @@ def _model(
             if registered is None
             else (registered[0], CreditorKind(registered[1])),
             creditor_seq,
+            (columns, list(map(day, ordinals)), seqs, amounts, ids, kept),
         )
         claims.append((claim, prepared))
     return Model(case, version, digest, body["head"], procedure, claims, recorded)

@@ -352,38 +352,48 @@ class ClaimRows:
     counts as of a date D is those of them that apply by D. The balance is a
     function of that set of rows and of whether the creditor was registered by P;
     both are found by bisect, and each balance is computed once (`answers`), then
-    shared by every (as_of, known_at) that names the same set. Any other claim is
-    summed again at each query. A stable claim's rows are what the persisted read
-    model stores (`plandebt.readmodel`)."""
+    shared by every (as_of, known_at) that names the same set. When the set is the
+    first n rows (most queries), the balance is read from the claim's running sums
+    by column at row n, with no row summed again; otherwise its rows are summed.
+    Any other claim is summed again at each query. A stable claim's rows are what
+    the persisted read model stores (`plandebt.readmodel`), by column."""
 
     __slots__ = (
         "_dates",
+        "_rows",
+        "_running",
         "answers",
+        "cents",
+        "columns",
         "creditor",
         "creditor_seq",
         "declared",
+        "ids",
         "key",
         "opened_on",
         "ordered_from",
         "reach_before",
         "row_dates",
-        "rows",
         "seqs",
         "stable",
+        "steps",
     )
 
     def __init__(
         self,
         key: tuple[int, ...],
-        rows: list[Row],
+        rows: list[Row] | None,
         stable: bool,
         declared: Declared | None = None,
         opened_on: date | None = None,
         creditor: Registered | None = None,
         creditor_seq: int | None = None,
+        by_column: tuple[
+            list[int], list[date], list[int], list[int], list[str], dict[int, Any]
+        ]
+        | None = None,
     ) -> None:
         self.key = key
-        self.rows = rows
         self.stable = stable
         #: Of a stable claim: its declaration, the opening's date, its creditor's
         #: registration and the position it was recorded at (None: not registered).
@@ -391,21 +401,74 @@ class ClaimRows:
         self.opened_on = opened_on
         self.creditor = creditor
         self.creditor_seq = creditor_seq
-        #: Each row's recording position: non-decreasing, rows being in recording
-        #: order (a claim's facts are filed as they are recorded).
-        self.seqs = [row[3] for row in rows]
-        #: The date each row applies from.
-        self.row_dates = row_dates = [row[1] for row in rows]
+        self._rows = rows
+        if by_column is None:
+            assert rows is not None
+            by_column = (
+                [row[0] for row in rows],
+                [row[1] for row in rows],
+                [row[3] for row in rows],
+                [row[4] for row in rows],
+                [row[5] for row in rows],
+                {i: (row[2], step) for i, row in enumerate(rows) if (step := row[6])},
+            )
+        #: The rows by column: column (or _STEP), the date each applies from, its
+        #: recording position (non-decreasing: a claim's facts are filed as they
+        #: are recorded), cents, fact id; and the steps, by row: (effective on,
+        #: step).
+        self.columns, self.row_dates, self.seqs, self.cents, self.ids = by_column[:5]
+        self.steps: dict[int, tuple[date, Step]] = by_column[5]
+        row_dates = self.row_dates
         #: rows[ordered_from:] apply in recording order (dates non-decreasing)...
-        start = len(rows) - 1 if rows else 0
+        start = len(row_dates) - 1 if row_dates else 0
         while start > 0 and row_dates[start - 1] <= row_dates[start]:
             start -= 1
         self.ordered_from = start
         #: ...and the latest date of the rows before them, up to each.
         self.reach_before = list(accumulate(row_dates[:start], max))
         self._dates: list[date] | None = None
+        self._running: list[list[int] | None] | None = None
         self.answers: dict[tuple[int, date | None, bool], ClaimBalance | None] = {}
 
+    @property
+    def rows(self) -> list[Row]:
+        """The rows (made from the columns on first use, for a loaded model)."""
+        if self._rows is None:
+            steps = self.steps
+            self._rows = [
+                (column, on, on, seq, cents, fact_id, None)
+                if i not in steps
+                else (column, on, steps[i][0], seq, cents, fact_id, steps[i][1])
+                for i, (column, on, seq, cents, fact_id) in enumerate(
+                    zip(
+                        self.columns,
+                        self.row_dates,
+                        self.seqs,
+                        self.cents,
+                        self.ids,
+                        strict=True,
+                    )
+                )
+            ]
+        return self._rows
+
+    def running(self) -> list[list[int] | None]:
+        """By column of `postings.COLUMNS`, the cents of the first n+1 rows at n
+        (None: no row of that column)."""
+        if self._running is None:
+            running: list[list[int] | None] = [None] * len(COLUMNS)
+            for c in set(self.columns):
+                if c != _STEP:
+                    running[c] = list(
+                        accumulate(
+                            cents if column == c else 0
+                            for column, cents in zip(
+                                self.columns, self.cents, strict=True
+                            )
+                        )
+                    )
+            self._running = running
+        return self._running
 
     def reach(self, i: int) -> date:
         """The latest date rows[0..i] apply from."""
@@ -548,18 +611,63 @@ def answer(
     count, latest = key[0], key[1]
     declared = prepared.declared
     assert declared is not None and prepared.opened_on is not None
+    creditor = prepared.creditor if registered else None
     # The declaration is the claim's first row: known once a row is.
-    if count and (latest is None or declared.declared_on <= latest):
+    if count and latest is None:
+        result = _first_rows(claim, prepared, count, declared, creditor)
+    elif count and declared.declared_on <= latest:  # type: ignore[operator]
         result = _summed(
             claim,
             prepared.rows[:count],
             latest,
             declared,
-            prepared.creditor if registered else None,
+            creditor,
             prepared.opened_on,
         )
     answers[key] = result
     return result
+
+
+def _first_rows(
+    claim: str,
+    prepared: ClaimRows,
+    count: int,
+    declared: Declared,
+    creditor: Registered | None,
+) -> ClaimBalance:
+    """The balance of the claim's first `count` rows, from its running sums: what
+    `_summed` gives for them, without summing them again."""
+    assert prepared.opened_on is not None
+    n = count - 1
+    sums = [0 if r is None else r[n] for r in prepared.running()]
+    # The latest step, and the latest valuation, by (effective date, seq).
+    status: tuple[date, int, Step] | None = None
+    valuation: Step | None = None
+    valued: tuple[date, int] | None = None
+    seqs = prepared.seqs
+    for i, (effective_on, step) in prepared.steps.items():
+        if i > n:
+            continue
+        when = (effective_on, seqs[i])
+        if status is None or when >= (status[0], status[1]):
+            status = (effective_on, seqs[i], step)
+        if step[1] and (valued is None or when >= valued):
+            valued, valuation = when, step
+    ids = prepared.ids[:count]
+    if len(set(ids)) != count:  # a fact of several rows: its id once in a row
+        ids = [
+            fact_id for i, fact_id in enumerate(ids) if not i or ids[i - 1] != fact_id
+        ]
+    return _balance(
+        claim,
+        sums,
+        ids,
+        None if status is None else (status[0], status[2]),
+        valuation,
+        declared,
+        creditor,
+        prepared.opened_on,
+    )
 
 
 def _summed(
@@ -593,8 +701,30 @@ def _summed(
             ids.append(fact_id)
     held_status, held_valuation = latest
     status = held_status[1] if held_status else None
-    status_step = status[6] if status else None
-    valuation = held_valuation[1][6] if held_valuation else None
+    return _balance(
+        claim,
+        sums,
+        ids,
+        None if status is None or status[6] is None else (status[2], status[6]),
+        held_valuation[1][6] if held_valuation else None,
+        declared,
+        creditor,
+        opened_on,
+    )
+
+
+def _balance(
+    claim: str,
+    sums: list[int],
+    ids: list[str],
+    status: tuple[date, Step] | None,
+    valuation: Step | None,
+    declared: Declared,
+    creditor: Registered | None,
+    opened_on: date,
+) -> ClaimBalance:
+    """A claim's balance from its column sums, the ids of its facts counted, its
+    latest step (with its effective date) and its latest valuation."""
     admitted: Money | None = None
     rank = declared.rank
     if valuation is not None and valuation[1] == _ADMISSION:
@@ -603,6 +733,7 @@ def _summed(
     elif valuation is not None and valuation[1] == _REJECTION:
         admitted = Money._of(0)
     owed = declared.amount if admitted is None else admitted
+    step = status[1] if status else None
     return ClaimBalance(
         claim=claim,
         creditor=declared.creditor,
@@ -612,9 +743,9 @@ def _summed(
         origin_on=declared.origin_on,
         declared_on=declared.declared_on,
         frozen=declared.origin_on < opened_on,
-        status=status_step[0] if status_step else ClaimStatus.DECLARED.value,
-        decided_on=status[2] if status else None,
-        decision_ref=status_step[2] if status_step else None,
+        status=step[0] if step else ClaimStatus.DECLARED.value,
+        decided_on=status[0] if status else None,
+        decision_ref=step[2] if step else None,
         admitted=admitted,
         sums=tuple(sums),
         outstanding=Money._of(postings.outstanding(owed.cents, sums)),
