@@ -18,7 +18,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable
 from datetime import date, datetime
-from itertools import accumulate
+from itertools import accumulate, compress
 from typing import Any
 
 import attrs
@@ -353,15 +353,14 @@ class ClaimRows:
     function of that set of rows and of whether the creditor was registered by P;
     both are found by bisect, and each balance is computed once (`answers`), then
     shared by every (as_of, known_at) that names the same set. When the set is the
-    first n rows (most queries), the balance is read from the claim's running sums
-    by column at row n, with no row summed again; otherwise its rows are summed.
+    first n rows (most queries), the balance is read from the claim's columns (the
+    sums by column of the first n rows, taken in C); otherwise its rows are summed.
     Any other claim is summed again at each query. A stable claim's rows are what
     the persisted read model stores (`plandebt.readmodel`), by column."""
 
     __slots__ = (
         "_dates",
         "_rows",
-        "_running",
         "answers",
         "cents",
         "columns",
@@ -372,6 +371,7 @@ class ClaimRows:
         "key",
         "opened_on",
         "ordered_from",
+        "posted",
         "reach_before",
         "row_dates",
         "seqs",
@@ -427,7 +427,8 @@ class ClaimRows:
         #: ...and the latest date of the rows before them, up to each.
         self.reach_before = list(accumulate(row_dates[:start], max))
         self._dates: list[date] | None = None
-        self._running: list[list[int] | None] | None = None
+        #: The columns the claim's rows post to.
+        self.posted = sorted(set(self.columns) - {_STEP})
         self.answers: dict[tuple[int, date | None, bool], ClaimBalance | None] = {}
 
     @property
@@ -452,23 +453,14 @@ class ClaimRows:
             ]
         return self._rows
 
-    def running(self) -> list[list[int] | None]:
-        """By column of `postings.COLUMNS`, the cents of the first n+1 rows at n
-        (None: no row of that column)."""
-        if self._running is None:
-            running: list[list[int] | None] = [None] * len(COLUMNS)
-            for c in set(self.columns):
-                if c != _STEP:
-                    running[c] = list(
-                        accumulate(
-                            cents if column == c else 0
-                            for column, cents in zip(
-                                self.columns, self.cents, strict=True
-                            )
-                        )
-                    )
-            self._running = running
-        return self._running
+    def sums_of_first(self, count: int) -> list[int]:
+        """The cents of the first `count` rows, by column of `postings.COLUMNS`
+        (summed in C: a column's rows picked by `compress`)."""
+        columns, cents = self.columns[:count], self.cents[:count]
+        sums = [0] * len(COLUMNS)
+        for c in self.posted:
+            sums[c] = sum(compress(cents, map(c.__eq__, columns)))
+        return sums
 
     def reach(self, i: int) -> date:
         """The latest date rows[0..i] apply from."""
@@ -635,11 +627,11 @@ def _first_rows(
     declared: Declared,
     creditor: Registered | None,
 ) -> ClaimBalance:
-    """The balance of the claim's first `count` rows, from its running sums: what
+    """The balance of the claim's first `count` rows, from its columns: what
     `_summed` gives for them, without summing them again."""
     assert prepared.opened_on is not None
     n = count - 1
-    sums = [0 if r is None else r[n] for r in prepared.running()]
+    sums = prepared.sums_of_first(count)
     # The latest step, and the latest valuation, by (effective date, seq).
     status: tuple[date, int, Step] | None = None
     valuation: Step | None = None
