@@ -98,7 +98,7 @@ def profile_section(title: str, profile: dict[str, Any]) -> list[str]:
         f"({profile['seconds']:.1f} s with the profiler on, collector off)",
         "",
         f"Cumulative shares: decoding the facts (`Fact.from_dict`) "
-        f"{keys['decode']:.0%}, indexing them (`CaseIndex.add`) {keys['index']:.0%}, "
+        f"{keys['decode']:.0%}, evolving the state (`decisions.evolve`) {keys['index']:.0%}, "
         f"reading the pages through eventsourcing (`select_notifications`, driver "
         f"included) {keys['read']:.0%}, `json.loads` {keys['json']:.0%}.",
         "",
@@ -126,7 +126,7 @@ def ingest_profile(ingest: dict[str, Any]) -> str:
         f"Ingest, for comparison (`record_all` of the first "
         f"{ingest['events']:,} facts under cProfile, collector off, cumulative "
         f"shares): staging the facts (`_stage`) {k['stage']:.0%} — "
-        f"validation (`decisions.decide`) {k['decide']:.0%}, `CaseIndex.add` "
+        f"validation (`decisions.decide`) {k['decide']:.0%}, `decisions.evolve` "
         f"{k['index']:.0%}, `stamped` {k['stamped']:.0%} —, encoding them "
         f"(`Fact.to_dict` {k['to_dict']:.0%}, the stored event "
         f"`EventEncoder.recorded` {k['event']:.0%}), loading the case (`_load`) "
@@ -169,7 +169,7 @@ def next_steps(runs: list[dict[str, Any]]) -> list[str]:
         profiled = (
             f" Under the profiler ({title}), decoding the facts (`Fact.from_dict` → "
             f"`build`, a decoder per field) is {keys['decode']:.0%} of the rebuild, "
-            f"`CaseIndex.add` {keys['index']:.0%}, eventsourcing's page reads (UUID "
+            f"`decisions.evolve` {keys['index']:.0%}, eventsourcing's page reads (UUID "
             f"conversion and row objects included) {keys['read']:.0%}, `json.loads` "
             f"{keys['json']:.0%}."
             if keys
