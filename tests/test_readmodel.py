@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -210,3 +211,32 @@ def demo_facts() -> list[Fact]:
 def test_fact_ids_survive_their_stored_form(ids: list[str]) -> None:
     stored = readmodel._joined(ids)
     assert (stored.split("\x1f") if isinstance(stored, str) else stored) == ids
+
+
+@pytest.mark.postgres
+def test_postgres_keeps_a_model_too(pg_url: str) -> None:
+    """The model in the store's schema on PostgreSQL: a fresh ledger answers from it
+    as the writer does, and not once another fact is recorded."""
+    facts = demo_facts()
+    ticks = ticking()
+    writer = Ledger.open(pg_url, clock=lambda: next(ticks))
+    try:
+        for fact in facts[:-1]:
+            writer.record(fact)
+        assert readmodel.persist(writer.app, writer.index(CASE))
+        reader = Ledger.open(pg_url)
+        try:
+            model = readmodel.load(reader.app, CASE)
+            assert model is not None
+            for day, known in questions(writer, facts):
+                view = model.balances(day, known)  # type: ignore[arg-type]
+                if view is not None:
+                    assert view == writer.balances(CASE, day, known), (day, known)
+            writer.record(facts[-1])
+            assert readmodel.load(reader.app, CASE) is None
+            day = date(2030, 1, 1)
+            assert reader.balances(CASE, day) == writer.balances(CASE, day)
+        finally:
+            reader.close()
+    finally:
+        writer.close()

@@ -15,8 +15,9 @@ digest differ (facts arrived since, or the store was rewritten), the model is no
 used, the case is replayed, and the model is stored again for the new head. A case
 in which a fact the balances read was corrected or voided is not modelled (it is
 replayed): the rows of such a claim depend on the position in ways a prefix does
-not capture. Only SQLite stores keep a model (a table of their own,
-`plandebt_read_model`); PostgreSQL and memory stores replay as before.
+not capture. SQLite and PostgreSQL stores keep their models in a table of their
+own (`plandebt_read_model`, in the store's schema on PostgreSQL); memory stores
+replay as before.
 """
 
 from __future__ import annotations
@@ -46,12 +47,6 @@ from plandebt.projections.index import CaseIndex, KnownAt
 TABLE = "plandebt_read_model"
 #: The layout of the stored body; a model of another layout is not read.
 LAYOUT = 2
-
-_SCHEMA = (
-    f"CREATE TABLE IF NOT EXISTS {TABLE} ("
-    "case_ref TEXT PRIMARY KEY, version INTEGER NOT NULL, digest TEXT NOT NULL, "
-    "layout INTEGER NOT NULL, body TEXT NOT NULL, recorded TEXT NOT NULL)"
-)
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -233,13 +228,58 @@ def digest_of(state: bytes) -> str:
 # --- the store ----------------------------------------------------------------------------
 
 
-def _sqlite(app: Any) -> Any | None:
-    """The SQLite datastore of the application's recorder, or None (another
-    backend: no model)."""
-    datastore = getattr(app.recorder, "datastore", None)
-    if datastore is None or type(datastore).__name__ != "SQLiteDatastore":
-        return None
-    return datastore
+class _Dialect:
+    """The model's table in one kind of store: its name and the statements."""
+
+    def __init__(self, table: str, mark: str, upsert: str) -> None:
+        self.create = (
+            f"CREATE TABLE IF NOT EXISTS {table} ("
+            "case_ref TEXT PRIMARY KEY, version INTEGER NOT NULL, "
+            "digest TEXT NOT NULL, layout INTEGER NOT NULL, body TEXT NOT NULL, "
+            "recorded TEXT NOT NULL)"
+        )
+        marks = ", ".join([mark] * 6)
+        self.store = f"{upsert} {table} VALUES ({marks})"
+        self.read = (
+            "SELECT version, digest, layout, body, recorded "
+            f"FROM {table} WHERE case_ref = {mark}"
+        )
+
+
+_SQLITE = _Dialect(TABLE, "?", "INSERT OR REPLACE INTO")
+_FIELDS = ("version", "digest", "layout", "body", "recorded")
+
+
+def _postgres(schema: str) -> _Dialect:
+    dialect = _Dialect(f"{schema}.{TABLE}", "%s", "INSERT INTO")
+    dialect.store += (
+        " ON CONFLICT (case_ref) DO UPDATE SET version = EXCLUDED.version, "
+        "digest = EXCLUDED.digest, layout = EXCLUDED.layout, body = EXCLUDED.body, "
+        "recorded = EXCLUDED.recorded"
+    )
+    return dialect
+
+
+def _store(app: Any) -> tuple[Any, _Dialect] | None:
+    """The datastore of the application's recorder and the model's statements in
+    it, or None (memory: no model)."""
+    datastore: Any = getattr(app.recorder, "datastore", None)
+    kind = type(datastore).__name__
+    if kind == "SQLiteDatastore":
+        return datastore, _SQLITE
+    if kind == "PostgresDatastore":
+        # The schema was checked when the store was opened (`limits.check_schema`).
+        return datastore, _postgres(datastore.schema)
+    return None
+
+
+def _failures() -> tuple[type[BaseException], ...]:
+    """What a store may raise when the model's table is missing, busy or read-only."""
+    try:
+        import psycopg
+    except ImportError:
+        return (sqlite3.Error, PersistenceError)
+    return (sqlite3.Error, PersistenceError, psycopg.Error)
 
 
 def _last_event(app: Any, case: str) -> tuple[int, str] | None:
@@ -255,9 +295,10 @@ def persist(app: Any, index: CaseIndex) -> bool:
     """Stores the model of the case at its head, if the store keeps models and the
     head is still the store's; True if it was stored. A store that cannot be
     written to (read-only, busy) keeps its older model, which will not be used."""
-    datastore = _sqlite(app)
-    if datastore is None:
+    store = _store(app)
+    if store is None:
         return False
+    datastore, dialect = store
     last = _last_event(app, index.case)
     # The stream's version is the number of facts plus its start event.
     if last is None or last[0] != index.head + 1:
@@ -268,12 +309,11 @@ def persist(app: Any, index: CaseIndex) -> bool:
     body, recorded = made
     try:
         with datastore.transaction(commit=True) as cursor:
-            cursor.execute(_SCHEMA)
+            cursor.execute(dialect.create)
             cursor.execute(
-                f"INSERT OR REPLACE INTO {TABLE} VALUES (?, ?, ?, ?, ?, ?)",
-                (index.case, last[0], last[1], LAYOUT, body, recorded),
+                dialect.store, (index.case, last[0], last[1], LAYOUT, body, recorded)
             )
-    except (sqlite3.Error, PersistenceError):
+    except _failures():
         return False
     return True
 
@@ -304,9 +344,10 @@ def stored(app: Any, case: str) -> tuple[int, str, str] | None:
 def load(app: Any, case: str, known: Model | None = None) -> Model | None:
     """The case's model if it is that of the store's head (`known`, a model loaded
     before, is reused while it is), else None."""
-    datastore = _sqlite(app)
-    if datastore is None:
+    store = _store(app)
+    if store is None:
         return None
+    datastore, dialect = store
     last = _last_event(app, case)
     if last is None:
         return None
@@ -315,16 +356,14 @@ def load(app: Any, case: str, known: Model | None = None) -> Model | None:
         return known
     try:
         with datastore.transaction(commit=False) as cursor:
-            cursor.execute(
-                f"SELECT version, digest, layout, body, recorded FROM {TABLE} "
-                "WHERE case_ref = ?",
-                (case,),
-            )
-            row = cursor.fetchone()
-    except (sqlite3.Error, PersistenceError):  # no table yet
+            cursor.execute(dialect.read, (case,))
+            found = cursor.fetchone()
+    except _failures():  # no table yet
         return None
-    if row is None:
+    if found is None:
         return None
+    # PostgreSQL's rows are dicts, SQLite's tuples.
+    row = [found[f] for f in _FIELDS] if isinstance(found, dict) else list(found)
     if (row[0], row[1], row[2]) != (version, digest, LAYOUT):
         return None
     # Many small objects and no cycles: the cyclic collector would only walk them.
