@@ -318,24 +318,42 @@ def persist(app: Any, index: CaseIndex) -> bool:
     return True
 
 
+def _row(
+    app: Any, case: str, reading: bool = True
+) -> tuple[tuple[int, str], list[Any] | None] | None:
+    """The store's head (version, digest) and, when `reading`, the case's stored
+    model row (version, digest, layout, body, recorded), or None when the store
+    keeps no model or the case has no event."""
+    store = _store(app)
+    if store is None:
+        return None
+    datastore, dialect = store
+    last = _last_event(app, case)
+    if last is None:
+        return None
+    if not reading:
+        return last, None
+    try:
+        with datastore.transaction(commit=False) as cursor:
+            cursor.execute(dialect.read, (case,))
+            found = cursor.fetchone()
+    except _failures():  # no table yet
+        return last, None
+    if found is None:
+        return last, None
+    # PostgreSQL's rows are dicts, SQLite's tuples.
+    row = [found[f] for f in _FIELDS] if isinstance(found, dict) else list(found)
+    return last, row
+
+
 def stored(app: Any, case: str) -> tuple[int, str, str] | None:
     """The case's stored model as it would be used — (version, body, recording
     times) — if it is that of the store's head, else None (`verify` compares it
     with what a replay makes)."""
-    datastore = _sqlite(app)
-    last = None if datastore is None else _last_event(app, case)
-    if datastore is None or last is None:
+    read = _row(app, case)
+    if read is None:
         return None
-    try:
-        with datastore.transaction(commit=False) as cursor:
-            cursor.execute(
-                f"SELECT version, digest, layout, body, recorded FROM {TABLE} "
-                "WHERE case_ref = ?",
-                (case,),
-            )
-            row = cursor.fetchone()
-    except (sqlite3.Error, PersistenceError):  # no table yet
-        return None
+    last, row = read
     if row is None or (row[0], row[1], row[2]) != (*last, LAYOUT):
         return None
     return row[0], row[3], row[4]
@@ -344,27 +362,16 @@ def stored(app: Any, case: str) -> tuple[int, str, str] | None:
 def load(app: Any, case: str, known: Model | None = None) -> Model | None:
     """The case's model if it is that of the store's head (`known`, a model loaded
     before, is reused while it is), else None."""
-    store = _store(app)
-    if store is None:
+    read = _row(app, case, reading=known is None)
+    if read is None:
         return None
-    datastore, dialect = store
-    last = _last_event(app, case)
-    if last is None:
-        return None
-    version, digest = last
+    (version, digest), row = read
     if known is not None and (known.version, known.digest) == (version, digest):
         return known
-    try:
-        with datastore.transaction(commit=False) as cursor:
-            cursor.execute(dialect.read, (case,))
-            found = cursor.fetchone()
-    except _failures():  # no table yet
-        return None
-    if found is None:
-        return None
-    # PostgreSQL's rows are dicts, SQLite's tuples.
-    row = [found[f] for f in _FIELDS] if isinstance(found, dict) else list(found)
-    if (row[0], row[1], row[2]) != (version, digest, LAYOUT):
+    if row is None and known is not None:  # the known model is not the head's
+        again = _row(app, case)
+        row = None if again is None else again[1]
+    if row is None or (row[0], row[1], row[2]) != (version, digest, LAYOUT):
         return None
     # Many small objects and no cycles: the cyclic collector would only walk them.
     collecting = gc.isenabled()
