@@ -119,7 +119,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "admitted": ("admitted", "admis"),
     "paid": ("paid", "payé"),
     # "remitted" is never a header: a remission is debt forgiven, money paid to
-    # the supervisor is "to supervisor" (one name per meaning, as in the JSON).
+    # the supervisor is "to supervisor" (one name per meaning, as in the JSON and
+    # the library).
     "remission": ("remission", "remise"),
     "interest": ("interest", "intérêts"),
     "written_off": ("written off", "abandon"),
@@ -364,7 +365,7 @@ STATEMENT_KINDS_FR: dict[str, str] = {
 STATEMENT_COLUMNS_FR: dict[str, str] = {
     "declared": "montant déclaré",
     "paid": "payé",
-    "remitted": "remis",
+    "remission": "remise",
     "interest": "intérêts",
     "written_off": "abandonné",
     "subrogated": "subrogé",
@@ -379,7 +380,9 @@ def statement_what(what: str) -> str:
         return STATEMENT_KINDS_FR[what]
     kind, _, column = what.partition(" ")
     french = STATEMENT_KINDS_FR.get(kind, kind)
-    return f"{french} ({STATEMENT_COLUMNS_FR.get(column, column)})" if column else french
+    return (
+        f"{french} ({STATEMENT_COLUMNS_FR.get(column, column)})" if column else french
+    )
 
 
 def say(english: str, french: str) -> str:
