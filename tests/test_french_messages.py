@@ -15,13 +15,17 @@ from decimal import Decimal
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from markupsafe import escape
 from tests.helpers import ISO_DATE, french_message_problems
+from tests.test_reports import CASE, FIRST_ANNUITY, sample_case
 
 from plandebt import Ledger, check_plan_proposal, french
 from plandebt.cli import main
 from plandebt.compliance import Finding
 from plandebt.demo import CASE as DEMO
 from plandebt.events import Fact
+from plandebt.reports import render
+from plandebt.reports.annual import annual_report
 from plandebt.strategies import case_histories, plan_histories
 
 #: Days the demo is checked on: before the plan, during it, at its end.
@@ -216,3 +220,18 @@ def test_every_finding_on_a_generated_plan_has_a_french_message(
     facts: list[Fact], days: list[date]
 ) -> None:
     _check_all_days(_record(facts), days)
+
+
+def test_the_annual_report_prints_the_message_of_its_language() -> None:
+    ledger = sample_case()
+    ledger.remit_instalment(
+        CASE, amount=FIRST_ANNUITY.plain(), paid_on=date(2024, 3, 21)
+    )
+    report = annual_report(ledger, CASE, 2)
+    assert report.findings
+    french_page = render.annual_html(report, "fr", charts=False)
+    english_page = render.annual_html(report, "en", charts=False)
+    for f in report.findings:
+        assert str(escape(f.message_fr)) in french_page
+        assert str(escape(f.message)) not in french_page
+        assert str(escape(f.message)) in english_page
