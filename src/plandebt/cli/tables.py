@@ -715,10 +715,11 @@ def print_findings(findings: Sequence[Finding], out: IO[str]) -> None:
             where = " ".join(x for x in (f.creditor, f.claim, instalment) if x)
             title = labels.rule_title(f.rule)
             wrapped(f"[{f.article}] {title}{' — ' + where if where else ''}", "  ", out)
-            # In French the title is the rule's, in French; the message (and the
-            # rule's id after it) stay as the library writes them.
+            # In French the title and the message are the rule's French ones; the
+            # rule's id follows, as the JSON and the catalogue name it.
             rule_id = f" [{f.rule}]" if title != f.rule else ""
-            wrapped(f.message + rule_id, "    ", out)
+            message = say(f.message, f.message_fr or f.message)
+            wrapped(message + rule_id, "    ", out)
             if f.evidence:
                 wrapped(
                     say("evidence: ", "pièces : ") + ", ".join(f.evidence), "    ", out

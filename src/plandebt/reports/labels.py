@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
+from plandebt import french
 from plandebt.errors import InvalidInputError
 from plandebt.money import Money
 
@@ -283,4 +284,4 @@ class Labels:
         """'20/03/2024' in French, '2024-03-20' in English; '—' for no date."""
         if on is None:
             return "—"
-        return on.strftime("%d/%m/%Y") if self.lang == "fr" else on.isoformat()
+        return french.day(on) if self.lang == "fr" else on.isoformat()

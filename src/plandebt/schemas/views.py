@@ -351,6 +351,10 @@ FINDING = obj(
     article=text("the article it applies", null=True),
     severity=one_of([v.value for v in Severity], "how grave"),
     message=text("what was found (in English: stable for machines)"),
+    message_fr=text(
+        "the same in French, in the Code de commerce's terms (dates as 20/06/2024, "
+        "amounts as 1 234,56 €, percentages as 21,09 %)"
+    ),
     evidence=array(text("a fact id"), "the facts it rests on"),
     creditor=text("the creditor concerned", null=True),
     claim=text("the claim concerned", null=True),
