@@ -46,7 +46,7 @@ from plandebt.lifecycle import BARRED, WAGE_RANKS, ClaimStatus, relief, useful
 from plandebt.money import Money, round_half_away
 from plandebt.projections.balances import claim_balance, procedure_in_force
 from plandebt.projections.consultation import deadline_end
-from plandebt.projections.plan import option_due_dates
+from plandebt.projections.plan import PlanSchedule, option_due_dates
 from plandebt.ruleset import Ruleset
 
 Check = Callable[[CheckContext], list[Finding]]
@@ -1119,12 +1119,38 @@ def instalment_late(ctx: CheckContext) -> list[Finding]:
                 ctx,
                 "L626-21.instalment-late",
                 severity,
-                f"The instalment due on {_iso(due_on)} ({amount.french()}) {text}{note}.",
+                f"The instalment due on {_iso(due_on)} ({amount.french()}) {text}{note}."
+                + _catch_up_note(schedule, due_on, amount),
                 (schedule.adopted.id, paid_by.id if paid_by else None),
                 instalment=_iso(due_on),
             )
         )
     return out
+
+
+def _catch_up_note(schedule: PlanSchedule, due_on: date, amount: Money) -> str:
+    """What of the instalments due on `due_on` is a catch-up: what a decision after
+    the adoption added to instalments that fell due before it, owed on the decision's
+    date (L626-21 al. 4). Said, so that it is not read as an annuity missed then."""
+    parts: dict[date, int] = {}
+    for c in schedule.claims:
+        for i, due in zip(c.instalments, c.dues, strict=True):
+            if due == due_on and i.catch_up_of is not None:
+                parts[i.catch_up_of] = parts.get(i.catch_up_of, 0) + i.amount.cents
+    caught = sum(parts.values())
+    if not caught:
+        return ""
+    of = " and ".join(_iso(d) for d in sorted(parts))
+    share = (
+        "All of it is"
+        if caught == amount.cents
+        else f"Of it, {Money._of(caught, amount.currency).french()} is"
+    )
+    return (
+        f" {share} a catch-up: what a decision after the adoption added to the "
+        f"instalments due on {of}, owed from the decision's date (L626-21 al. 4), "
+        "not an annuity missed then."
+    )
 
 
 @rule(
