@@ -1140,7 +1140,12 @@ def _catch_up_note(schedule: PlanSchedule, due_on: date, amount: Money) -> str:
     caught = sum(parts.values())
     if not caught:
         return ""
-    of = " and ".join(_iso(d) for d in sorted(parts))
+    dates = ", ".join(_iso(d) for d in sorted(parts))
+    of = (
+        f"instalments due on {dates}"
+        if len(parts) > 1
+        else f"instalment due on {dates}"
+    )
     share = (
         "All of it is"
         if caught == amount.cents
@@ -1148,7 +1153,7 @@ def _catch_up_note(schedule: PlanSchedule, due_on: date, amount: Money) -> str:
     )
     return (
         f" {share} a catch-up: what a decision after the adoption added to the "
-        f"instalments due on {of}, owed from the decision's date (L626-21 al. 4), "
+        f"{of}, owed from the decision's date (L626-21 al. 4), "
         "not an annuity missed then."
     )
 
