@@ -1,4 +1,4 @@
-"""The plan's law at its edges (issue 13, items 1-4, 7 and 8): the consultation of
+"""The plan's law at its edges (issue 13): the consultation of
 L626-5, the wage claims of L626-20 I 2°, accepted delays beyond the maximum
 (L626-12), a modification's end (L626-26), the integrity of the money the plan
 moves, a cessation des paiements during the plan (L626-27) and its completion
@@ -7,6 +7,7 @@ moves, a cessation des paiements during the plan (L626-27) and its completion
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from hypothesis import given, settings
@@ -17,6 +18,7 @@ from plandebt.errors import InvalidInputError
 from plandebt.events import ConsultationAnswered
 from plandebt.money import Money
 from plandebt.ruleset import ruleset_for
+from plandebt.schedules import FirstDue, reschedule
 from plandebt.strategies import plan_histories
 
 CASE = "RG 23/00013"
@@ -541,11 +543,270 @@ def test_L626_18_a_creditor_never_consulted_has_no_remission_in_any_history(
     ledger = Ledger.open("memory")
     ledger.record_all([f for f in facts if f.id not in left_out])
     schedule = ledger.schedule("CASE-1")
-    if schedule is None or schedule.modifications:
-        return  # a modification spreads again what remains: L626-26's question
-    never = {f.creditor for f in answers if f.id in left_out}
+    if schedule is None:
+        return
+    # Nor does a modification remit anything to it, unless it expressly accepted
+    # the modification (L626-26).
+    never = {f.creditor for f in answers if f.id in left_out} - {
+        creditor for m in schedule.modifications for creditor in m.accepted_by
+    }
     for c in schedule.claims:
         if c.treatment == "option" and c.creditor in never:
             assert c.option == schedule.adopted.uniform_option
             assert c.option_remission == Money(0)
             assert c.scheduled + c.forfeited == c.base
+
+
+# --- the consultation on a modification (L626-26) ---------------------------------------
+
+
+def modified(accepted_by: list[str], percents: list[str]) -> Ledger:
+    """A and B accepted the uniform option (10 % a year, no remission); in its fifth
+    year, on 20 March 2027, the plan is modified: what remains (7,000 € each) is
+    spread again with `percents`, accepted expressly by `accepted_by`."""
+    ledger = case()
+    adopt(ledger)
+    for creditor in ("A", "B"):
+        ledger.answer_consultation(
+            CASE, creditor, answer="accepts", option="u", answered_on=date(2023, 1, 20)
+        )
+    ledger.modify_plan(
+        CASE,
+        percents=percents,
+        duration_years=10,
+        decided_on=date(2027, 3, 20),
+        accepted_by=accepted_by,
+    )
+    return ledger
+
+
+@pytest.mark.parametrize(
+    ("accepted_by", "a_owed", "b_owed"),
+    [
+        # A accepted the 80 %: 1,400 € of its 7,000 € remaining are remitted; B did
+        # not answer, or stayed silent: its silence accepts the delays, not the
+        # remission, so it is owed the whole 7,000 €.
+        (["A"], "8600", "10000"),
+        (["A", "B"], "8600", "8600"),
+        ([], "10000", "10000"),
+    ],
+)
+def test_L626_26_a_modification_remits_only_for_a_creditor_that_expressly_accepted(
+    accepted_by: list[str], a_owed: str, b_owed: str
+) -> None:
+    ledger = modified(accepted_by, ["20"] * 4)
+    schedule = ledger.schedule(CASE)
+    assert schedule is not None
+    a, b = schedule.claims
+    assert (a.scheduled, b.scheduled) == (Money.parse(a_owed), Money.parse(b_owed))
+    if "B" not in accepted_by:
+        # The 1,400 € are owed with the last instalment, the delays as modified.
+        assert [i.amount for i in b.instalments[3:]] == [
+            *[Money.parse("1400")] * 3,
+            Money.parse("2800"),
+        ]
+        assert b.instalments[-1].due_on == date(2031, 3, 20)
+    hits = found(ledger, "L626-26.remission-without-acceptance")
+    assert sorted(f.creditor for f in hits) == sorted({"A", "B"} - set(accepted_by))
+    for f in hits:
+        assert f.severity.value == "warning"
+        assert "7 000,00 €" in f.message and "remit 1 400,00 €" in f.message
+
+
+@pytest.mark.parametrize(
+    ("percents", "hits", "remitted"),
+    [
+        (["20"] * 5, 0, None),  # 100 %: nothing remitted, no acceptance needed
+        (["20"] * 4 + ["19.99"], 1, "0,70 €"),  # 99.99 % of 7,000 €
+    ],
+)
+def test_L626_26_remission_without_acceptance_from_the_first_cent(
+    percents: list[str], hits: int, remitted: str | None
+) -> None:
+    ledger = modified([], percents)
+    found_ = found(ledger, "L626-26.remission-without-acceptance")
+    assert len(found_) == 2 * hits  # A and B, neither accepted
+    schedule = ledger.schedule(CASE)
+    assert schedule is not None
+    assert all(c.scheduled == Money.parse("10000") for c in schedule.claims)
+    if remitted:
+        assert all(f"remit {remitted}" in f.message for f in found_)
+        assert found_[0].article == "C. com. L626-26, L626-18 al. 1"
+
+
+def test_L626_26_silence_on_a_modification_is_no_acceptance_of_its_remission() -> None:
+    # B answered the original consultation by its silence (an acceptance of the
+    # default option, L626-5); on the modification it stays silent again: that
+    # accepts the new delays, not the remission.
+    ledger = case()
+    adopt(ledger)
+    silent(ledger, "B", date(2023, 1, 2))
+    ledger.modify_plan(
+        CASE, percents=["50"], duration_years=10, decided_on=date(2025, 6, 1)
+    )
+    schedule = ledger.schedule(CASE)
+    assert schedule is not None
+    b = schedule.for_creditor("B")[0]
+    assert b.scheduled == b.base and b.option_remission == Money(0)
+    assert b.instalments[-1].due_on == date(2026, 6, 1)  # the delays apply
+    (hit,) = [
+        f
+        for f in found(ledger, "L626-26.remission-without-acceptance")
+        if f.creditor == "B"
+    ]
+    assert "remit 4 000,00 €" in hit.message  # half of the 8,000 € remaining
+
+
+@pytest.mark.parametrize(
+    ("accepted_by", "field", "reason"),
+    [
+        (["Z"], "accepted_by[0]", "no such creditor"),
+        (["A", "A"], "accepted_by[1]", "a creditor accepts once"),
+    ],
+)
+def test_L626_26_an_acceptance_names_each_known_creditor_once(
+    accepted_by: list[str], field: str, reason: str
+) -> None:
+    ledger = case()
+    adopt(ledger)
+    before = ledger.history(CASE)
+    with pytest.raises(InvalidInputError) as refused:
+        ledger.modify_plan(
+            CASE,
+            percents=["50"],
+            duration_years=10,
+            decided_on=date(2025, 6, 1),
+            accepted_by=accepted_by,
+        )
+    assert refused.value.field == field and reason in str(refused.value)
+    assert ledger.history(CASE) == before
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    percents=st.lists(st.integers(0, 40), min_size=1, max_size=6).filter(
+        lambda ps: sum(ps) <= 100
+    ),
+    days=st.integers(1, 3650),
+    accepted=st.sets(st.sampled_from("AB")),
+    answers=st.lists(
+        st.sampled_from(["accepts", "refuses", None]), min_size=2, max_size=2
+    ),
+    amount=st.integers(50_001, 10_000_000),
+)
+def test_L626_26_a_modification_never_imposes_a_remission_on_a_creditor_that_did_not_accept(
+    percents: list[int],
+    days: int,
+    accepted: set[str],
+    answers: list[str | None],
+    amount: int,
+) -> None:
+    # A first plan repaying 90 % (a remission only for those that accepted it),
+    # modified on any day of its ten years with any percentages: for a creditor
+    # that did not expressly accept the modification, it changes when it is paid,
+    # never how much; for one that did, it remits exactly what the percentages
+    # leave of what remained.
+    ledger = case(amounts=("10000", str(Money(amount).plain())))
+    ledger.adopt_plan(
+        CASE,
+        adopted_on=ADOPTED,
+        duration_years=10,
+        supervisor="Me S",
+        options=[{"option": "u", "percents": ["9"] * 10}],
+        uniform_option="u",
+    )
+    for creditor, answer in zip("AB", answers, strict=True):
+        if answer:
+            ledger.answer_consultation(
+                CASE,
+                creditor,
+                answer=answer,
+                option="u" if answer == "accepts" else None,
+                answered_on=date(2023, 1, 20),
+            )
+    decided_on = date.fromordinal(ADOPTED.toordinal() + days)
+    ledger.modify_plan(
+        CASE,
+        percents=[str(p) for p in percents],
+        duration_years=10,
+        decided_on=decided_on,
+        accepted_by=sorted(accepted),
+    )
+    before = ledger.schedule(CASE, as_of=date.fromordinal(decided_on.toordinal() - 1))
+    after = ledger.schedule(CASE)
+    assert before is not None and after is not None and not before.modifications
+    expected = set()
+    for old, new in zip(before.claims, after.claims, strict=True):
+        remaining = sum(
+            i.amount.cents for i in old.instalments if i.due_on >= decided_on
+        )
+        spread = reschedule(
+            Money(remaining),
+            [Decimal(p) for p in percents],
+            decided_on,
+            FirstDue.FIRST_ANNIVERSARY,
+        )
+        remits = remaining - sum(i.amount.cents for i in spread)
+        if new.creditor in accepted:
+            assert new.scheduled.cents == old.scheduled.cents - remits
+        else:
+            assert new.scheduled == old.scheduled
+            assert new.option_remission == old.option_remission
+            if remits:
+                expected.add(new.creditor)
+    flagged = {
+        f.creditor for f in found(ledger, "L626-26.remission-without-acceptance")
+    }
+    assert flagged == expected
+
+
+# --- a late catch-up is no missed annuity (L626-21 al. 4) ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("decided_on", "due_on", "says"),
+    [
+        # Admitted on appeal on 2 June 2025: B's first two annuities (1,000 € each)
+        # are owed from that day, all of the 2,000 € then due.
+        (
+            date(2025, 6, 2),
+            "2025-06-02",
+            "(2 000,00 €) is still unpaid, 30 days after its due date. All of it is a "
+            "catch-up: what a decision after the adoption added to the instalments "
+            "due on 2024-03-20, 2025-03-20, owed from the decision's date (L626-21 "
+            "al. 4), not an annuity missed then.",
+        ),
+        # Admitted on the second anniversary: that day's 3,000 € are A's and B's
+        # annuities, and B's first one caught up.
+        (
+            date(2025, 3, 20),
+            "2025-03-20",
+            "Of it, 1 000,00 € is a catch-up: what a decision after the adoption "
+            "added to the instalment due on 2024-03-20,",
+        ),
+    ],
+)
+def test_L626_21_instalment_late_says_when_it_is_a_catch_up_of_a_late_decision(
+    decided_on: date, due_on: str, says: str
+) -> None:
+    ledger = case()
+    ledger.reject_claim(CASE, "B-1", decided_on=date(2022, 10, 3))
+    adopt(ledger)
+    ledger.admit_claim(CASE, "B-1", decided_on=decided_on, amount="10000")
+    # A's annuities are remitted on their dates; B's catch-up is not.
+    for on in (date(2024, 3, 20), date(2025, 3, 20)):
+        ledger.remit_instalment(CASE, amount="1000", paid_on=on)
+    late = found(ledger, "L626-21.instalment-late", date(2025, 7, 1))
+    (hit,) = [f for f in late if f.instalment == due_on]
+    assert says in hit.message
+    # The first annuity, paid on its date, is no finding; nor is B's share of it,
+    # owed from the decision only.
+    assert "2024-03-20" not in {f.instalment for f in late}
+
+
+def test_L626_21_a_missed_annuity_is_not_called_a_catch_up() -> None:
+    ledger = case()
+    adopt(ledger)
+    ledger.remit_instalment(CASE, amount="1999.99", paid_on=date(2024, 3, 20))
+    (hit,) = found(ledger, "L626-21.instalment-late", date(2024, 4, 1))
+    assert hit.instalment == "2024-03-20" and "catch-up" not in hit.message

@@ -709,12 +709,15 @@ class CaseCommands(abc.ABC):
         effective_on: DateIn | None = None,
         first_due: FirstDue | str | None = None,
         judgment_ref: str | None = None,
+        accepted_by: Sequence[str] = (),
         id: str | None = None,
         client_ref: str | None = None,
     ) -> PlanModified:
         """Records a substantial modification of the plan (`plan.modified`, L626-26):
         from `decided_on`, what is not yet due is rescheduled with `percents`;
-        `duration_years` is the new total, counted from the adoption."""
+        `duration_years` is the new total, counted from the adoption. Percentages
+        adding up to less than 100 remit the rest only for the creditors in
+        `accepted_by`, those that expressly accepted (L626-26)."""
         return self._record(
             PlanModified.build(
                 case=case,
@@ -723,6 +726,7 @@ class CaseCommands(abc.ABC):
                 effective_on=_effective_on("decided_on", decided_on, effective_on),
                 first_due=first_due,
                 judgment_ref=judgment_ref,
+                accepted_by=accepted_by,
                 id=id,
                 client_ref=client_ref,
             )

@@ -456,9 +456,17 @@ def plan_histories(draw: st.DrawFn, case: str = "CASE-1") -> list[Fact]:
                 effective_on=adopted_on + timedelta(days=draw(st.integers(1, 3000))),
                 percents=tuple(draw(percent_patterns(5))),
                 duration_years=10,
+                # Some creditors expressly accept it: only they can be remitted
+                # what its percentages leave (L626-26).
+                accepted_by=_some_of(draw, sorted(index.creditors)),
             )
         )
     return accepted
+
+
+def _some_of(draw: st.DrawFn, creditors: list[str]) -> tuple[str, ...]:
+    """A few of `creditors`, each once, in their order."""
+    return tuple(c for c in creditors if draw(st.booleans()))
 
 
 def procedures() -> st.SearchStrategy[tuple[ProcedureKind, date]]:
@@ -1291,6 +1299,7 @@ def _plan_modified(draw: st.DrawFn, draft: _Draft) -> _Candidates:
             duration_years=draw(st.integers(1, 10)),
             first_due=draw(st.sampled_from(list(FirstDue))),
             judgment_ref=draw(_refs()),
+            accepted_by=_some_of(draw, sorted(draft.index.creditors)),
         ),
     )
 

@@ -271,6 +271,8 @@ RULES_FR: dict[str, str] = {
     "L626-5.silence-on-conversion": "silence sur une conversion en titres : refus",
     "L626-26.modified-beyond-maximum": "plan modifié au-delà de la durée maximale "
     "comptée depuis l'arrêté du plan",
+    "L626-26.remission-without-acceptance": "modification du plan imposant une "
+    "remise à un créancier qui ne l'a pas expressément acceptée",
     "L626-27.cessation-not-resolved": "cessation des paiements pendant le plan sans "
     "résolution",
     "L626-28.completed-with-unpaid-instalments": "exécution constatée alors que des "

@@ -1,7 +1,8 @@
 """The plan's law at its edges: the consultation of creditors (L626-5), delays
-accepted beyond the legal maximum (L626-12), a modification's end (L626-26), a
-cessation des paiements during the plan (L626-27), its completion (L626-28), and two
-integrity checks on the money the plan moves (library policies, not articles).
+accepted beyond the legal maximum (L626-12), a modification's end and the remissions
+it cannot impose (L626-26), a cessation des paiements during the plan (L626-27), its
+completion (L626-28), and two integrity checks on the money the plan moves (library
+policies, not articles).
 
 The rules register into the same catalogue as `compliance.rules` (`RULES`), with the
 same `@rule` line; `plandebt.compliance` imports this module so that every check
@@ -33,7 +34,7 @@ from plandebt.events import (
 from plandebt.money import Money
 from plandebt.projections.consultation import Consultation, Standing, consultation
 from plandebt.projections.plan import option_due_dates
-from plandebt.schedules import FirstDue
+from plandebt.schedules import FirstDue, reschedule
 
 _MAX_YEARS = ("plan_max_years", "plan_max_years_agricultural_natural_person")
 
@@ -351,6 +352,61 @@ def modified_beyond_maximum(ctx: CheckContext) -> list[Finding]:
                     f"{_jour(adopted.effective_on)} (jusqu'au {_jour(end)} ; L626-26, "
                     "L626-12).",
                     instalment=_iso(last),
+                )
+            )
+    return out
+
+
+@rule(
+    "L626-26.remission-without-acceptance",
+    "C. com. L626-26, L626-18 al. 1",
+    "A modification of the plan repays less than what remains (percentages adding up "
+    "to less than 100) to a creditor that did not expressly accept it: silence on a "
+    "modification accepts new delays, not a remission, so the remission is not "
+    "imposed and what it leaves stays owed, with the claim's last instalment.",
+    confidence="T",  # L626-26 read on french-business-law.com (law primer §5)
+)
+def remission_without_acceptance(ctx: CheckContext) -> list[Finding]:
+    schedule = ctx.schedule
+    if schedule is None:
+        return []
+    out = []
+    for m in schedule.modifications:
+        repaid = sum(m.percents, Decimal(0))
+        if repaid >= 100:
+            continue
+        for c in schedule.claims:
+            if c.treatment != "option" or c.creditor in m.accepted_by:
+                continue
+            # What remained at the modification: the schedule keeps it whole for a
+            # creditor that did not accept (`projections.plan._modified`).
+            remaining = Money._of(
+                sum(
+                    i.amount.cents for i in c.instalments if i.due_on >= m.effective_on
+                ),
+                c.base.currency,
+            )
+            spread = reschedule(remaining, m.percents, m.effective_on, m.first_due)
+            remitted = remaining - Money._of(
+                sum(i.amount.cents for i in spread), remaining.currency
+            )
+            if not remitted.is_positive:
+                continue
+            out.append(
+                _finding(
+                    ctx,
+                    "L626-26.remission-without-acceptance",
+                    Severity.WARNING,
+                    f"The modification of {_iso(m.effective_on)} repays {repaid} % of "
+                    f"what remained of claim {c.claim} ({remaining.french()}): it would "
+                    f"remit {remitted.french()}, which {c.creditor} did not expressly "
+                    "accept (silence accepts new delays, not a remission; L626-26, "
+                    f"L626-18 al. 1). The remission is not imposed: the "
+                    f"{remitted.french()} stay owed, with the claim's last instalment. "
+                    "If the creditor accepted, correct the modification's accepted_by.",
+                    (m.id, schedule.adopted.id),
+                    creditor=c.creditor,
+                    claim=c.claim,
                 )
             )
     return out

@@ -47,7 +47,7 @@ from plandebt.lifecycle import BARRED, WAGE_RANKS, ClaimStatus, relief, useful
 from plandebt.money import Money, round_half_away
 from plandebt.projections.balances import claim_balance, procedure_in_force
 from plandebt.projections.consultation import deadline_end
-from plandebt.projections.plan import option_due_dates
+from plandebt.projections.plan import PlanSchedule, option_due_dates
 from plandebt.ruleset import Ruleset
 
 Check = Callable[[CheckContext], list[Finding]]
@@ -1322,7 +1322,8 @@ def instalment_late(ctx: CheckContext) -> list[Finding]:
                 ctx,
                 "L626-21.instalment-late",
                 severity,
-                f"The instalment due on {_iso(due_on)} ({amount.french()}) {text}{note}.",
+                f"The instalment due on {_iso(due_on)} ({amount.french()}) {text}{note}."
+                + _catch_up_note(schedule, due_on, amount),
                 (schedule.adopted.id, paid_by.id if paid_by else None),
                 fr=f"L'échéance du {_jour(due_on)} ({amount.french()}) "
                 f"{text_fr}{note_fr}.",
@@ -1330,6 +1331,36 @@ def instalment_late(ctx: CheckContext) -> list[Finding]:
             )
         )
     return out
+
+
+def _catch_up_note(schedule: PlanSchedule, due_on: date, amount: Money) -> str:
+    """What of the instalments due on `due_on` is a catch-up: what a decision after
+    the adoption added to instalments that fell due before it, owed on the decision's
+    date (L626-21 al. 4). Said, so that it is not read as an annuity missed then."""
+    parts: dict[date, int] = {}
+    for c in schedule.claims:
+        for i, due in zip(c.instalments, c.dues, strict=True):
+            if due == due_on and i.catch_up_of is not None:
+                parts[i.catch_up_of] = parts.get(i.catch_up_of, 0) + i.amount.cents
+    caught = sum(parts.values())
+    if not caught:
+        return ""
+    dates = ", ".join(_iso(d) for d in sorted(parts))
+    of = (
+        f"instalments due on {dates}"
+        if len(parts) > 1
+        else f"instalment due on {dates}"
+    )
+    share = (
+        "All of it is"
+        if caught == amount.cents
+        else f"Of it, {Money._of(caught, amount.currency).french()} is"
+    )
+    return (
+        f" {share} a catch-up: what a decision after the adoption added to the "
+        f"{of}, owed from the decision's date (L626-21 al. 4), "
+        "not an annuity missed then."
+    )
 
 
 @rule(

@@ -161,6 +161,15 @@ def _plan_modified(state: CaseState, fact: PlanModified) -> None:
         raise InvalidInputError(
             "duration_years", fact.duration_years, "a plan lasts at least one year"
         )
+    for k, creditor in enumerate(fact.accepted_by):
+        if state.creditor(creditor) is None:
+            raise UnknownReferenceError(
+                f"accepted_by[{k}]", creditor, "no such creditor"
+            )
+        if creditor in fact.accepted_by[:k]:
+            raise InvalidInputError(
+                f"accepted_by[{k}]", creditor, "a creditor accepts once"
+            )
 
 
 @branch(PlanResolved, PlanCompleted)

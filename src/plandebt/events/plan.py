@@ -93,7 +93,13 @@ class InstalmentRemitted(Fact):
 @attrs.frozen(kw_only=True)
 class PlanModified(Fact):
     """A substantial modification (L626-26): from `effective_on`, what is not yet due
-    is rescheduled with `percents`, over years counted from the modification."""
+    is rescheduled with `percents`, over years counted from the modification.
+
+    The creditors it affects are consulted, and their silence is an acceptance of
+    new delays but not of a remission (nor of a conversion): percentages adding up to
+    less than 100 remit the rest only for the creditors in `accepted_by`, those the
+    judgment records as having expressly accepted. For any other, what they leave
+    stays owed (as for a creditor that accepted nothing of the original plan)."""
 
     kind = "plan.modified"
 
@@ -101,6 +107,8 @@ class PlanModified(Fact):
     duration_years: int  # the plan's new total duration, from the original adoption
     first_due: FirstDue = FirstDue.FIRST_ANNIVERSARY
     judgment_ref: str | None = None
+    # The creditors that expressly accepted the modification (L626-26).
+    accepted_by: tuple[str, ...] = ()
 
 
 class ResolutionReason(enum.Enum):

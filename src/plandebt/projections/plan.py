@@ -336,6 +336,7 @@ def _plan_schedule(
                 options[option],
                 modifications,
                 agreed=consulted.agreed,
+                creditor=owed.creditor,
             )
         granted = reliefs.get(owed.claim)
         instalments, forfeited = _shared(build(base), granted)
@@ -387,12 +388,15 @@ def _under_option(
     amount: Money,
     *,
     agreed: bool,
+    creditor: str,
 ) -> list[Instalment]:
     instalments = option_schedule(amount, adopted, option)
     if not agreed:
         instalments = without_remission(instalments, amount)
     for modification in modifications:
-        instalments = _modified(instalments, modification)
+        instalments = _modified(
+            instalments, modification, creditor in modification.accepted_by
+        )
     return instalments
 
 
@@ -608,9 +612,11 @@ def _agreement(index: CaseIndex, claim: str, position: int) -> ClaimRescheduled 
 
 
 def _modified(
-    instalments: list[Instalment], modification: PlanModified
+    instalments: list[Instalment], modification: PlanModified, accepted: bool
 ) -> list[Instalment]:
-    """L626-26: what is not yet due at the modification is spread again from it."""
+    """L626-26: what is not yet due at the modification is spread again from it.
+    Silence accepts new delays, not a remission: unless the creditor `accepted` the
+    modification expressly, what percentages under 100 leave stays owed."""
     kept = [i for i in instalments if i.due_on < modification.effective_on]
     remaining = Money(
         sum(i.amount.cents for i in instalments) - sum(i.amount.cents for i in kept)
@@ -621,6 +627,8 @@ def _modified(
         modification.effective_on,
         modification.first_due,
     )
+    if not accepted:
+        spread = without_remission(spread, remaining)
     return kept + [attrs.evolve(i, number=len(kept) + i.number) for i in spread]
 
 
