@@ -69,7 +69,9 @@ def _writers(
                 target,
                 claim,
                 str(PAYMENTS),
-                "0.01",
+                # The writers' pause leaves the readers time to ask while they
+                # write, also on a loaded machine (the test needs answers then).
+                "0.03",
                 tag,
             ],
             cwd=ROOT,

@@ -405,6 +405,15 @@ def remission_without_acceptance(ctx: CheckContext) -> list[Finding]:
                     f"{remitted.french()} stay owed, with the claim's last instalment. "
                     "If the creditor accepted, correct the modification's accepted_by.",
                     (m.id, schedule.adopted.id),
+                    fr=f"La modification du {_jour(m.effective_on)} rembourse "
+                    f"{french.percent(repaid)} de ce qui restait dû sur la créance "
+                    f"{c.claim} ({remaining.french()}) : elle remettrait "
+                    f"{remitted.french()}, que {c.creditor} n'a pas expressément "
+                    "acceptés (le silence vaut acceptation des nouveaux délais, non "
+                    "d'une remise ; L626-26, L626-18 al. 1). La remise n'est pas "
+                    f"imposée : les {remitted.french()} restent dus, avec la dernière "
+                    "échéance de la créance. Si le créancier a accepté, rectifier le "
+                    "champ accepted_by de la modification.",
                     creditor=c.creditor,
                     claim=c.claim,
                 )

@@ -1317,26 +1317,30 @@ def instalment_late(ctx: CheckContext) -> list[Finding]:
             if days > grace
             else ""
         )
+        caught, caught_fr = _catch_up_note(schedule, due_on, amount)
         out.append(
             _finding(
                 ctx,
                 "L626-21.instalment-late",
                 severity,
                 f"The instalment due on {_iso(due_on)} ({amount.french()}) {text}{note}."
-                + _catch_up_note(schedule, due_on, amount),
+                + caught,
                 (schedule.adopted.id, paid_by.id if paid_by else None),
                 fr=f"L'échéance du {_jour(due_on)} ({amount.french()}) "
-                f"{text_fr}{note_fr}.",
+                f"{text_fr}{note_fr}." + caught_fr,
                 instalment=_iso(due_on),
             )
         )
     return out
 
 
-def _catch_up_note(schedule: PlanSchedule, due_on: date, amount: Money) -> str:
+def _catch_up_note(
+    schedule: PlanSchedule, due_on: date, amount: Money
+) -> tuple[str, str]:
     """What of the instalments due on `due_on` is a catch-up: what a decision after
     the adoption added to instalments that fell due before it, owed on the decision's
-    date (L626-21 al. 4). Said, so that it is not read as an annuity missed then."""
+    date (L626-21 al. 4). Said (in English and in French), so that it is not read as
+    an annuity missed then."""
     parts: dict[date, int] = {}
     for c in schedule.claims:
         for i, due in zip(c.instalments, c.dues, strict=True):
@@ -1344,22 +1348,25 @@ def _catch_up_note(schedule: PlanSchedule, due_on: date, amount: Money) -> str:
                 parts[i.catch_up_of] = parts.get(i.catch_up_of, 0) + i.amount.cents
     caught = sum(parts.values())
     if not caught:
-        return ""
+        return "", ""
     dates = ", ".join(_iso(d) for d in sorted(parts))
-    of = (
-        f"instalments due on {dates}"
-        if len(parts) > 1
-        else f"instalment due on {dates}"
+    dates_fr = ", ".join(_jour(d) for d in sorted(parts))
+    several = len(parts) > 1
+    of = f"instalments due on {dates}" if several else f"instalment due on {dates}"
+    of_fr = (
+        f"aux échéances des {dates_fr}" if several else f"à l'échéance du {dates_fr}"
     )
-    share = (
-        "All of it is"
-        if caught == amount.cents
-        else f"Of it, {Money._of(caught, amount.currency).french()} is"
-    )
+    whole = caught == amount.cents
+    part = Money._of(caught, amount.currency).french()
+    share = "All of it is" if whole else f"Of it, {part} is"
+    share_fr = "Le tout est" if whole else f"Sur ce montant, {part} est"
     return (
         f" {share} a catch-up: what a decision after the adoption added to the "
         f"{of}, owed from the decision's date (L626-21 al. 4), "
-        "not an annuity missed then."
+        "not an annuity missed then.",
+        f" {share_fr} un rattrapage : ce qu'une décision postérieure à l'arrêté du "
+        f"plan a ajouté {of_fr}, dû à compter de la décision (L626-21 al. 4), et "
+        "non une annuité alors manquée.",
     )
 
 
