@@ -56,6 +56,7 @@ PAGES = [
     "cli.md",
     "json.md",
     "integrity.md",
+    "beancount.md",
 ]
 #: The sample files, copied into each page's working folder as `examples/`: the
 #: pages use them as a newcomer would, from the project's folder.
