@@ -20,7 +20,7 @@ from typing import Any
 
 from eventsourcing.persistence import IntegrityError, PersistenceError, StoredEvent
 
-from plandebt import decisions, snapshots, storage
+from plandebt import crypto, decisions, personal, snapshots, storage
 from plandebt.commands import CaseCommands
 from plandebt.compliance import Report, check
 from plandebt.errors import (
@@ -119,6 +119,7 @@ class Ledger(CaseCommands):
         self._case_refs: list[str] = []  # every case of the store, as scanned so far
         self._cases_scanned = 0  # the last notification id the scan covered
         self._writing = False  # inside a write session (see _load)
+        self.personal = personal.of(app)  # sealing personal fields, erasure
 
     @classmethod
     def open(
@@ -126,18 +127,29 @@ class Ledger(CaseCommands):
         target: str | os.PathLike[str] | None = None,
         clock: Clock = utc_now,
         snapshot_interval: int = 1000,
+        *,
+        key: str | None = None,
+        key_file: str | os.PathLike[str] | None = None,
     ) -> Ledger:
         """Opens a store: "memory", a SQLite file path, or a PostgreSQL URL
         ("postgresql://user@host:5432/dbname?schema=name"). With no target, reads the
         PLANDEBT_DB environment variable, else uses memory. A case is snapshotted
-        every `snapshot_interval` facts (0: never)."""
-        env = environment(target)
+        every `snapshot_interval` facts (0: never).
+
+        An encrypted store (`plandebt.crypto`) is opened with its `key`, the key
+        written in `key_file`, or else PLANDEBT_CIPHER_KEY or PLANDEBT_CIPHER_KEY_FILE;
+        a wrong or missing key is a `crypto.CipherKeyError`, nothing read or written."""
+        env = environment(target) | crypto.cipher_environment(
+            crypto.store_key(key, key_file)
+        )
         # Opening creates the tables if missing. Two processes opening one PostgreSQL
         # store at once can collide on that DDL ("tuple concurrently updated"): the
         # statements are idempotent, so trying again is safe.
         for attempt in range(5):
             try:
                 app = LedgerApplication(env=env)
+                crypto.check_store_key(app)
+                personal.of(app)  # the person key table, made if missing
                 break
             except PersistenceError as e:
                 if attempt == 4 or "concurrently" not in str(e):
@@ -295,7 +307,8 @@ class Ledger(CaseCommands):
             for fact in case.pending:
                 version += 1
                 assert fact.recorded_at is not None and fact.seq is not None
-                data = fact.to_dict()
+                # Personal fields are sealed in the stored form (plandebt.personal).
+                data = self.personal.seal(case.state, fact.to_dict(), session)
                 text = encoder.text(data)
                 if text is not None:  # kept for the snapshots taken after the save
                     case.texts[fact.seq] = text
@@ -397,7 +410,7 @@ class Ledger(CaseCommands):
             case.stream = advance(case.stream, domain_event)
             fact_data = fact_of(domain_event)
             if fact_data is not None:
-                case.apply(Fact.from_stored(fact_data))
+                case.apply(Fact.from_stored(self.personal.open(fact_data)))
 
     def _settled(self, refs: list[str], known_at: KnownAt) -> None:
         """Before answering "as known at" a time no recording of the case has
@@ -489,7 +502,7 @@ class Ledger(CaseCommands):
                 # The stream only needs its version for the next save: setting it is
                 # what mutate() would do, without re-running the event's method.
                 case.stream.version = notification.originator_version
-                case.apply(Fact.from_stored(fact_data))
+                case.apply(Fact.from_stored(self.personal.open(fact_data)))
                 count += 1
             start = page[-1].id + 1
             if progress is not None:
@@ -600,6 +613,19 @@ class Ledger(CaseCommands):
         """The facts of a case in recording order, as known at `known_at`."""
         index = self.index(case, known_at)
         return index.history(index.position(known_at))
+
+    # --- erasure -----------------------------------------------------------------------
+
+    def forget(self, person: str, case: str | None = None) -> list[str]:
+        """Erases a natural person's data: destroys their key in `case` (default:
+        every case where a creditor of that id is registered). The events are not
+        rewritten; every amount and finding stays; views show their name, address
+        and descriptions as `personal.ERASED`. Returns the cases erased in. A person
+        no case knows is an `personal.UnknownPersonError`; see `plandebt.personal`."""
+        refs = personal.forget(self, person, case)
+        for ref in refs:
+            self._cases.pop(ref, None)  # read again: the fields are now erased
+        return refs
 
     # --- journal ------------------------------------------------------------------------
 

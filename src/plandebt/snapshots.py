@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any
 from eventsourcing.domain import Snapshot
 from eventsourcing.persistence import IntegrityError, PersistenceError
 
+from plandebt import personal
 from plandebt.events import Fact
 from plandebt.storage import (
     STREAM_TOPIC,
@@ -106,10 +107,14 @@ def write(app: LedgerApplication, case: _Case, interval: int, *, to_head: bool) 
 def _put(app: LedgerApplication, case: _Case, start: int, end: int) -> None:
     assert app.snapshots is not None and case.stream is not None
     texts = case.texts
+    sealed = personal.of(app).seal
     text = (
         "["
         + ",".join(
-            texts.get(f.seq or 0) or _JSON.encode(f.to_dict())
+            texts.get(f.seq or 0)
+            # As stored: personal fields sealed again (the same bytes, see
+            # plandebt.personal).
+            or _JSON.encode(sealed(case.state, f.to_dict()))
             for f in case.state.log[start:end]
         )
         + "]"
@@ -154,6 +159,7 @@ def load(app: LedgerApplication, case: _Case) -> None:
         return
     ref = case.state.case
     stream_id = CaseStream.create_id(ref)
+    opened = personal.of(app).open  # personal fields in clear, or erased
     chain = _chain(app, stream_id, case)  # newest first
     if not chain:
         return
@@ -167,7 +173,7 @@ def load(app: LedgerApplication, case: _Case) -> None:
             case.stream = advance(case.stream, domain_event)
             data = fact_of(domain_event)
             if data is not None:
-                case.apply(Fact.from_stored(data))
+                case.apply(Fact.from_stored(opened(data)))
         if case.state.head != first - 1:
             _reset(case)
             return
@@ -186,7 +192,7 @@ def load(app: LedgerApplication, case: _Case) -> None:
             case.prune.append(([part.version], None))
             break
         for data in facts[case.state.head - part.first + 1 :]:
-            case.apply(Fact.from_stored(data))
+            case.apply(Fact.from_stored(opened(data)))
         case.stream = stream_at(stream_id, ref, part.version, at)
         case.snapshot_at = part.last
 

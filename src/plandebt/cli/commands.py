@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import json
 import os
 import stat
@@ -21,7 +22,7 @@ from datetime import date
 from typing import IO, Any, Protocol
 
 from plandebt import journal
-from plandebt.cli import tables
+from plandebt.cli import privacy, tables
 from plandebt.cli.exits import FINDINGS, OK, StoreProblem, UsageError
 from plandebt.cli.store import is_store_file, redacted
 from plandebt.compliance import check_plan_proposal, rules_markdown
@@ -106,7 +107,7 @@ def _journal_bytes(name: str) -> bytes | str:
 
 
 def record(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
-    lines = _journal_bytes(args.journal)
+    lines = privacy.opened_journal(_journal_bytes(args.journal), args)
     bar = _progress_bar("checking") if args.progress or sys.stderr.isatty() else None
     facts = ledger.import_journal(lines, restore=args.restore, progress=bar)
     if bar is not None:
@@ -162,6 +163,12 @@ def export(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
         text = to_beancount(ledger.index(_one_case(ledger, args.case)))
         return _emit(text, args.output, args.db, out)
     facts = ledger.export(args.case)
+    if args.encrypt:  # sealed with the store's key (cli/privacy.py)
+        buffer = io.StringIO()
+        journal.write(facts, buffer)
+        return _emit(
+            privacy.sealed_export(buffer.getvalue(), args), args.output, args.db, out
+        )
     if not args.output:
         journal.write(facts, out)
         return OK
@@ -532,11 +539,13 @@ COMMANDS: dict[str, Command] = {
     "adopt-plan": adopt_plan,
     "distribute": distribute,
     "statement": statement,
+    "forget": privacy.forget,
 }
 #: The subcommands that need no store (none is opened, none is created).
 WITHOUT_STORE: dict[str, StorelessCommand] = {
     "check-plan": check_plan,
     "rules": rules,
+    "keygen": privacy.keygen,
 }
 #: The subcommands that may create the store they are given.
 CREATE_STORE: frozenset[str] = frozenset({"record", "demo"})

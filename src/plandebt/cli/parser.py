@@ -8,6 +8,7 @@ import os
 from datetime import UTC, date, datetime
 from typing import NoReturn
 
+from plandebt.cli import privacy
 from plandebt.limits import is_date_text
 from plandebt.storage import PLANDEBT_DB
 
@@ -73,7 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="SQLite file, a postgresql:// URL, or 'memory' "
         f"(default: ${PLANDEBT_DB}, else ./{DEFAULT_DB})",
     )
+    privacy.add_options(parser)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+    privacy.add_commands(sub)
 
     rec = sub.add_parser("record", help="record a JSON Lines journal (all or nothing)")
     rec.add_argument("journal", help="the journal file, or - for standard input")
@@ -104,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="journal",
         help="the JSON Lines journal, or a Beancount ledger of one case",
     )
+    privacy.add_export_options(exp)
 
     demo = sub.add_parser("demo", help="record the illustrative case and show it")
     demo.add_argument("--as-of", type=iso_date, default=date(2026, 6, 30))

@@ -1,0 +1,447 @@
+"""A natural person's data: sealed under a key of their own, erased by destroying it.
+
+The personal fields of a fact (`events.codec.PERSONAL_FIELDS`: a creditor's name and
+address, a declaration's description) are stored sealed, each under the key of the
+person it is about (one per case and creditor id), kept in a key table of the same
+store (`plandebt_person_keys`). A fact is sealed when it is encoded for the store
+and opened when it is read, so the index, the views and the journal see clear text,
+and the stored events hold only ciphertext. `forget` destroys the person's key: the
+events are not rewritten (their hashes stay true), every amount and legal finding is
+unchanged, and every view shows the fields as ERASED.
+
+Sealing is AES-256-GCM (the `cryptography` package, the `plandebt[crypto]` extra).
+The nonce is derived from the key, the place of the value (case, person, fact id,
+field) and the value (an HMAC-SHA256, as in SIV constructions), so a fact sealed again
+gives the same bytes as its stored event: a snapshot cut from facts in memory holds
+what the events hold. Without the extra, personal fields are stored in clear and
+`forget` is refused: docs/integrity-crypto.md says so.
+
+When the store itself is encrypted (`plandebt.crypto`), the person keys are sealed
+with the store's cipher: the key table is no key to the names.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import importlib
+import os
+import threading
+import weakref
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from eventsourcing.sqlite import SQLiteAggregateRecorder
+
+from plandebt.crypto import CipherKeyError, key_refused
+from plandebt.errors import InvalidInputError, UnknownReferenceError
+from plandebt.events.codec import (
+    CORRECTION_KIND,
+    is_sealed_value,
+    personal_fields,
+    sealed_value,
+)
+
+#: What a view shows in place of an erased field.
+ERASED = "[erased]"
+#: The key table, in the store's own database (SQLite file, PostgreSQL schema).
+TABLE = "plandebt_person_keys"
+#: Creditor kinds that are legal persons: the right to erasure (RGPD art. 4(1),
+#: art. 17) is a natural person's; `forget` refuses these.
+LEGAL_PERSON_KINDS = frozenset({"bank", "tax", "social", "group_company", "ags"})
+_INSTALL = "pip install 'plandebt[crypto]'"
+
+
+class UnknownPersonError(UnknownReferenceError):
+    """`forget` names no person of the case (or of any case)."""
+
+
+class Erased(str):
+    """An erased personal field as read: shows as ERASED, and keeps the sealed value
+    it was stored as, so that a fact re-encoded (a snapshot) stores the same bytes."""
+
+    stored: dict[str, str]
+
+    def __new__(cls, stored: dict[str, str]) -> Erased:
+        text = super().__new__(cls, ERASED)
+        text.stored = stored
+        return text
+
+
+def _aead_class() -> Any | None:
+    try:
+        module = importlib.import_module("cryptography.hazmat.primitives.ciphers.aead")
+    except ImportError:
+        return None
+    return module.AESGCM
+
+
+# --- the key table ------------------------------------------------------------------
+
+
+class KeyTable:
+    """The person keys of one store: (case, person) -> key, or None once destroyed.
+
+    Keys are added inside the write that first seals a field of the person (on the
+    write's own cursor, in its transaction), so a key exists exactly when the facts
+    sealed with it do. Destroying sets the key to NULL and keeps the row, with the
+    time: the person stays known as erased."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        recorder = app.recorder
+        if isinstance(recorder, SQLiteAggregateRecorder):
+            self.kind = "sqlite"
+        elif hasattr(getattr(recorder, "datastore", None), "schema"):  # PostgreSQL
+            self.kind = "postgres"
+        else:
+            self.kind = "memory"
+        self.memory: dict[tuple[str, str], tuple[bytes | None, str | None]] = {}
+        if self.kind != "memory":
+            blob = "BYTEA" if self.kind == "postgres" else "BLOB"
+            with recorder.datastore.transaction(commit=True) as cursor:
+                cursor.execute(
+                    self._sql(
+                        "CREATE TABLE IF NOT EXISTS {table} (case_ref TEXT NOT NULL, "
+                        f"person TEXT NOT NULL, key {blob}, erased_at TEXT, "
+                        "PRIMARY KEY (case_ref, person))"
+                    )
+                )
+
+    def _pg_table(self) -> str:
+        from psycopg.sql import SQL, Identifier
+
+        schema = self.app.recorder.datastore.schema
+        composed = SQL("{}.{}").format(Identifier(schema), Identifier(TABLE))
+        text: str = composed.as_string(None)
+        return text
+
+    def _sql(self, statement: str) -> str:
+        if self.kind == "postgres":
+            return statement.replace("{table}", self._pg_table()).replace("?", "%s")
+        return statement.replace("{table}", TABLE)
+
+    @staticmethod
+    def _cursor(session: Any) -> Any:
+        # The write sessions of plandebt.storage: SQLite's holds its cursor as
+        # `cursor`, PostgreSQL's as `curs`; the in-memory one has none.
+        return getattr(session, "cursor", None) or getattr(session, "curs", None)
+
+    def keys_of(self, case: str, session: Any = None) -> dict[str, bytes | None]:
+        """Every person key of the case (None: destroyed), read on the write's
+        cursor when a write is under way."""
+        if self.kind == "memory":
+            with _MEMORY_LOCK:
+                rows = [(p, k) for (c, p), (k, _e) in self.memory.items() if c == case]
+            return {person: self._unwrap(key) for person, key in rows}
+        statement = self._sql("SELECT person, key FROM {table} WHERE case_ref = ?")
+        cursor = self._cursor(session) if session is not None else None
+        if cursor is not None:
+            cursor.execute(statement, (case,))
+            rows = cursor.fetchall()
+        else:
+            with self.app.recorder.datastore.transaction(commit=False) as read:
+                read.execute(statement, (case,))
+                rows = read.fetchall()
+        return {row["person"]: self._unwrap(row["key"]) for row in rows}
+
+    def add(self, session: Any, case: str, person: str, key: bytes) -> None:
+        """Stores a new person key in the write's transaction."""
+        wrapped = self._wrap(key)
+        if self.kind == "memory":
+            with _MEMORY_LOCK:
+                self.memory.setdefault((case, person), (wrapped, None))
+            return
+        self._cursor(session).execute(
+            self._sql("INSERT INTO {table} (case_ref, person, key) VALUES (?, ?, ?)"),
+            (case, person, wrapped),
+        )
+
+    def destroy(self, case: str, person: str) -> None:
+        """Destroys a person's key (the row stays, with the time)."""
+        at = datetime.now(UTC).isoformat()
+        if self.kind == "memory":
+            with _MEMORY_LOCK:
+                self.memory[(case, person)] = (None, at)
+            return
+        statement = self._sql(
+            "UPDATE {table} SET key = NULL, erased_at = ? "
+            "WHERE case_ref = ? AND person = ?"
+        )
+        with self.app.recorder.datastore.transaction(commit=True) as cursor:
+            cursor.execute(statement, (at, case, person))
+        if self.kind == "sqlite":
+            # The destroyed key must not survive in free pages or the write-ahead
+            # log: rewrite the file's pages and fold the log into it.
+            with self.app.recorder.datastore.get_connection(commit=True) as conn:
+                raw = conn._sqlite_conn
+                raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                raw.execute("VACUUM")
+                raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def _wrap(self, key: bytes) -> bytes:
+        cipher = self.app.mapper.cipher
+        return key if cipher is None else bytes(cipher.encrypt(key))
+
+    def _unwrap(self, stored: bytes | None) -> bytes | None:
+        if stored is None:
+            return None
+        cipher = self.app.mapper.cipher
+        if cipher is None:
+            return bytes(stored)
+        try:
+            return bytes(cipher.decrypt(bytes(stored)))
+        except ValueError as e:
+            raise key_refused(self.app) from e
+
+
+_MEMORY_LOCK = threading.Lock()
+
+
+# --- sealing and opening fields ---------------------------------------------------
+
+
+class PersonalData:
+    """Seals the personal fields of facts written to one store and opens those read
+    from it, with the store's person keys (`KeyTable`)."""
+
+    def __init__(self, app: Any) -> None:
+        self.table = KeyTable(app)
+        self.aead = _aead_class()
+        self._keys: dict[str, dict[str, bytes | None]] = {}  # case -> person -> key
+        self._lock = threading.Lock()
+        # The keys a write read on its own cursor, for as long as its session lives.
+        self._in_write: weakref.WeakKeyDictionary[
+            Any, dict[str, dict[str, bytes | None]]
+        ]
+        self._in_write = weakref.WeakKeyDictionary()
+
+    # --- writing ---
+
+    def seal(
+        self, state: Any, data: dict[str, Any], session: Any = None
+    ) -> dict[str, Any]:
+        """The stored form of a fact in journal form: each personal field sealed
+        under its person's key. In a write (`session`), a person without a key gets
+        one, stored in the write's transaction; outside one (a snapshot re-encoding
+        stored facts), a field whose person has no key stays as it is (a fact
+        stored before personal fields were sealed)."""
+        kind = data["kind"]
+        if kind == CORRECTION_KIND:
+            return self._seal_correction(state, data, session)
+        spec = personal_fields(kind)
+        if spec is None:
+            return data
+        person_field, fields = spec
+        if not any(data.get(f) is not None for f in fields):
+            return data
+        sealed = dict(data)
+        person = data[person_field]
+        for field in fields:
+            if data.get(field) is not None:
+                sealed[field] = self._seal_value(
+                    data["case"], person, data["id"], field, data[field], session
+                )
+        return sealed
+
+    def _seal_correction(
+        self, state: Any, data: dict[str, Any], session: Any
+    ) -> dict[str, Any]:
+        target = state.at(data["corrects"]) if state is not None else None
+        spec = personal_fields(target.kind) if target is not None else None
+        if spec is None:
+            return data
+        person_field, fields = spec
+        changes = data.get("changes") or {}
+        if not any(changes.get(f) is not None for f in fields):
+            return data
+        person = getattr(target, person_field)
+        new_changes = dict(changes)
+        for field in fields:
+            if changes.get(field) is not None:
+                new_changes[field] = self._seal_value(
+                    data["case"],
+                    person,
+                    data["id"],
+                    f"changes.{field}",
+                    changes[field],
+                    session,
+                )
+        return {**data, "changes": new_changes}
+
+    def _seal_value(
+        self,
+        case: str,
+        person: str,
+        fact_id: str,
+        field: str,
+        value: Any,
+        session: Any,
+    ) -> Any:
+        if isinstance(value, Erased):
+            return value.stored
+        if self.aead is None or not isinstance(value, str):
+            return value  # no cipher installed: stored in clear (see the docstring)
+        keys = self._session_keys(case, session)
+        if person in keys and keys[person] is None:
+            raise InvalidInputError(
+                field,
+                value,
+                f"person {person!r} of case {case!r} was erased (plandebt forget): "
+                "their data is not recorded again",
+            )
+        key = keys.get(person)
+        if key is None:
+            if session is None:
+                return value  # re-encoding a fact stored in clear
+            key = os.urandom(32)
+            self.table.add(session, case, person, key)
+            keys[person] = key
+        context = _context(case, person, fact_id, field)
+        plain = value.encode("utf8")
+        nonce = hmac.new(key, context + b"\x00" + plain, hashlib.sha256).digest()[:12]
+        sealed = nonce + self.aead(key).encrypt(nonce, plain, context)
+        return sealed_value(person, base64.b64encode(sealed).decode("ascii"))
+
+    def _session_keys(self, case: str, session: Any) -> dict[str, bytes | None]:
+        # In a write, the keys are read again on the write's cursor, under the
+        # case's write lock: a key another writer added, or destroyed, is seen.
+        if session is not None:
+            keys = self._in_write.setdefault(session, {})
+            if case not in keys:
+                keys[case] = self.table.keys_of(case, session)
+                with self._lock:
+                    self._keys.pop(case, None)
+            result: dict[str, bytes | None] = keys[case]
+            return result
+        return self._cached_keys(case)
+
+    # --- reading ---
+
+    def open(self, data: Mapping[str, Any]) -> Mapping[str, Any]:
+        """A stored fact with its personal fields in clear (ERASED, as an `Erased`,
+        where the person's key was destroyed)."""
+        kind = data.get("kind")
+        if kind == CORRECTION_KIND:
+            changes = data.get("changes")
+            if isinstance(changes, dict) and any(
+                is_sealed_value(v) for v in changes.values()
+            ):
+                opened = {
+                    field: self._open_value(data, f"changes.{field}", value)
+                    for field, value in changes.items()
+                }
+                return {**data, "changes": opened}
+            return data
+        spec = personal_fields(kind) if isinstance(kind, str) else None
+        if spec is None:
+            return data
+        fields = [f for f in spec[1] if is_sealed_value(data.get(f))]
+        if not fields:
+            return data
+        out = dict(data)
+        for field in fields:
+            out[field] = self._open_value(data, field, data[field])
+        return out
+
+    def _open_value(self, data: Mapping[str, Any], field: str, value: Any) -> Any:
+        if not is_sealed_value(value):
+            return value
+        case, person = data["case"], value["person"]
+        keys = self._cached_keys(case)
+        if person not in keys:  # added by another writer since: read again
+            keys = self._cached_keys(case, again=True)
+        key = keys.get(person)
+        if key is None:
+            return Erased(value)
+        if self.aead is None:
+            raise CipherKeyError(
+                f"the store holds sealed personal data: {_INSTALL} to read it"
+            )
+        context = _context(case, person, data["id"], field)
+        try:
+            sealed = base64.b64decode(value["sealed"])
+            plain = self.aead(key).decrypt(sealed[:12], sealed[12:], context)
+        except Exception:  # a damaged value: shown erased, never a crash
+            return Erased(value)
+        return plain.decode("utf8")
+
+    def _cached_keys(self, case: str, again: bool = False) -> dict[str, bytes | None]:
+        with self._lock:
+            keys = None if again else self._keys.get(case)
+        if keys is None:
+            keys = self.table.keys_of(case)
+            with self._lock:
+                self._keys[case] = keys
+        return keys
+
+    # --- erasure ---
+
+    def persons(self, case: str) -> dict[str, bytes | None]:
+        return self._cached_keys(case, again=True)
+
+    def forget(self, case: str, person: str) -> None:
+        """Destroys the person's key in the case."""
+        if self.aead is None:
+            raise CipherKeyError(
+                f"erasure needs sealed personal data, which needs {_INSTALL}"
+            )
+        self.table.destroy(case, person)
+        with self._lock:
+            self._keys.pop(case, None)
+
+
+def _context(case: str, person: str, fact_id: str, field: str) -> bytes:
+    """What a sealed value is bound to (GCM's associated data): it cannot be moved
+    to another case, person, fact or field and still open."""
+    return "\x00".join((case, person, fact_id, field)).encode("utf8")
+
+
+def of(app: Any) -> PersonalData:
+    """The personal data handler of an application (made on first use)."""
+    handler: PersonalData | None = app.__dict__.get("_personal")
+    if handler is None:
+        handler = app.__dict__["_personal"] = PersonalData(app)
+    return handler
+
+
+def forget(ledger: Any, person: str, case: str | None) -> list[str]:
+    """What `Ledger.forget` does: checks that `person` is a creditor of the case
+    (or of some case) and a possible natural person, then destroys their key in each.
+    Nothing is destroyed if any check fails."""
+    refs = [case] if case is not None else ledger.cases()
+    found: list[str] = []
+    for ref in refs:
+        state = ledger.index(ref).state
+        registered = state.creditor(person)
+        if registered is None:
+            continue
+        kind = registered.creditor_kind.value
+        if kind in LEGAL_PERSON_KINDS:
+            raise InvalidInputError(
+                "person",
+                person,
+                f"is a {kind} creditor of case {ref!r}, a legal person: the right to "
+                "erasure (RGPD art. 17) is a natural person's",
+            )
+        found.append(ref)
+    if not found:
+        where = f"case {case!r}" if case is not None else "any case of the store"
+        raise UnknownPersonError("person", person, f"is no creditor of {where}")
+    handler = of(ledger.app)
+    for ref in found:
+        keys = handler.persons(ref)
+        if person not in keys:
+            raise InvalidInputError(
+                "person",
+                person,
+                f"has no personal key in case {ref!r}: their data was recorded in "
+                "clear (before sealing, or without plandebt[crypto]) and cannot be "
+                "erased without rewriting the events",
+            )
+    for ref in found:
+        if handler.persons(ref).get(person) is not None:
+            handler.forget(ref, person)
+    return found
