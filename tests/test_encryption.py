@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from tests.helpers import store_bytes
 
 from plandebt import Ledger
 from plandebt.cli import main
@@ -51,15 +52,6 @@ def small_case(ledger: Ledger) -> None:
         effective_on="2024-02-01",
     )
     ledger.pay(CASE, "C1", amount="100.00", basis="none", paid_on="2024-03-01")
-
-
-def store_bytes(path: Path) -> bytes:
-    """Every byte SQLite keeps for the store (the file and its write-ahead log)."""
-    return b"".join(
-        Path(f"{path}{suffix}").read_bytes()
-        for suffix in ("", "-wal")
-        if Path(f"{path}{suffix}").exists()
-    )
 
 
 def rows_digest(path: Path) -> str:
@@ -379,9 +371,7 @@ def test_postgres_a_sealed_store_needs_its_key_and_holds_no_clear_text(
     schema = pg_url.rsplit("schema=", 1)[1]
     dsn = pg_url.split("?", 1)[0]
     with psycopg.connect(dsn) as conn:
-        rows = conn.execute(
-            f'SELECT state FROM "{schema}".plandebt_events'
-        ).fetchall()
+        rows = conn.execute(f'SELECT state FROM "{schema}".plandebt_events').fetchall()
         keys = conn.execute(
             f'SELECT key FROM "{schema}".plandebt_person_keys'
         ).fetchall()
