@@ -40,7 +40,14 @@ from plandebt.events.base import ENVELOPE
 from plandebt.money import Money
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
-PAGES = ["concepts.md", "api.md", "journal.md", "distribution.md", "claims-sheet.md"]
+PAGES = [
+    "concepts.md",
+    "api.md",
+    "journal.md",
+    "distribution.md",
+    "claims-sheet.md",
+    "integrity-crypto.md",
+]
 _FENCE = re.compile(r"^```([^\n`]*)\n(.*?)^```[ \t]*$", re.M | re.S)
 
 

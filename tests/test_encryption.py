@@ -20,10 +20,10 @@ from plandebt.cli.exits import OK, STORE, USAGE
 from plandebt.crypto import (
     PLANDEBT_CIPHER_KEY,
     PLANDEBT_CIPHER_KEY_FILE,
-    CipherKeyError,
     new_key,
     store_key,
 )
+from plandebt.errors import CipherKeyError
 
 DEBTOR = "Zorglub Industries SAS"
 COURT = "Tribunal de commerce de Quimper"

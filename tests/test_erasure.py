@@ -19,10 +19,11 @@ from tests.helpers import store_bytes
 from plandebt import Fact, Ledger
 from plandebt.cli import main
 from plandebt.cli.exits import OK, USAGE
-from plandebt.errors import InvalidInputError
+from plandebt.errors import InvalidInputError, UnknownPersonError
 from plandebt.events import CreditorRegistered
 from plandebt.events.codec import PERSONAL_FIELDS
-from plandebt.personal import ERASED, LEGAL_PERSON_KINDS, UnknownPersonError
+from plandebt.movements import MovementsView
+from plandebt.personal import ERASED, LEGAL_PERSON_KINDS
 from plandebt.strategies import case_histories
 
 CASE = "RG 24/00078"
@@ -222,8 +223,11 @@ def test_forget_rewrites_no_event(store: Path) -> None:
         ledger.snapshot(CASE)
     before = events_digest(path)
     with Ledger.open(path) as ledger:
+        key = ledger.personal.persons(CASE)["E1"]
+        assert key is not None and key in store_bytes(path)
         ledger.forget("E1", CASE)
     assert events_digest(path) == before
+    assert key not in store_bytes(path)  # not in a free page, not in the log
     conn = sqlite3.connect(path)
     rows = conn.execute(
         "SELECT person, key IS NULL, erased_at IS NOT NULL FROM plandebt_person_keys "
@@ -306,3 +310,35 @@ def test_postgres_forget_keeps_amounts_and_findings(pg_url: str) -> None:
     with Ledger.open(pg_url) as ledger:
         assert views(ledger, CASE, days) == [erased(v, {"E1"}) for v in before]
         assert ledger.history(CASE)[1].name == ERASED
+
+
+def test_the_sql_view_holds_no_personal_field_and_its_sums_survive_forget(
+    store: Path, tmp_path: Path
+) -> None:
+    view_path = tmp_path / "view.db"
+    with Ledger.open(store) as ledger:
+        declared = ledger.history(CASE)[3]
+        # A correction of a sealed field of a money fact: the view rebuilds the
+        # corrected declaration without opening it.
+        ledger.correct(
+            CASE,
+            declared.id,
+            changes={"description": f"décembre, {NAME}", "amount": "2000.00"},
+            effective_on="2024-03-02",
+        )
+        view = MovementsView(str(view_path))
+        view.catch_up(ledger)
+        sums = view.claim_sums(CASE, date(2024, 6, 1), None)
+        ledger.forget("E1")
+        view.catch_up(ledger)
+        assert view.claim_sums(CASE, date(2024, 6, 1), None) == sums
+        view.close()
+    assert sums["C1"]["declared"] == 200000
+    raw = store_bytes(view_path)
+    assert b"Hortense" not in raw and b"cembre" not in raw
+    # Rebuilt from the log after the erasure: the same sums.
+    with Ledger.open(store) as ledger:
+        rebuilt = MovementsView(str(tmp_path / "rebuilt.db"))
+        rebuilt.catch_up(ledger)
+        assert rebuilt.claim_sums(CASE, date(2024, 6, 1), None) == sums
+        rebuilt.close()

@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from plandebt.errors import StorageError
+from plandebt.errors import CipherKeyError
 
 #: The store's key, in base64.
 PLANDEBT_CIPHER_KEY = "PLANDEBT_CIPHER_KEY"
@@ -36,11 +36,6 @@ CIPHER_TOPIC = "eventsourcing.cryptography:AESCipher"
 #: The key sizes AES takes, in bytes; `new_key` makes the largest.
 KEY_SIZES = (16, 24, 32)
 _INSTALL = "pip install 'plandebt[crypto]'"
-
-
-class CipherKeyError(StorageError):
-    """The store's key is missing, wrong or unreadable, or encryption was asked for
-    without the `crypto` extra. Nothing was read or written."""
 
 
 def new_key() -> str:

@@ -23,20 +23,22 @@ with the store's cipher: the key table is no key to the names.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import importlib
 import os
+import sqlite3
 import threading
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 from eventsourcing.sqlite import SQLiteAggregateRecorder
 
-from plandebt.crypto import CipherKeyError, key_refused
-from plandebt.errors import InvalidInputError, UnknownReferenceError
+from plandebt.crypto import key_refused
+from plandebt.errors import CipherKeyError, InvalidInputError, UnknownPersonError
 from plandebt.events.codec import (
     CORRECTION_KIND,
     is_sealed_value,
@@ -52,10 +54,6 @@ TABLE = "plandebt_person_keys"
 #: art. 17) is a natural person's; `forget` refuses these.
 LEGAL_PERSON_KINDS = frozenset({"bank", "tax", "social", "group_company", "ags"})
 _INSTALL = "pip install 'plandebt[crypto]'"
-
-
-class UnknownPersonError(UnknownReferenceError):
-    """`forget` names no person of the case (or of any case)."""
 
 
 class Erased(str):
@@ -170,13 +168,27 @@ class KeyTable:
             "UPDATE {table} SET key = NULL, erased_at = ? "
             "WHERE case_ref = ? AND person = ?"
         )
-        with self.app.recorder.datastore.transaction(commit=True) as cursor:
-            cursor.execute(statement, (at, case, person))
-        if self.kind == "sqlite":
-            # The destroyed key must not survive in free pages or the write-ahead
-            # log: rewrite the file's pages and fold the log into it.
-            with self.app.recorder.datastore.get_connection(commit=True) as conn:
-                raw = conn._sqlite_conn
+        if self.kind == "postgres":
+            with self.app.recorder.datastore.transaction(commit=True) as cursor:
+                cursor.execute(statement, (at, case, person))
+            return
+        # SQLite: the destroyed key must not survive in a free page or the write-ahead
+        # log: the old bytes are zeroed (secure_delete), the log folded into the file
+        # and the file rewritten. A reader of another process can keep VACUUM from
+        # running; the key is destroyed all the same (its page was zeroed).
+        with self.app.recorder.datastore.get_connection(commit=True) as conn:
+            raw = conn._sqlite_conn
+            raw.execute("PRAGMA secure_delete = ON")
+            try:
+                raw.execute("BEGIN IMMEDIATE")
+                raw.execute(statement, (at, case, person))
+                raw.execute("COMMIT")
+            except BaseException:
+                raw.rollback()
+                raise
+            finally:
+                raw.execute("PRAGMA secure_delete = OFF")
+            with contextlib.suppress(sqlite3.Error):
                 raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
                 raw.execute("VACUUM")
                 raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -323,28 +335,7 @@ class PersonalData:
     def open(self, data: Mapping[str, Any]) -> Mapping[str, Any]:
         """A stored fact with its personal fields in clear (ERASED, as an `Erased`,
         where the person's key was destroyed)."""
-        kind = data.get("kind")
-        if kind == CORRECTION_KIND:
-            changes = data.get("changes")
-            if isinstance(changes, dict) and any(
-                is_sealed_value(v) for v in changes.values()
-            ):
-                opened = {
-                    field: self._open_value(data, f"changes.{field}", value)
-                    for field, value in changes.items()
-                }
-                return {**data, "changes": opened}
-            return data
-        spec = personal_fields(kind) if isinstance(kind, str) else None
-        if spec is None:
-            return data
-        fields = [f for f in spec[1] if is_sealed_value(data.get(f))]
-        if not fields:
-            return data
-        out = dict(data)
-        for field in fields:
-            out[field] = self._open_value(data, field, data[field])
-        return out
+        return _opened(data, self._open_value)
 
     def _open_value(self, data: Mapping[str, Any], field: str, value: Any) -> Any:
         if not is_sealed_value(value):
@@ -391,6 +382,45 @@ class PersonalData:
         self.table.destroy(case, person)
         with self._lock:
             self._keys.pop(case, None)
+
+
+def _opened(
+    data: Mapping[str, Any], open_value: Callable[[Mapping[str, Any], str, Any], Any]
+) -> Mapping[str, Any]:
+    """`data` with each sealed personal field replaced by `open_value(data, field,
+    value)`."""
+    kind = data.get("kind")
+    if kind == CORRECTION_KIND:
+        changes = data.get("changes")
+        if isinstance(changes, dict) and any(
+            is_sealed_value(v) for v in changes.values()
+        ):
+            opened = {
+                field: open_value(data, f"changes.{field}", value)
+                for field, value in changes.items()
+            }
+            return {**data, "changes": opened}
+        return data
+    spec = personal_fields(kind) if isinstance(kind, str) else None
+    if spec is None:
+        return data
+    fields = [f for f in spec[1] if is_sealed_value(data.get(f))]
+    if not fields:
+        return data
+    out = dict(data)
+    for field in fields:
+        out[field] = open_value(data, field, data[field])
+    return out
+
+
+def redacted(data: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A stored fact with its sealed personal fields shown as ERASED, unopened (for
+    a reader that needs none of them: the SQL view of movements)."""
+    return _opened(data, _unopened)
+
+
+def _unopened(_data: Mapping[str, Any], _field: str, value: Any) -> Any:
+    return Erased(value) if is_sealed_value(value) else value
 
 
 def _context(case: str, person: str, fact_id: str, field: str) -> bytes:

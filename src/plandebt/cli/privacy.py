@@ -14,6 +14,7 @@ from typing import IO, Any
 
 from plandebt import crypto
 from plandebt.cli.exits import OK, UsageError
+from plandebt.errors import CipherKeyError
 from plandebt.ledger import Ledger
 from plandebt.personal import ERASED
 
@@ -90,7 +91,7 @@ def sealed_export(text: str, args: argparse.Namespace) -> str:
         return text
     key = key_of(args)
     if key is None:
-        raise crypto.CipherKeyError(
+        raise CipherKeyError(
             "--encrypt needs a key: --key-file, PLANDEBT_CIPHER_KEY or "
             "PLANDEBT_CIPHER_KEY_FILE (make one with `plandebt keygen`)"
         )
