@@ -148,8 +148,12 @@ class Ledger(CaseCommands):
         for attempt in range(5):
             try:
                 app = LedgerApplication(env=env)
-                crypto.check_store_key(app)
-                personal.of(app)  # the person key table, made if missing
+                try:
+                    crypto.check_store_key(app)
+                    personal.of(app)  # the person key table, made if missing
+                except BaseException:
+                    app.close()  # its connections, which nothing else would close
+                    raise
                 break
             except PersistenceError as e:
                 if attempt == 4 or "concurrently" not in str(e):
