@@ -123,13 +123,12 @@ def check_store_key(app: Any) -> None:
     try:
         app.mapper.to_domain_event(first[0])
     except (ValueError, UnicodeDecodeError) as e:
-        raise key_refused(app) from e
+        raise key_refused(app.mapper.cipher) from e
 
 
-def key_refused(app: Any) -> CipherKeyError:
-    """The error for stored data the application's cipher (or lack of one) cannot
-    open."""
-    if app.mapper.cipher is None:
+def key_refused(cipher: Any) -> CipherKeyError:
+    """The error for stored data a cipher (or None, no cipher) cannot open."""
+    if cipher is None:
         return CipherKeyError(
             "the store is encrypted: give its key (PLANDEBT_CIPHER_KEY, "
             "PLANDEBT_CIPHER_KEY_FILE or --key-file)"

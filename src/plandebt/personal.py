@@ -88,7 +88,12 @@ class KeyTable:
     time: the person stays known as erased."""
 
     def __init__(self, app: Any) -> None:
-        self.app = app
+        # The recorder and cipher, not the application: a reference back to it would
+        # make a cycle, and an application left unclosed would keep its connections
+        # until a collection that may never come (the ledger freezes the collector's
+        # generations after a rebuild).
+        self.datastore: Any = getattr(app.recorder, "datastore", None)
+        self.cipher = app.mapper.cipher
         recorder = app.recorder
         if isinstance(recorder, SQLiteAggregateRecorder):
             self.kind = "sqlite"
@@ -111,7 +116,7 @@ class KeyTable:
     def _pg_table(self) -> str:
         from psycopg.sql import SQL, Identifier
 
-        schema = self.app.recorder.datastore.schema
+        schema = self.datastore.schema
         composed = SQL("{}.{}").format(Identifier(schema), Identifier(TABLE))
         text: str = composed.as_string(None)
         return text
@@ -140,7 +145,7 @@ class KeyTable:
             cursor.execute(statement, (case,))
             rows = cursor.fetchall()
         else:
-            with self.app.recorder.datastore.transaction(commit=False) as read:
+            with self.datastore.transaction(commit=False) as read:
                 read.execute(statement, (case,))
                 rows = read.fetchall()
         return {row["person"]: self._unwrap(row["key"]) for row in rows}
@@ -169,14 +174,14 @@ class KeyTable:
             "WHERE case_ref = ? AND person = ?"
         )
         if self.kind == "postgres":
-            with self.app.recorder.datastore.transaction(commit=True) as cursor:
+            with self.datastore.transaction(commit=True) as cursor:
                 cursor.execute(statement, (at, case, person))
             return
         # SQLite: the destroyed key must not survive in a free page or the write-ahead
         # log: the old bytes are zeroed (secure_delete), the log folded into the file
         # and the file rewritten. A reader of another process can keep VACUUM from
         # running; the key is destroyed all the same (its page was zeroed).
-        with self.app.recorder.datastore.get_connection(commit=True) as conn:
+        with self.datastore.get_connection(commit=True) as conn:
             raw = conn._sqlite_conn
             raw.execute("PRAGMA secure_delete = ON")
             try:
@@ -194,19 +199,19 @@ class KeyTable:
                 raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def _wrap(self, key: bytes) -> bytes:
-        cipher = self.app.mapper.cipher
+        cipher = self.cipher
         return key if cipher is None else bytes(cipher.encrypt(key))
 
     def _unwrap(self, stored: bytes | None) -> bytes | None:
         if stored is None:
             return None
-        cipher = self.app.mapper.cipher
+        cipher = self.cipher
         if cipher is None:
             return bytes(stored)
         try:
             return bytes(cipher.decrypt(bytes(stored)))
         except ValueError as e:
-            raise key_refused(self.app) from e
+            raise key_refused(self.cipher) from e
 
 
 _MEMORY_LOCK = threading.Lock()
