@@ -278,6 +278,8 @@ def test_an_erased_persons_data_is_not_recorded_again() -> None:
         ledger.correct(
             CASE, registered.id, changes={"name": NAME}, effective_on="2024-04-01"
         )
+    assert ledger.forget("E1", CASE) == [CASE]  # forgetting again changes nothing
+    assert ledger.history(CASE)[1].name == ERASED
     # Amounts and decisions about the person are still recorded.
     ledger.admit_claim(CASE, "C1", effective_on="2024-05-02")
     assert ledger.balances(CASE, date(2024, 6, 1)).claims[0].status == "admitted"
