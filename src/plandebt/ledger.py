@@ -138,7 +138,7 @@ class Ledger(CaseCommands):
 
         An encrypted store (`plandebt.crypto`) is opened with its `key`, the key
         written in `key_file`, or else PLANDEBT_CIPHER_KEY or PLANDEBT_CIPHER_KEY_FILE;
-        a wrong or missing key is a `crypto.CipherKeyError`, nothing read or written."""
+        a wrong or missing key is an `errors.CipherKeyError`, nothing read or written."""
         env = environment(target) | crypto.cipher_environment(
             crypto.store_key(key, key_file)
         )
@@ -625,7 +625,7 @@ class Ledger(CaseCommands):
         every case where a creditor of that id is registered). The events are not
         rewritten; every amount and finding stays; views show their name, address
         and descriptions as `personal.ERASED`. Returns the cases erased in. A person
-        no case knows is an `personal.UnknownPersonError`; see `plandebt.personal`."""
+        no case knows is an `errors.UnknownPersonError`; see `plandebt.personal`."""
         refs = personal.forget(self, person, case)
         for ref in refs:
             self._cases.pop(ref, None)  # read again: the fields are now erased
