@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from plandebt import Ledger
 
@@ -81,3 +82,12 @@ def write_payments_in_a_process(target: str, claim: str, count: int) -> int:
         return record_payments_retrying(ledger, claim, count)
     finally:
         ledger.close()
+
+
+def store_bytes(path: Path) -> bytes:
+    """Every byte SQLite keeps for a store: the file and its write-ahead log."""
+    return b"".join(
+        Path(f"{path}{suffix}").read_bytes()
+        for suffix in ("", "-wal")
+        if Path(f"{path}{suffix}").exists()
+    )

@@ -321,10 +321,13 @@ def read_stored(raw: bool, mapper: Any, stored: Any) -> StoredFact:
 
 
 def normal_form(stored: StoredFact) -> tuple[Fact, str]:
-    """The fact and its journal text (what its hash covers)."""
+    """The fact and its journal text (what its hash covers): personal fields as
+    stored, sealed (`plandebt.personal`), so that erasing a person changes no hash."""
+    from plandebt import personal
+
     try:
-        fact = Fact.from_stored(stored.fact)
-        text = journal_text(fact.to_dict())
+        fact, data = personal.read_stored(stored.fact)
+        text = journal_text(data)
     except Exception as e:  # a stored fact that no longer reads as one
         raise Unreadable(
             "altered", f"it does not read as a fact ({type(e).__name__}: {e})"
