@@ -19,7 +19,7 @@ import pytest
 from tests.test_erasure import CASE, NAME, sample, ticking
 
 from plandebt import Ledger
-from plandebt.errors import JournalError
+from plandebt.errors import CipherKeyError, JournalError
 from plandebt.events.codec import is_sealed_value
 from plandebt.personal import ERASED
 
@@ -282,3 +282,16 @@ def test_postgres_a_verified_restore_takes_the_keys_in_its_transaction(
         assert ledger.history(CASE)[2].name == "Banque du Ponant"
         assert set(ledger.personal.persons(CASE)) == {"E1", "B1"}
         assert ledger.personal.persons(CASE)["E1"] is None
+
+
+def test_without_the_extra_a_journal_of_person_keys_is_an_environment_problem(
+    tmp_path: Path,
+) -> None:
+    original = recorded(tmp_path)
+    with Ledger.open(original) as ledger:
+        journal = list(ledger.export(CASE))
+    with Ledger.open(tmp_path / "copy.db", clock=lambda: LATER) as ledger:
+        ledger.personal.aead = None  # as without the cryptography package
+        with pytest.raises(CipherKeyError, match=r"plandebt\[crypto\]"):
+            ledger.import_journal(journal, restore=True)
+        assert ledger.cases() == []

@@ -4,8 +4,9 @@ Every fact recorded in a case carries a *link*: the hash of the case's previous 
 (`prev`) and its own (`hash`), SHA-256 over a canonical text made of the chain's
 format, the case, the fact's position, its recording time, the previous hash, whether
 it came from an unverified restore, and its journal form (the compact JSON the codec
-stores: `Fact.to_dict()`). The first fact's `prev` is the case's *genesis*, a hash of
-the case reference, so a chain cannot be moved to another case.
+stores: `Fact.to_dict()`, personal fields sealed as `plandebt.personal` stores them).
+The first fact's `prev` is the case's *genesis*, a hash of the case reference, so a
+chain cannot be moved to another case.
 
 The hash is over what the codec stores, before eventsourcing's own whole-event cipher
 or compressor: it can be recomputed from the store, and a field the codec stores as

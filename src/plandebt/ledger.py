@@ -228,7 +228,6 @@ class Ledger(CaseCommands):
         *,
         restore: bool = False,
         progress: Progress | None = None,
-        keys: personal.GivenKeys | None = None,
     ) -> list[Fact]:
         """Records facts atomically: all of them, or (on any refusal) none.
 
@@ -237,6 +236,15 @@ class Ledger(CaseCommands):
         now; no hash chain proves them, so they are marked unverified (a journal
         with its chain is restored verified by `import_journal`). `progress(done,
         total)` is called as the facts are checked (for long imports)."""
+        return self._record_facts(facts, restore, progress, None)
+
+    def _record_facts(
+        self,
+        facts: Iterable[Fact],
+        restore: bool,
+        progress: Progress | None,
+        keys: personal.GivenKeys | None,
+    ) -> list[Fact]:
         commands: list[decisions.Command] = []
         for fact in facts:
             if not isinstance(fact, Fact):
@@ -911,12 +919,7 @@ class Ledger(CaseCommands):
                 return self._record_claimed(
                     [f for _n, f, _c in facts], claims, progress, keys
                 )
-            return self.record_all(
-                [f for _n, f, _c in facts],
-                restore=restore,
-                progress=progress,
-                keys=keys,
-            )
+            return self._record_facts([f for _n, f, _c in facts], False, progress, keys)
         except InvalidInputError as e:
             position = getattr(e, "position", None)
             if position is None or isinstance(e, JournalError):

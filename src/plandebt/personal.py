@@ -3,18 +3,25 @@
 The personal fields of a fact (`events.codec.PERSONAL_FIELDS`: a creditor's name and
 address, a declaration's description) are stored sealed, each under the key of the
 person it is about (one per case and creditor id), kept in a key table of the same
-store (`plandebt_person_keys`). A fact is sealed when it is encoded for the store
-and opened when it is read, so the index, the views and the journal see clear text,
-and the stored events hold only ciphertext. `forget` destroys the person's key: the
-events are not rewritten (their hashes stay true), every amount and legal finding is
-unchanged, and every view shows the fields as ERASED.
+store (`plandebt_person_keys`), made with the person's registration. A fact is
+sealed when it is recorded, before its link in the case's hash chain is computed
+(`Ledger._link`: the chain hashes what is stored), and opened when it is read, so
+the index and the views see clear text, and the stored events hold only ciphertext.
+`forget` destroys the person's key: the events are not rewritten (their hashes stay
+true), every amount and legal finding is unchanged, and every view shows the fields
+as ERASED.
+
+An export gives the fields in clear and each person's key on their registration
+(`person_key`), or, for an erased person, the sealed form as stored; a restore takes
+the keys and stores the sealed forms as they are, so it reproduces the stored bytes
+and proves the same hashes (docs/integrity.md, docs/journal.md).
 
 Sealing is AES-256-GCM (the `cryptography` package, the `plandebt[crypto]` extra).
 The nonce is derived from the key, the place of the value (case, person, fact id,
 field) and the value (an HMAC-SHA256, as in SIV constructions), so a fact sealed again
 gives the same bytes as its stored event: a snapshot cut from facts in memory holds
-what the events hold. Without the extra, personal fields are stored in clear and
-`forget` is refused: docs/integrity.md says so.
+what the events hold, and an export's hashes are recomputed. Without the extra,
+personal fields are stored in clear and `forget` is refused: docs/integrity.md says so.
 
 When the store itself is encrypted (`plandebt.crypto`), the person keys are sealed
 with the store's cipher: the key table is no key to the names.
@@ -375,7 +382,13 @@ class PersonalData:
         """Takes `key` as the person's key in the case, in the write under way (a
         journal line's `person_key`: a restore seals their fields into the bytes
         the exported store held). A case that already holds another key for them,
-        or erased them, is refused."""
+        or erased them, is refused; without the extra, the journal cannot be sealed
+        as it was (an environment problem, not the journal's)."""
+        if self.aead is None:
+            raise CipherKeyError(
+                f"the journal gives person keys of sealed personal data: {_INSTALL} "
+                "to record it"
+            )
         keys = self._session_keys(case, session)
         if person in keys:
             if keys[person] == key:
