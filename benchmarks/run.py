@@ -64,6 +64,7 @@ from benchmarks.measures import measure, memory_child
 from benchmarks.report import (
     load_others,
     load_run,
+    merge_cold,
     render,
     save_run,
     size_label,
@@ -104,6 +105,11 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="measure nothing: write the report from benchmarks/results/<size>.json",
     )
+    parser.add_argument(
+        "--only-cold",
+        action="store_true",
+        help="measure rows 8 and 9 only, into the saved figures of the size",
+    )
     # The memory measurement's fresh process (see measures.run_child).
     parser.add_argument("--memory-child", nargs=2, help=argparse.SUPPRESS)
     return parser
@@ -127,7 +133,10 @@ def main(argv: list[str] | None = None) -> int:
             args.pg_url,
             profile=not args.no_profile,
             command=shlex.join(["python", "-m", "benchmarks.run", *words]),
+            only_cold=args.only_cold,
         )
+        if args.only_cold:
+            run = merge_cold(load_run(label), run)
         save_run(run, label)
     text = render(run, load_others(label))
     print()

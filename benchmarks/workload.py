@@ -45,6 +45,12 @@ class Shape:
     years: int
 
     @property
+    def cold_claims(self) -> int:
+        """The claims of the cold case (row 8): COLD_CLAIMS at the default size, a
+        tenth of it at the small one."""
+        return COLD_CLAIMS if self.cases >= 1_000 else COLD_CLAIMS // 10
+
+    @property
     def creditors(self) -> int:
         return max(self.claims // 4, 1)
 
@@ -205,6 +211,34 @@ def query_case_facts(case: str, years: int) -> tuple[list[Fact], int]:
     for year in range(1, years + 1):
         facts += plan_year(case, QUERY_CLAIMS, year)
     return facts, len(setup)
+
+
+#: The cold case (row 8): 1,000 claims, each paid in PAYMENTS_PER_YEAR instalments a
+#: year over the plan's 10 years (about COLD_FACTS facts in one case).
+COLD_CLAIMS = 1_000
+PAYMENTS_PER_YEAR = 20
+
+
+def cold_case_facts(case: str, claims: int = COLD_CLAIMS) -> list[Fact]:
+    """A case of `claims` claims with 200 payments each: about 200 facts per claim,
+    in one case (what one CLI command opens cold)."""
+    facts = case_setup(case, claims, max(claims // 10, 1))
+    for year in range(1, PLAN_YEARS + 1):
+        due = dividend_on(year)
+        for n in range(PAYMENTS_PER_YEAR):
+            on = due + timedelta(days=14 * n)
+            for k in range(claims):
+                facts.append(
+                    PaymentMade.build(
+                        case=case,
+                        id=f"{case}-pay-{k}-{year}-{n}",
+                        effective_on=on,
+                        claim=f"CL{k}",
+                        amount=cents_text(claim_cents(k) // (10 * PAYMENTS_PER_YEAR)),
+                        basis="plan_dividend",
+                    )
+                )
+    return facts
 
 
 def batches(facts: list[Fact], size: int = BATCH) -> Iterator[list[Fact]]:

@@ -163,6 +163,15 @@ def test_findings_in_french_name_the_rule_in_legal_terms(workdir, capsys) -> Non
     assert "pièces : pay-IT-unlawful" in text
 
 
+def test_every_rule_has_a_french_title() -> None:
+    # A finding shown in French is titled in French legal terms (issue 15 item 5).
+    from plandebt.cli.labels import RULES_FR
+    from plandebt.compliance import RULES
+
+    assert {r.id for r in RULES} <= set(RULES_FR)
+    assert not set(RULES_FR) - {r.id for r in RULES}, "a title of no rule"
+
+
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_a_rank_in_french_or_english_keeps_the_rows_adding_up(
     lang, workdir, capsys

@@ -147,7 +147,7 @@ def test_forget_keeps_every_amount_and_finding_on_every_date(
         assert list(restored.export(case)) == exported
 
 
-def sample(ledger: Ledger) -> None:
+def open_sample_case(ledger: Ledger) -> None:
     ledger.open_case(
         CASE,
         procedure="redressement_judiciaire",
@@ -156,6 +156,10 @@ def sample(ledger: Ledger) -> None:
         opened_on="2024-01-10",
         cessation_on="2023-12-01",
     )
+
+
+def sample(ledger: Ledger) -> None:
+    open_sample_case(ledger)
     ledger.register_creditor(
         CASE, "E1", name=NAME, creditor_kind="employee", address=ADDRESS
     )
@@ -405,3 +409,62 @@ def test_a_snapshot_cut_from_facts_read_back_holds_the_stored_ciphertext(
     held = json.loads(json.loads(snapshot)["state"]["facts"])
     assert held == events
     assert any("sealed" in str(fact.get("name", "")) for fact in held)
+
+
+def modelled_case(ledger: Ledger) -> None:
+    """A case the persisted read model keeps (nothing corrected)."""
+    open_sample_case(ledger)
+    ledger.register_creditor(CASE, "E1", name=NAME, creditor_kind="employee")
+    ledger.declare_claim(
+        CASE,
+        "C1",
+        creditor="E1",
+        amount="2100.00",
+        origin_on="2023-12-15",
+        rank="superprivileged_wages",
+        effective_on="2024-02-01",
+    )
+
+
+def names_of(ledger: Ledger) -> dict[str, str]:
+    claims = ledger.balances(CASE, date(2024, 6, 1)).claims
+    return {c.creditor: c.creditor_name for c in claims}
+
+
+def test_the_read_model_holds_the_sealed_name_and_shows_the_erasure(
+    tmp_path: Path,
+) -> None:
+    from plandebt import readmodel
+
+    path = tmp_path / "m.db"
+    with Ledger.open(path) as ledger:
+        modelled_case(ledger)
+    with Ledger.open(path) as ledger:
+        assert names_of(ledger) == {"E1": NAME}  # replayed, and the model stored
+        kept = readmodel.stored(ledger.app, CASE)
+        assert kept is not None and "Hortense" not in kept[1]
+    with Ledger.open(path) as fresh:  # answered from the model, the name opened
+        assert readmodel.load(fresh.app, CASE) is not None
+        assert names_of(fresh) == {"E1": NAME}
+        assert CASE not in fresh._cases  # the model answered: no replay
+        fresh.forget("E1")
+        assert names_of(fresh) == {"E1": ERASED}
+    with Ledger.open(path) as fresh:
+        assert names_of(fresh) == {"E1": ERASED}
+        assert CASE not in fresh._cases
+        assert fresh.verify(CASE).intact  # the model is what the events make
+    assert b"Hortense" not in store_bytes(path)
+
+
+def test_an_encrypted_store_keeps_no_read_model(tmp_path: Path) -> None:
+    from plandebt import readmodel
+    from plandebt.crypto import new_key
+
+    path, key = tmp_path / "e.db", new_key()
+    with Ledger.open(path, key=key) as ledger:
+        modelled_case(ledger)
+        assert names_of(ledger) == {"E1": NAME}
+        assert readmodel.stored(ledger.app, CASE) is None
+    with sqlite3.connect(path) as conn:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    assert readmodel.TABLE not in tables

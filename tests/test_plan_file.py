@@ -78,3 +78,32 @@ def test_a_refused_file_writes_nothing(tmp_path: Path) -> None:
     with pytest.raises(InvalidInputError):
         ledger.adopt_plan_file(CASE, bad)
     assert snapshot(ledger) == before
+
+
+def _plan(option: dict[str, object]) -> dict[str, object]:
+    return {
+        "plan": {
+            "adopted_on": date(2023, 3, 20),
+            "duration_years": 10,
+            "supervisor": "Me Dupont",
+            "uniform_option": "u",
+        },
+        "options": [{"option": "u", "percents": ["10"] * 10}, option],
+    }
+
+
+def test_an_option_converting_claims_into_shares_is_written_as_true() -> None:
+    # L626-5: silence on a conversion is a refusal, so the file must say which
+    # option converts.
+    converts = plan_fact(
+        CASE, _plan({"option": "c", "percents": ["100"], "converts": True})
+    )
+    plain = plan_fact(CASE, _plan({"option": "c", "percents": ["100"]}))
+    assert [o.converts for o in converts.options] == [False, True]
+    assert [o.converts for o in plain.options] == [False, False]
+
+
+def test_only_a_yes_no_field_takes_true_or_false() -> None:
+    with pytest.raises(InvalidInputError) as refused:
+        plan_fact(CASE, _plan({"option": "c", "percents": ["100"], "label": True}))
+    assert refused.value.field == "options[1].label"

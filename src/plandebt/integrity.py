@@ -172,6 +172,7 @@ KINDS = {
     "unchained": "facts carry no hash (recorded before the chain, or outside it)",
     "head": "the case's head does not match its last fact",
     "snapshot": "a snapshot differs from the events it stands for",
+    "read model": "the persisted read model differs from what the events give",
     "against": "the history differs from the head given to check against",
 }
 

@@ -16,14 +16,21 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 from eventsourcing.persistence import IntegrityError, PersistenceError, StoredEvent
 
-from plandebt import crypto, decisions, integrity, personal, snapshots, storage
+from plandebt import (
+    crypto,
+    decisions,
+    integrity,
+    personal,
+    readmodel,
+    snapshots,
+    storage,
+)
 from plandebt.commands import CaseCommands
-from plandebt.compliance import Report, check
 from plandebt.errors import (
     ConflictError,
     InvalidInputError,
@@ -32,10 +39,15 @@ from plandebt.errors import (
     UnknownReferenceError,
 )
 from plandebt.events import Fact
-from plandebt.integrity import ChainError, Head, IntegrityReport, Provenance
+from plandebt.integrity import (
+    CaseIntegrity,
+    ChainError,
+    Head,
+    IntegrityReport,
+    Provenance,
+)
 from plandebt.journal import Claimed
 from plandebt.projections.balances import Balances, balances
-from plandebt.projections.employment import EmploymentView, employment
 from plandebt.projections.index import CaseIndex, KnownAt
 from plandebt.projections.plan import (
     PlanSchedule,
@@ -43,9 +55,7 @@ from plandebt.projections.plan import (
     plan_schedule,
     plan_status,
 )
-from plandebt.projections.portfolio import Portfolio, portfolio
-from plandebt.projections.statement import Statement, statement
-from plandebt.projections.support import SupportView, support
+from plandebt.projections.portfolio import Portfolio, portfolio, summary
 from plandebt.ruleset import Ruleset
 from plandebt.storage import (
     STARTED_TOPIC,
@@ -58,8 +68,16 @@ from plandebt.storage import (
     fact_of,
 )
 
+if TYPE_CHECKING:
+    # Imported where used: a command that asks for balances need not load the
+    # compliance rules or the statement (see `python -X importtime`).
+    from plandebt.compliance import Report
+    from plandebt.projections.employment import EmploymentView
+    from plandebt.projections.statement import Statement
+    from plandebt.projections.support import SupportView
+
 Clock = Callable[[], datetime]
-_V = TypeVar("_V", Balances, Statement)
+_V = TypeVar("_V", Balances, "Statement")
 Progress = Callable[[int, int], None]  # (done, total)
 
 #: How many times a write is decided again on the fresh state when a writer that
@@ -143,6 +161,9 @@ class Ledger(CaseCommands):
         self._cases_scanned = 0  # the last notification id the scan covered
         self._writing = False  # inside a write session (see _load)
         self.personal = personal.of(app)  # sealing personal fields, erasure
+        self._portfolio_top = -1  # the store's last notification id a portfolio saw
+        self._models: dict[str, readmodel.Model] = {}  # read models loaded
+        self._modelled: set[str] = set()  # cases whose model this ledger stored
 
     @classmethod
     def open(
@@ -646,7 +667,24 @@ class Ledger(CaseCommands):
     def balances(self, case: str, as_of: date, known_at: KnownAt = None) -> Balances:
         """Every claim's balance, per creditor, per rank and in total, as of `as_of`,
         as known at `known_at` (a datetime with time zone, or a log position)."""
-        view = balances(self.index(case, known_at), _as_date(as_of), known_at)
+        day = _as_date(as_of)
+        if case not in self._cases:
+            # Not loaded in this process: the persisted read model answers if it is
+            # that of the store's head (see `plandebt.readmodel`). Only a case with
+            # no fact restored unverified is modelled (below), so its answers need
+            # no provenance.
+            model = readmodel.load(self.app, case, self._models.get(case))
+            if model is not None:
+                self._models[case] = model
+                view = model.balances(day, known_at)
+                if view is not None:
+                    return view
+        index = self.index(case, known_at)
+        view = balances(index, day, known_at)
+        if case not in self._modelled:  # once per case and process
+            self._modelled.add(case)
+            if not self._cases[case].unverified:
+                readmodel.persist(self.app, index)
         return self._with_provenance(case, view, known_at)
 
     def _with_provenance(self, case: str, view: _V, known_at: KnownAt) -> _V:
@@ -688,6 +726,8 @@ class Ledger(CaseCommands):
     def support(self, case: str, as_of: date, known_at: KnownAt = None) -> SupportView:
         """Group support: commitments and contributions by investor and tranche (late
         ones flagged), waivers final / contingent / revived, intercompany owed."""
+        from plandebt.projections.support import support
+
         return support(self.index(case, known_at), _as_date(as_of), known_at)
 
     def employment(
@@ -699,6 +739,8 @@ class Ledger(CaseCommands):
     ) -> EmploymentView:
         """Departures, legal severance floor next to what was agreed, severance paid
         by source, AGS advances and windows, what the AGS is owed."""
+        from plandebt.projections.employment import employment
+
         return employment(
             self.index(case, known_at), _as_date(as_of), known_at, ruleset
         )
@@ -709,6 +751,8 @@ class Ledger(CaseCommands):
         """One creditor's statement: every decision, instalment due, payment and
         remission on its claims up to `as_of`, with what it is owed after each, as
         known at `known_at` (table, `to_csv()`, `to_html()`)."""
+        from plandebt.projections.statement import statement
+
         view = statement(self.index(case), creditor, _as_date(as_of), known_at)
         return self._with_provenance(case, view, known_at)
 
@@ -721,6 +765,8 @@ class Ledger(CaseCommands):
     ) -> Report:
         """Every compliance rule on the case as of `as_of`, as known at `known_at`:
         the findings with their article, severity and evidence."""
+        from plandebt.compliance import check
+
         return check(self.index(case, known_at), _as_date(as_of), known_at, ruleset)
 
     def portfolio(self, as_of: date, known_at: datetime | None = None) -> Portfolio:
@@ -737,10 +783,20 @@ class Ledger(CaseCommands):
         # Each case is brought up to date once, then both views read its index.
         refs = self.cases()
         self._settled(refs, known_at)  # one wait for every case
-        indexes = [self.index(ref) for ref in refs]
+        # When nothing was recorded in the store since the last portfolio brought
+        # every case up to date, no case needs asking for its new events.
+        top = self.app.recorder.max_notification_id() or 0
+        quiet = top == self._portfolio_top
+        indexes = [
+            self._cases[ref].index if quiet and ref in self._cases else self.index(ref)
+            for ref in refs
+        ]
+        self._portfolio_top = top
+        # Each case's two views, kept on its index by position (see `summary`).
+        views = [summary(index, day, known_at) for index in indexes]
         return portfolio(
-            [plan_status(index, day, known_at) for index in indexes],
-            [balances(index, day, known_at) for index in indexes],
+            [status for status, _view in views],
+            [view for _status, view in views],
             day,
             known_at,
         )
@@ -767,6 +823,7 @@ class Ledger(CaseCommands):
         refs = personal.forget(self, person, case)
         for ref in refs:
             self._cases.pop(ref, None)  # read again: the fields are now erased
+            self._models.pop(ref, None)  # its names opened again, erased
         return refs
 
     # --- journal ------------------------------------------------------------------------
@@ -854,11 +911,37 @@ class Ledger(CaseCommands):
         return IntegrityReport(
             case,
             tuple(
-                integrity.verify_case(self.app, ref, against if ref == case else None)
+                self._with_read_model(
+                    integrity.verify_case(
+                        self.app, ref, against if ref == case else None
+                    )
+                )
                 for ref in chosen
             ),
             () if case is not None else tuple(streams),
         )
+
+    def _with_read_model(self, found: CaseIntegrity) -> CaseIntegrity:
+        """A case whose events are intact is checked for its persisted read model
+        too: the model a fresh process would answer from must be the one a replay
+        of those events makes (plandebt.readmodel)."""
+        kept = readmodel.stored(self.app, found.case) if found.intact else None
+        if kept is None:
+            return found
+        self._cases.pop(found.case, None)  # replayed from the store, not the cache
+        made = readmodel.body_of(self.index(found.case), self.personal)
+        if made is not None and (kept[1], kept[2]) == made:
+            return found
+        problem = integrity.Problem(
+            found.case,
+            0,
+            "read model",
+            "the persisted read model is not what the events give, and a fresh "
+            "process would answer balances from it: delete the case's row of the "
+            "plandebt_read_model table (the next query makes it again from the "
+            "events)",
+        )
+        return attrs.evolve(found, problems=(*found.problems, problem))
 
     def head(self, case: str) -> Head:
         """The case's head: its last position and the hash of its fact there, as

@@ -58,7 +58,10 @@ _OPTION_FIELDS = (
     "first_due_months",
     "first_due_on",
     "frequency",
+    "converts",
 )
+#: The fields a plan file writes as true or false.
+_FLAGS = ("converts",)
 
 
 def read_plan(case: str, path: str | os.PathLike[str]) -> PlanAdopted:
@@ -107,6 +110,8 @@ def plan_fact(case: str, data: dict[str, Any]) -> PlanAdopted:
 
 def _journal_value(field: str, value: object) -> object:
     if isinstance(value, bool):
+        if field.rpartition(".")[2] in _FLAGS:
+            return value
         raise InvalidInputError(field, value, "is not a yes/no field")
     if isinstance(value, float):
         raise InvalidInputError(

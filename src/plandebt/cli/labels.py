@@ -282,6 +282,23 @@ VALUES_FR: dict[str, str] = {
 
 #: Each rule's title in French legal terms (the English title is the rule's id).
 RULES_FR: dict[str, str] = {
+    "L626-19.option-remission-not-in-balances": "remise d'option non constatée dans "
+    "les soldes, ou constatée avant d'être acquise",
+    "L626-5.creditor-not-consulted": "créancier non consulté sur les propositions du "
+    "plan : délais uniformes, sans remise",
+    "L626-5.silence-without-receipt": "silence d'un créancier sans date de réception "
+    "de la consultation : pas d'acceptation",
+    "L626-5.silence-on-conversion": "silence sur une conversion en titres : refus",
+    "L626-26.modified-beyond-maximum": "plan modifié au-delà de la durée maximale "
+    "comptée depuis l'arrêté du plan",
+    "L626-27.cessation-not-resolved": "cessation des paiements pendant le plan sans "
+    "résolution",
+    "L626-28.completed-with-unpaid-instalments": "exécution constatée alors que des "
+    "échéances restent impayées",
+    "integrity.paid-beyond-claim": "créancier payé au-delà de sa créance (contrôle "
+    "d'intégrité de la bibliothèque)",
+    "integrity.distributed-beyond-remitted": "réparti au-delà de ce que le débiteur a "
+    "versé (contrôle d'intégrité de la bibliothèque)",
     "L620-1.sauvegarde-in-cessation": "sauvegarde ouverte malgré la cessation des "
     "paiements",
     "L631-8.cessation-too-early": "date de cessation des paiements fixée plus de "

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Iterator, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from plandebt.decisions.state import CaseState, KnownAt, claims_of
@@ -26,6 +26,7 @@ from plandebt.events import (
     FactCorrected,
     FactVoided,
     InstalmentRemitted,
+    PaymentBasis,
     PaymentMade,
     PlanAdopted,
     SeveranceAgreed,
@@ -52,6 +53,12 @@ class CaseIndex:
         # counter of the corrections and voids that changed one of them.
         self.claim_rows: dict[str, Any] = {}
         self.claim_touch: dict[str, int] = {}
+        # Counts the facts that may change what every claim's balance reads besides
+        # its own facts (its creditor's registration, the opening): registrations,
+        # corrections and voids. The answers a claim keeps are valid for one count.
+        self.context = 0
+        # Each claim's plan dividends at the head, with their recording positions.
+        self.claim_dividends: dict[str, Any] = {}
         for fact in state.log:
             self.observe(fact)
 
@@ -132,15 +139,54 @@ class CaseIndex:
 
     def observe(self, fact: Fact) -> None:
         """Keeps the caches true once `fact` is in the state (after `evolve`)."""
+        kind = type(fact)
+        if kind is PaymentMade:
+            # The path of most facts of a replay, in short: a payment changes the
+            # schedules only before the plan's adoption.
+            if self.adoptions:
+                adopted = self.state.versions[self.adoptions[0]][-1][1]
+                if adopted is not None and fact.effective_on >= adopted.effective_on:
+                    return
+            self.schedule_marks.append(fact.seq or 0)
+            return
         if self._changes_schedules(fact):
             self.schedule_marks.append(fact.seq or 0)
-        if isinstance(fact, PlanAdopted):
+        if kind is PlanAdopted:
             self.adoptions.append(fact.id)
+        if kind in _CONTEXT:
+            self.context += 1
         if isinstance(fact, FactCorrected | FactVoided):
             target = fact.corrects if isinstance(fact, FactCorrected) else fact.voids
             before = self.state.versions[target][-2][1]
             for claim in claims_of(before) if before is not None else ():
                 self.claim_touch[claim] = self.claim_touch.get(claim, 0) + 1
+
+    def dividends(self, claim: str, position: int) -> list[tuple[date, int]]:
+        """The plan dividends paid on a claim as known at `position`: (value date,
+        cents) in recording order. Prepared once per change of the claim; when none
+        of its facts was ever corrected or voided, what was known at a position is a
+        prefix of what is known at the head, found by bisect. The list is shared:
+        read it, do not change it."""
+        key = (len(self.claims.get(claim, ())), self.claim_touch.get(claim, 0))
+        cached = self.claim_dividends.get(claim)
+        if cached is None or cached[0] != key:
+            paid = [f for f in self.facts_about(claim) if _is_dividend(f)]
+            cached = (
+                key,
+                [f.seq or 0 for f in paid],
+                [(f.effective_on, f.amount.cents) for f in paid],  # type: ignore[attr-defined]
+            )
+            self.claim_dividends[claim] = cached
+        (_count, touched), seqs, dividends = cached
+        if position >= self.head:
+            return dividends
+        if not touched:
+            return dividends[: bisect.bisect_right(seqs, position)]
+        return [
+            (f.effective_on, f.amount.cents)  # type: ignore[attr-defined]
+            for f in self.facts_about(claim, position)
+            if _is_dividend(f)
+        ]
 
     def schedule_mark(self, position: int) -> int:
         """The last position up to `position` that recorded a fact able to change the
@@ -177,3 +223,11 @@ class CaseIndex:
             self.cache.clear()
         value = self.cache[key] = compute()
         return value
+
+
+#: Facts that may change what a claim's balance reads besides its own facts.
+_CONTEXT = frozenset({CreditorRegistered, FactCorrected, FactVoided})
+
+
+def _is_dividend(fact: Fact) -> bool:
+    return isinstance(fact, PaymentMade) and fact.basis is PaymentBasis.PLAN_DIVIDEND

@@ -897,14 +897,7 @@ def _distributions(
     index: CaseIndex, claims: Iterable[ClaimSchedule], position: int
 ) -> dict[str, list[tuple[date, int]]]:
     """Plan dividends each claim received, with their value dates."""
-    return {
-        c.claim: [
-            (f.effective_on, f.amount.cents)
-            for f in index.facts_about(c.claim, position)
-            if isinstance(f, PaymentMade) and f.basis is PaymentBasis.PLAN_DIVIDEND
-        ]
-        for c in claims
-    }
+    return {c.claim: index.dividends(c.claim, position) for c in claims}
 
 
 def _received(dated: list[tuple[date, int]], by: date) -> int:

@@ -12,8 +12,9 @@ import attrs
 
 from plandebt.money import Money
 from plandebt.projections import serialise
-from plandebt.projections.balances import Balances, ClaimBalance, Totals
-from plandebt.projections.plan import PlanStatus
+from plandebt.projections.balances import Balances, ClaimBalance, Totals, balances
+from plandebt.projections.index import CaseIndex
+from plandebt.projections.plan import PlanStatus, plan_status
 
 #: How creditors of different cases are matched: by their id in the case (choose
 #: stable ids such as "URSSAF" or "AGS"), by name, or by kind.
@@ -94,3 +95,20 @@ def portfolio(
     known_at: datetime | None,
 ) -> Portfolio:
     return Portfolio(as_of, known_at, tuple(statuses), tuple(views))
+
+
+def summary(
+    index: CaseIndex, as_of: date, known_at: datetime | None
+) -> tuple[PlanStatus, Balances]:
+    """One case's part of a portfolio: its plan's status and its balances, kept on
+    its index for the position they were computed at (what was known at a position
+    never changes), so that a portfolio asked again, or at a date asked before,
+    computes only the cases that changed since."""
+    position = index.position(known_at)
+    return index.remember(
+        ("portfolio", position, index.head, as_of, known_at),
+        lambda: (
+            plan_status(index, as_of, known_at),
+            balances(index, as_of, known_at),
+        ),
+    )
