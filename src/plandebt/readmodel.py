@@ -166,13 +166,15 @@ def body_of(index: CaseIndex, people: PersonalData) -> tuple[str, str] | None:
     if not procedure or not isinstance(index.opening(), CaseOpened):
         return None
     claims = []
+    names: dict[int | None, Any] = {}
     for claim in index.claims:
         prepared = prepared_rows(index, claim)
         if prepared is None or not prepared.stable:
             return None
-        claims.append(
-            _claim_body(claim, prepared, _stored_name(index, prepared, people))
-        )
+        seq = prepared.creditor_seq
+        if seq not in names:  # sealed once a creditor, not once a claim
+            names[seq] = _stored_name(index, prepared, people)
+        claims.append(_claim_body(claim, prepared, names[seq]))
     body = {"case": index.case, "head": index.head, "procedure": procedure}
     body["claims"] = claims
     recorded = [_micros(at) for at in index.state.recorded]
