@@ -30,7 +30,7 @@ from plandebt.storage import STARTED_TOPIC
 MOVEMENT_FEEDS = {
     "claim.declared": ("declared", "claim", 1),
     "payment.made": ("paid", "claim", 1),
-    "remission.granted": ("remitted", "claim", 1),
+    "remission.granted": ("remission", "claim", 1),
     "claim.interest_accrued": ("interest", "claim", 1),
     "claim.written_off": ("written_off", "claim", 1),
     "claim.waiver_revived": ("written_off", "claim", -1),

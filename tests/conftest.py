@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+from tests.helpers import french_message_problems
 
 from plandebt import Ledger
+from plandebt.compliance import Finding
 
 # Profiles (docs/testing.md): "default" is quick, for the README's test command;
 # "ci" is thorough and selected by .ci/run; "nightly" is for long runs by hand:
@@ -134,3 +136,21 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("demo") / "plandebt.db"
     assert main(["--db", str(path), "demo"]) == 0
     return path
+
+
+@pytest.fixture(autouse=True)
+def _every_finding_speaks_french(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every finding any test makes a rule give — the tests build cases that trigger
+    each rule — must carry its message in French too (tests/test_french_messages.py
+    has the reasons): checked after each test."""
+    made: list[Finding] = []
+    build = Finding.__init__
+
+    def recording(self: Finding, *args: object, **kwargs: object) -> None:
+        build(self, *args, **kwargs)  # type: ignore[arg-type]
+        made.append(self)
+
+    monkeypatch.setattr(Finding, "__init__", recording)
+    yield
+    problems = [p for f in made for p in french_message_problems(f)]
+    assert not problems, problems

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
 from plandebt import Ledger
+from plandebt.compliance import Finding
 
 CASE = "RG 22/00001"
 OPENED = date(2022, 3, 14)
@@ -91,3 +93,25 @@ def store_bytes(path: Path) -> bytes:
         for suffix in ("", "-wal")
         if Path(f"{path}{suffix}").exists()
     )
+
+
+#: An English date (2024-06-20) and an English percentage (21.09 %): neither may
+#: appear in a French message, which writes 20/06/2024 and 21,09 %.
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+ENGLISH_PERCENT = re.compile(r"\d\.\d+ ?%")
+
+
+def french_message_problems(finding: Finding) -> list[str]:
+    """What is wrong with a finding's French message: missing, the English one,
+    or with a date or a percentage written the English way."""
+    text = finding.message_fr
+    if not text.strip():
+        return [f"{finding.rule}: no French message"]
+    problems = []
+    if text == finding.message:
+        problems.append(f"{finding.rule}: the French message is the English one")
+    if ISO_DATE.search(text):
+        problems.append(f"{finding.rule}: an English date in {text!r}")
+    if ENGLISH_PERCENT.search(text):
+        problems.append(f"{finding.rule}: an English percentage in {text!r}")
+    return problems

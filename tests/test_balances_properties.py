@@ -45,13 +45,13 @@ def expected_movements(facts: list[Fact]) -> dict[str, dict[str, int]]:
     sums: dict[str, dict[str, int]] = {}
     names = {
         PaymentMade: "paid",
-        RemissionGranted: "remitted",
+        RemissionGranted: "remission",
         ClaimWrittenOff: "written_off",
     }
     for fact in current.values():
         if fact is not None:
             row = sums.setdefault(
-                fact.claim, {"paid": 0, "remitted": 0, "written_off": 0}
+                fact.claim, {"paid": 0, "remission": 0, "written_off": 0}
             )
             row[names[type(fact)]] += fact.amount.cents
     return sums
@@ -62,14 +62,14 @@ def test_money_is_never_created_or_lost(facts: list[Fact]) -> None:
     view = record_each(facts).balances("CASE-1", FAR)
     model = expected_movements(facts)
     for b in view.claims:
-        row = model.get(b.claim, {"paid": 0, "remitted": 0, "written_off": 0})
-        assert (b.paid.cents, b.remitted.cents, b.written_off.cents) == (
+        row = model.get(b.claim, {"paid": 0, "remission": 0, "written_off": 0})
+        assert (b.paid.cents, b.remission.cents, b.written_off.cents) == (
             row["paid"],
-            row["remitted"],
+            row["remission"],
             row["written_off"],
         )
         assert b.owed + b.interest == (
-            b.paid + b.remitted + b.written_off + b.subrogated + b.outstanding
+            b.paid + b.remission + b.written_off + b.subrogated + b.outstanding
         )
         if b.admitted is not None:
             assert b.admitted <= b.declared
@@ -77,7 +77,7 @@ def test_money_is_never_created_or_lost(facts: list[Fact]) -> None:
     assert (
         total.owed + total.interest
         == total.paid
-        + total.remitted
+        + total.remission
         + total.written_off
         + total.subrogated
         + total.outstanding

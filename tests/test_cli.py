@@ -12,7 +12,6 @@ from plandebt.cli.commands import COMMANDS, WITHOUT_STORE
 from plandebt.cli.labels import WORDS, word
 from plandebt.demo import CASE
 from plandebt.projections.balances import AMOUNT_COLUMNS
-from plandebt.schemas.views import JSON_KEYS
 
 
 @pytest.fixture
@@ -155,10 +154,7 @@ def test_the_balance_tables_show_every_amount_column_of_the_library(db, capsys) 
     """The CLI has no list of its own: a column added to postings.COLUMNS (hence to
     AMOUNT_COLUMNS) shows in every balance table, under the library's label unless
     the CLI's words (`labels.WORDS`, keyed by the JSON key) name it otherwise."""
-    labels = [
-        word(JSON_KEYS.get(name, name)) if JSON_KEYS.get(name, name) in WORDS else label
-        for name, label in AMOUNT_COLUMNS
-    ]
+    labels = [word(name) if name in WORDS else label for name, label in AMOUNT_COLUMNS]
     assert "remission" in labels and "remitted" not in labels
     assert main(["--db", db, "balances", "--as-of", "2026-06-30"]) == 0
     lines = capsys.readouterr().out.splitlines()
@@ -185,7 +181,7 @@ def test_the_balances_json_carries_every_amount_column_of_the_library(
 ) -> None:
     assert main(["--db", db, "balances", "--as-of", "2026-06-30", "--json"]) == 0
     view = json.loads(capsys.readouterr().out)["balances"]
-    names = [JSON_KEYS.get(name, name) for name, _label in AMOUNT_COLUMNS]
+    names = [name for name, _label in AMOUNT_COLUMNS]
     assert all(set(names) <= set(claim) for claim in view["claims"])
     assert set(names) <= set(view["total"])
 

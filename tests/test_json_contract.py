@@ -7,15 +7,21 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import datetime
+from collections.abc import Iterator
+from datetime import date, datetime
 from pathlib import Path
 
 import jsonschema
 import pytest
 
+from plandebt import Ledger
 from plandebt.cli import main
 from plandebt.cli.exits import FINDINGS, OK, USAGE
 from plandebt.demo import CASE
+from plandebt.distribution import plan_distribution
+from plandebt.projections import postings
+from plandebt.reports.annual import annual_report
+from plandebt.reports.claims import claims_report
 from plandebt.schemas import envelope, schema, schema_id
 from plandebt.schemas.generate import HERE, page_with_tables, schema_text
 from plandebt.schemas.views import VIEWS
@@ -145,20 +151,78 @@ def test_the_known_at_object_says_where_the_recording_clock_stood(
     assert earlier["recorded_at"] <= recorded_at
 
 
-def test_remissions_and_remittances_never_share_a_key(workdir, capsys) -> None:
-    def keys(value: object) -> set[str]:
-        if isinstance(value, dict):
-            return set(value) | {k for v in value.values() for k in keys(v)}
-        if isinstance(value, list):
-            return {k for v in value for k in keys(v)}
-        return set()
+def keys(value: object) -> set[str]:
+    """Every key of a JSON document, at any depth."""
+    if isinstance(value, dict):
+        return set(value) | {k for v in value.values() for k in keys(v)}
+    if isinstance(value, list | tuple):
+        return {k for v in value for k in keys(v)}
+    return set()
 
+
+def test_remissions_and_remittances_never_share_a_key(workdir, capsys) -> None:
     found: set[str] = set()
-    for argv, _view, _code in DOCUMENTS:
+    reports = [
+        ["report", "annual", "--year", "3", "--json"],
+        ["report", "claims", "--as-of", "2026-06-30", "--json"],
+    ]
+    for argv in [argv for argv, _view, _code in DOCUMENTS] + reports:
         main(argv)
         found |= keys(json.loads(capsys.readouterr().out))
     assert "remitted" not in found
     assert {"remission", "remitted_to_supervisor"} <= found
+
+
+@pytest.fixture
+def ledger(workdir) -> Iterator[Ledger]:
+    opened = Ledger.open(str(workdir / "plandebt.db"))
+    yield opened
+    opened.close()
+
+
+def test_the_librarys_dicts_never_say_remitted_alone(ledger) -> None:
+    """One name per meaning in the library too, not only in the CLI: "remission"
+    is debt forgiven, "remitted_to_supervisor" money paid to the plan supervisor."""
+    as_of = date(2026, 6, 30)
+    documents = {
+        "balances": ledger.balances(CASE, as_of).to_dict(),
+        "status": ledger.plan_status(CASE, as_of).to_dict(),
+        "annual report": annual_report(ledger, CASE, 3, prepared_on=as_of).to_dict(),
+        "claims report": claims_report(ledger, CASE, as_of).to_dict(),
+        "distribution": plan_distribution(
+            ledger.index(CASE), "remit-2026-03-20"
+        ).to_dict(),
+    }
+    found = {name: keys(json.loads(json.dumps(d))) for name, d in documents.items()}
+    assert all("remitted" not in k for k in found.values()), found
+    assert "remission" in found["balances"] and "remission" in found["claims report"]
+    for name in ("status", "annual report", "distribution"):
+        assert "remitted_to_supervisor" in found[name]
+
+
+def test_the_old_names_still_read_with_a_warning(ledger) -> None:
+    as_of = date(2026, 6, 30)
+    balances = ledger.balances(CASE, as_of)
+    status = ledger.plan_status(CASE, as_of)
+    report = annual_report(ledger, CASE, 3, prepared_on=as_of)
+    renamed = [
+        (balances.claims[0], "remission"),
+        (balances.total, "remission"),
+        (status, "remitted_to_supervisor"),
+        (report, "remitted_to_supervisor"),
+        (report.series[-1], "remitted_to_supervisor"),
+        (
+            plan_distribution(ledger.index(CASE), "remit-2026-03-20"),
+            "remitted_to_supervisor",
+        ),
+    ]
+    for view, new in renamed:
+        with pytest.warns(DeprecationWarning, match=new):
+            assert view.remitted == getattr(view, new)
+    with pytest.warns(DeprecationWarning, match="remission"):
+        assert balances.total.amount("remitted") == balances.total.remission
+    with pytest.warns(DeprecationWarning, match="REMISSION"):
+        assert postings.REMITTED is postings.REMISSION
 
 
 def test_a_json_document_describes_one_case(workdir, capsys) -> None:

@@ -367,6 +367,35 @@ def test_a_view_written_by_the_earlier_version_is_rebuilt(tmp_path: Path) -> Non
     assert not {"plandebt_tracking", "plandebt_movements"} & tables
 
 
+def test_a_view_written_before_the_remission_column_was_renamed_still_adds_up(
+    tmp_path: Path,
+) -> None:
+    """The remission column was once "remitted": rows stored under that name count
+    in the remission column, with the rows written since."""
+    import sqlite3
+
+    path = tmp_path / "view.db"
+    ledger = demo_ledger()
+    remission = {"basis": "public_creditor", "effective_on": date(2023, 6, 1)}
+    ledger.remit(CASE, "URSSAF-1", amount="100", **remission)
+    view = MovementsView(str(path))
+    view.catch_up(ledger)
+    view.close()
+    with sqlite3.connect(path) as old:
+        renamed = old.execute(
+            "UPDATE movements_postings SET column_name = 'remitted' "
+            "WHERE column_name = 'remission'"
+        ).rowcount
+    assert renamed == 1
+    ledger.remit(CASE, "URSSAF-1", amount="50", **remission)
+    view = MovementsView(str(path))
+    view.catch_up(ledger)
+    sums = view.claim_sums(CASE, DAY)
+    assert sums["URSSAF-1"]["remission"] == 15000 and "remitted" not in sums["URSSAF-1"]
+    assert sums == expected(ledger, CASE, DAY, None)
+    view.close()
+
+
 # --- PostgreSQL -------------------------------------------------------------------------
 
 

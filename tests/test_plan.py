@@ -100,7 +100,9 @@ def test_what_creditors_received_adds_up_to_what_the_supervisor_distributed(
     ]
     if not corrected & {f.id for f in dividends}:
         assert status.distributed.cents == sum(f.amount.cents for f in dividends)
-    assert status.arrears.cents == max(0, status.due.cents - status.remitted.cents)
+    assert status.arrears.cents == max(
+        0, status.due.cents - status.remitted_to_supervisor.cents
+    )
 
 
 @settings(max_examples=40)

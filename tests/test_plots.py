@@ -77,12 +77,12 @@ def test_the_series_is_the_plan_status_at_each_anniversary() -> None:
         anniversary(date(2023, 3, 20), k) for k in range(11)
     ]
     # On the first anniversary the annuity is due and not remitted (the 21st is later).
-    assert (points[1].due, points[1].remitted, points[1].arrears) == (
+    assert (points[1].due, points[1].remitted_to_supervisor, points[1].arrears) == (
         FIRST_ANNUITY,
         Money(0),
         FIRST_ANNUITY,
     )
-    assert points[2].remitted == FIRST_ANNUITY
+    assert points[2].remitted_to_supervisor == FIRST_ANNUITY
     assert points[-1].due == ledger.schedule(CASE).total
     assert plan_series(ledger, CASE, until=date(2025, 3, 19))[-1].year == 1
 

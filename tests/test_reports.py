@@ -64,7 +64,7 @@ def test_the_annual_report_pdf_shows_what_was_due_remitted_and_distributed() -> 
     )
     plan = ledger.distribute_remittance(CASE, remittance.id)
     report = annual_report(ledger, CASE, 1, prepared_on=date(2024, 4, 15))
-    assert report.due == report.remitted == FIRST_ANNUITY
+    assert report.due == report.remitted_to_supervisor == FIRST_ANNUITY
     assert report.distributed == plan.total == Money.parse("28 661,00")
     assert report.late == ()
     text = pdf_text(render.annual_pdf(report))
@@ -95,10 +95,10 @@ def test_an_instalment_remitted_a_day_late_is_one_day_late_and_a_finding() -> No
     assert [(x.due_on, x.covered_on, x.days_late) for x in year1.late] == [
         (date(2024, 3, 20), None, 1)
     ]
-    assert year1.remitted == Money(0)
+    assert year1.remitted_to_supervisor == Money(0)
     assert any("L626-21" in f.article for f in year1.findings)
     year2 = annual_report(ledger, CASE, 2)
-    assert year2.remitted == FIRST_ANNUITY
+    assert year2.remitted_to_supervisor == FIRST_ANNUITY
     # ...and its own annuity, never remitted, unpaid at its end.
     assert [(x.due_on, x.covered_on, x.days_late) for x in year2.late] == [
         (date(2024, 3, 20), date(2024, 3, 21), 1),
@@ -339,7 +339,7 @@ def test_report_annual_json_is_the_reports_figures(tmp_path: Path, capsys) -> No
     data = json.loads(capsys.readouterr().out)
     assert_follows_its_schema(data)
     body = data["annual_report"]
-    assert (body["due"], body["remitted"], body["distributed"]) == (
+    assert (body["due"], body["remitted_to_supervisor"], body["distributed"]) == (
         "28995.21",
         "28995.21",
         "28661.00",

@@ -39,7 +39,7 @@ class Model:
             str, tuple[date, int, int | None]
         ] = {}  # (on, order, amount)
         self.paid: dict[str, int] = {}
-        self.reduced: dict[str, int] = {}  # remitted + written off - revived
+        self.reduced: dict[str, int] = {}  # remission + written off - revived
         self.subrogated: dict[str, int] = {}
         self.unlawful_payments: set[str] = set()
         self.remitted = 0
@@ -397,7 +397,7 @@ class LedgerMachine(RuleBasedStateMachine):
                 assert b.paid.cents == self.model.paid.get(b.claim, 0), b.claim
                 assert b.outstanding.cents == self.model.outstanding(b.claim), b.claim
                 assert b.owed + b.interest == (
-                    b.paid + b.remitted + b.written_off + b.subrogated + b.outstanding
+                    b.paid + b.remission + b.written_off + b.subrogated + b.outstanding
                 )
 
     @invariant()
@@ -407,11 +407,15 @@ class LedgerMachine(RuleBasedStateMachine):
 
     def _plan_status_and_findings(self) -> None:
         status = self.ledger.plan_status(CASE, FAR)
-        assert status.remitted.cents == (self.model.remitted if self.adopted else 0)
+        assert status.remitted_to_supervisor.cents == (
+            self.model.remitted if self.adopted else 0
+        )
         if self.ended:
             assert status.phase == "resolved"
             assert all(not p.contingent_remission for p in status.creditors)
-        assert status.arrears.cents == max(0, status.due.cents - status.remitted.cents)
+        assert status.arrears.cents == max(
+            0, status.due.cents - status.remitted_to_supervisor.cents
+        )
         found = {
             e
             for f in self.ledger.check(CASE, FAR).findings

@@ -76,7 +76,7 @@ def test_money_is_conserved_through_waivers_revivals_and_subrogations(facts) -> 
     view = ledger.balances("CASE-1", date(2100, 1, 1))
     for b in view.claims:
         assert b.owed + b.interest == (
-            b.paid + b.remitted + b.written_off + b.subrogated + b.outstanding
+            b.paid + b.remission + b.written_off + b.subrogated + b.outstanding
         )
     advances = [f for f in facts if isinstance(f, AgsAdvanced)]
     assert view.total.subrogated.cents == sum(f.amount.cents for f in advances)

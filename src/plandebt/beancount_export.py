@@ -31,7 +31,7 @@ from plandebt.projections.index import CaseIndex
 COUNTER_ACCOUNTS = {
     postings.DECLARED.name: "Equity:Declared",
     postings.PAID.name: "Assets:Paid",
-    postings.REMITTED.name: "Income:Remitted",
+    postings.REMISSION.name: "Income:Remission",
     postings.INTEREST.name: "Expenses:Interest",
     postings.WRITTEN_OFF.name: "Income:WrittenOff",
     postings.SUBROGATED.name: "Equity:Subrogated",

@@ -30,6 +30,7 @@ from typing import Any
 
 import attrs
 
+from plandebt.deprecation import renamed
 from plandebt.errors import InvalidInputError, UnknownReferenceError
 from plandebt.events import Fact, InstalmentRemitted, PaymentBasis, PaymentMade
 from plandebt.money import Money
@@ -54,11 +55,13 @@ class Distribution:
     case: str
     remittance: str  # the id of the plan.instalment_remitted distributed
     paid_on: date
-    remitted: Money  # everything the debtor remitted up to this remittance
+    remitted_to_supervisor: Money  # all the debtor remitted up to this remittance
     covered: Money  # what covers instalments due by then
     reserved: Money  # held for claims without a decision (L626-21 al. 4)
     ahead: Money  # remitted ahead of any instalment due: kept for the next
     dividends: tuple[Dividend, ...]
+
+    remitted = renamed("remitted", "remitted_to_supervisor")
 
     @property
     def total(self) -> Money:
@@ -118,7 +121,7 @@ def plan_distribution(
         case=index.case,
         remittance=remittance,
         paid_on=paid_on,
-        remitted=Money._of(remitted),
+        remitted_to_supervisor=Money._of(remitted),
         covered=Money._of(total_covered),
         reserved=Money._of(reserved),
         ahead=Money._of(remitted - total_covered),

@@ -64,7 +64,7 @@ def cumulative(points: Sequence[YearPoint], labels: Labels) -> Figure:
     years = [p.year for p in points]
     for key, values in (
         ("due", [p.due for p in points]),
-        ("remitted", [p.remitted for p in points]),
+        ("remitted_to_supervisor", [p.remitted_to_supervisor for p in points]),
         ("distributed", [p.distributed for p in points]),
     ):
         axes.plot(years, [_euros(v) for v in values], marker="o", label=labels[key])

@@ -37,7 +37,6 @@ from plandebt.money import Money
 from plandebt.projections.balances import Balances
 from plandebt.projections.plan import PlanStatus
 from plandebt.ruleset import Ruleset, ruleset_for
-from plandebt.schemas.views import json_key
 
 Command = Callable[[Ledger, argparse.Namespace, IO[str]], int]
 StorelessCommand = Callable[[argparse.Namespace, IO[str]], int]
@@ -677,7 +676,7 @@ def movements(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
             "applied": applied,
             "position": position,
             "creditors": {
-                c: {json_key(b): Money(v).plain() for b, v in row.items()}
+                c: {b: Money(v).plain() for b, v in row.items()}
                 for c, row in sums.items()
             },
         }

@@ -22,11 +22,10 @@ def dump(document: Any, out: IO[str]) -> None:
     out.write("\n")
 
 
-def body(data: dict[str, Any], renames: dict[str, str] | None = None) -> dict[str, Any]:
-    """A library view's dict without the keys the envelope carries, its keys
-    renamed by `renames` (one name per meaning: see plandebt.schemas.views)."""
-    renames = renames or {}
-    return {renames.get(k, k): v for k, v in data.items() if k not in ENVELOPE_KEYS}
+def body(data: dict[str, Any]) -> dict[str, Any]:
+    """A library view's dict without the keys the envelope carries (its keys are the
+    library's: one name per meaning, see plandebt.schemas.views)."""
+    return {k: v for k, v in data.items() if k not in ENVELOPE_KEYS}
 
 
 def clock(ledger: Ledger, case: str, known_at: KnownAt) -> tuple[int, datetime | None]:

@@ -21,6 +21,7 @@ from datetime import date, datetime
 
 import attrs
 
+from plandebt import french
 from plandebt.events.claims import Rank
 
 LANGUAGES = ("fr", "en")
@@ -85,7 +86,7 @@ def day(value: date | None) -> str:
     """20/06/2024 in French, 2024-06-20 in English; a dash for none."""
     if value is None:
         return "—"
-    return value.strftime("%d/%m/%Y") if style().lang == "fr" else value.isoformat()
+    return french.day(value) if style().lang == "fr" else value.isoformat()
 
 
 def moment(value: datetime) -> str:
@@ -96,7 +97,7 @@ def moment(value: datetime) -> str:
 
 def percent(text: str) -> str:
     """'21.09' as 21,09 % in French, 21.09 % in English."""
-    return f"{text.replace('.', ',')} %" if style().lang == "fr" else f"{text} %"
+    return french.percent(text) if style().lang == "fr" else f"{text} %"
 
 
 def count(n: int) -> str:
@@ -119,7 +120,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "admitted": ("admitted", "admis"),
     "paid": ("paid", "payé"),
     # "remitted" is never a header: a remission is debt forgiven, money paid to
-    # the supervisor is "to supervisor" (one name per meaning, as in the JSON).
+    # the supervisor is "to supervisor" (one name per meaning, as in the JSON and
+    # the library).
     "remission": ("remission", "remise"),
     "interest": ("interest", "intérêts"),
     "written_off": ("written off", "abandon"),
@@ -221,29 +223,11 @@ WORDS: dict[str, tuple[str, str]] = {
 #: English a table shows the stable value itself, as the JSON has it (in_arrears,
 #: privileged_social), so that what a person reads is what a pipeline greps.
 VALUES_FR: dict[str, str] = {
-    # ranks (plandebt.events.claims.Rank)
-    "superprivileged_wages": "superprivilégiée (salaires)",
-    "ags_superprivileged": "superprivilégiée (AGS)",
-    "salary_privileged": "privilégiée (salaires)",
-    "privileged_tax": "privilégiée (Trésor)",
-    "privileged_social": "privilégiée (sociale)",
-    "secured": "nantie / hypothécaire",
-    "unsecured": "chirographaire",
-    "post_opening": "postérieure",
-    "new_money": "apport en trésorerie",
-    "conciliation": "privilège de conciliation",
+    **french.RANKS,
     # freeze
     "frozen": "gelée",
     "post": "postérieure",
-    # claim statuses
-    "declared": "déclarée",
-    "admitted": "admise",
-    "rejected": "rejetée",
-    "contested": "contestée",
-    "foreclosed": "forclose",
-    "relieved": "relevée de forclusion",
-    "relief_requested": "relevé de forclusion demandé",
-    "withdrawn": "retirée",
+    **french.CLAIM_STATUSES,
     # plan phases (plandebt.projections.plan)
     "observation": "période d'observation",
     "no_plan": "sans plan",
@@ -273,11 +257,7 @@ VALUES_FR: dict[str, str] = {
     "voluntary_pse": "départ volontaire (PSE)",
     "economic_dismissal": "licenciement économique",
     "outside window": "hors période",
-    # procedures
-    "redressement_judiciaire": "redressement judiciaire",
-    "sauvegarde": "sauvegarde",
-    "sauvegarde_acceleree": "sauvegarde accélérée",
-    "liquidation_judiciaire": "liquidation judiciaire",
+    **french.PROCEDURES,
 }
 
 #: Each rule's title in French legal terms (the English title is the rule's id).
@@ -364,7 +344,7 @@ STATEMENT_KINDS_FR: dict[str, str] = {
 STATEMENT_COLUMNS_FR: dict[str, str] = {
     "declared": "montant déclaré",
     "paid": "payé",
-    "remitted": "remis",
+    "remission": "remise",
     "interest": "intérêts",
     "written_off": "abandonné",
     "subrogated": "subrogé",
@@ -378,8 +358,8 @@ def statement_what(what: str) -> str:
     if what in STATEMENT_KINDS_FR:
         return STATEMENT_KINDS_FR[what]
     kind, _, column = what.partition(" ")
-    french = STATEMENT_KINDS_FR.get(kind, kind)
-    return f"{french} ({STATEMENT_COLUMNS_FR.get(column, column)})" if column else french
+    named = STATEMENT_KINDS_FR.get(kind, kind)
+    return f"{named} ({STATEMENT_COLUMNS_FR.get(column, column)})" if column else named
 
 
 def say(english: str, french: str) -> str:

@@ -41,7 +41,6 @@ from plandebt.projections.postings import INDEX
 from plandebt.projections.statement import Statement, StatementLine
 from plandebt.projections.support import SupportView, TrancheStatus, WaiverStatus
 from plandebt.schedules import Instalment
-from plandebt.schemas.views import json_key
 
 T = TypeVar("T")
 #: A column of items of type T also reads any subtype of T.
@@ -221,7 +220,7 @@ def amount(view: ClaimBalance | Totals, name: str) -> Money | None:
 
 def _amount_column(name: str, label: str) -> Column[ClaimBalance | Totals]:
     return Column(
-        json_key(name),
+        name,
         lambda view: money(amount(view, name)),
         right=True,
         secondary=name not in MAIN_AMOUNTS,
@@ -466,7 +465,7 @@ def _status_lines(view: PlanStatus) -> list[tuple[str, str]]:
         ),
         (word("total_scheduled"), money(view.total_scheduled)),
         (word("due to date"), money(view.due)),
-        (word("remitted to the supervisor"), money(view.remitted)),
+        (word("remitted to the supervisor"), money(view.remitted_to_supervisor)),
         (word("distributed to creditors"), money(view.distributed)),
         (word("reserved (claims not decided)"), money(view.reserved)),
         (word("arrears"), arrears),
@@ -716,10 +715,11 @@ def print_findings(findings: Sequence[Finding], out: IO[str]) -> None:
             where = " ".join(x for x in (f.creditor, f.claim, instalment) if x)
             title = labels.rule_title(f.rule)
             wrapped(f"[{f.article}] {title}{' — ' + where if where else ''}", "  ", out)
-            # In French the title is the rule's, in French; the message (and the
-            # rule's id after it) stay as the library writes them.
+            # In French the title and the message are the rule's French ones; the
+            # rule's id follows, as the JSON and the catalogue name it.
             rule_id = f" [{f.rule}]" if title != f.rule else ""
-            wrapped(f.message + rule_id, "    ", out)
+            message = say(f.message, f.message_fr or f.message)
+            wrapped(message + rule_id, "    ", out)
             if f.evidence:
                 wrapped(
                     say("evidence: ", "pièces : ") + ", ".join(f.evidence), "    ", out
@@ -735,7 +735,9 @@ PORTFOLIO_COLUMNS: list[Column[PlanStatus]] = [
     Column("plan_year", lambda s: str(s.plan_year), right=True, secondary=True),
     Column("total_scheduled", lambda s: money(s.total_scheduled), right=True),
     Column("due", lambda s: money(s.due), right=True),
-    Column("remitted_to_supervisor", lambda s: money(s.remitted), right=True),
+    Column(
+        "remitted_to_supervisor", lambda s: money(s.remitted_to_supervisor), right=True
+    ),
     Column("arrears", lambda s: money(s.arrears), right=True),
     Column("days_late", lambda s: str(s.days_late), right=True, secondary=True),
 ]
@@ -749,7 +751,7 @@ def across_cases_columns(by: str) -> list[Column[CreditorAcrossCases]]:
         Column("owed", lambda c: money(c.totals.owed), right=True),
         *[
             Column(
-                json_key(name),
+                name,
                 lambda c, name=name: money(amount(c.totals, name)),  # type: ignore[misc]
                 right=True,
                 secondary=name not in MAIN_AMOUNTS,

@@ -9,10 +9,17 @@ from __future__ import annotations
 
 from plandebt.compliance.context import CheckContext
 from plandebt.compliance.findings import Finding, Severity
-from plandebt.compliance.rules import _finding, _iso, rule
+from plandebt.compliance.rules import _finding, _iso, _jour, rule
 from plandebt.events import PlanCompleted, RemissionBasis, RemissionGranted
 from plandebt.money import Money
 from plandebt.projections.plan import RemissionState
+
+#: Where an option's remission stands, in French.
+_STATES_FR = {
+    RemissionState.CONTINGENT: "remise éventuelle",
+    RemissionState.ACQUIRED: "remise acquise",
+    RemissionState.LAPSED: "remise caduque",
+}
 
 
 @rule(
@@ -47,18 +54,31 @@ def option_remission_not_in_balances(ctx: CheckContext) -> list[Finding]:
             else 0
         )
         reason: str | None = None
+        reason_fr = ""
         if shown and state is not RemissionState.ACQUIRED:
             what = state.value if state else "no remission under its option"
             reason = (
                 f"the balances show {Money(shown).french()} remitted under the plan's "
                 f"option, but the plan status says: {what}"
             )
+            what_fr = (
+                _STATES_FR[state] if state else "aucune remise au titre de son option"
+            )
+            reason_fr = (
+                f"les soldes portent {Money(shown).french()} remis au titre de l'option "
+                f"du plan, mais l'état du plan indique : {what_fr}"
+            )
             if remission is not None:
                 reason += f" (its last instalment falls due on {_iso(remission.term)})"
+                reason_fr += f" (sa dernière échéance tombe le {_jour(remission.term)})"
         elif shown > acquired:
             reason = (
                 f"the balances show {Money(shown).french()} remitted under the plan's "
                 f"option, more than the {Money(acquired).french()} it remits"
+            )
+            reason_fr = (
+                f"les soldes portent {Money(shown).french()} remis au titre de l'option "
+                f"du plan, plus que les {Money(acquired).french()} qu'elle remet"
             )
         elif completed is not None and shown < acquired:
             reason = (
@@ -67,6 +87,14 @@ def option_remission_not_in_balances(ctx: CheckContext) -> list[Finding]:
                 f"the balances show {Money(shown).french()} of it: they still count "
                 f"{Money(acquired - shown).french()} as owed (record it as a "
                 "remission.granted of basis plan_option)"
+            )
+            reason_fr = (
+                f"l'exécution du plan a été constatée le "
+                f"{_jour(completed.effective_on)} et la remise de l'option de "
+                f"{Money(acquired).french()} est acquise, mais les soldes n'en portent "
+                f"que {Money(shown).french()} : ils comptent encore "
+                f"{Money(acquired - shown).french()} comme dû (enregistrez-la par un "
+                "remission.granted de fondement plan_option)"
             )
         if reason is not None:
             out.append(
@@ -80,6 +108,7 @@ def option_remission_not_in_balances(ctx: CheckContext) -> list[Finding]:
                         *(f.id for f in facts),
                         completed.id if completed else None,
                     ),
+                    fr=f"Créance {c.claim} : {reason_fr} (L626-19 al. 2).",
                     creditor=c.creditor,
                     claim=c.claim,
                 )

@@ -28,7 +28,10 @@ class Finding:
     rule: str
     article: str
     severity: Severity
-    message: str
+    message: str  # in English: stable for machines and the tests
+    #: The same in French, in the Code de commerce's terms, dates as 20/06/2024
+    #: (every rule writes one; the default keeps a hand-made Finding valid).
+    message_fr: str = ""
     evidence: tuple[str, ...] = ()
     creditor: str | None = None
     claim: str | None = None

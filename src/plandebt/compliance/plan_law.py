@@ -14,10 +14,11 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
+from plandebt import french
 from plandebt.calendar import anniversary
 from plandebt.compliance.context import CheckContext
 from plandebt.compliance.findings import Finding, Severity
-from plandebt.compliance.rules import _DEADLINE_RULES, _finding, _iso, rule
+from plandebt.compliance.rules import _DEADLINE_RULES, _finding, _iso, _jour, rule
 from plandebt.events import (
     ConsultationAnswered,
     InstalmentRemitted,
@@ -104,6 +105,12 @@ def _uniform(ctx: CheckContext) -> str:
     return f"the uniform delays ('{adopted.uniform_option}') without remission"
 
 
+def _uniform_fr(ctx: CheckContext) -> str:
+    adopted = ctx.adopted
+    assert adopted is not None
+    return f"les délais uniformes (« {adopted.uniform_option} ») sans remise"
+
+
 @rule(
     "L626-5.creditor-not-consulted",
     "C. com. L626-5, L626-18 al. 1",
@@ -128,6 +135,11 @@ def creditor_not_consulted(ctx: CheckContext) -> list[Finding]:
             "Record its answer, or its silence with the letter's receipt "
             "(plan.consultation_answered).",
             (adopted.id,),
+            fr=f"{c.creditor} n'a aucune consultation enregistrée avant le plan arrêté "
+            f"le {_jour(adopted.effective_on)} : non consulté, il n'est pas réputé "
+            f"silencieux et n'a rien accepté ; le plan lui applique {_uniform_fr(ctx)} "
+            "(L626-5, L626-18). Enregistrez sa réponse, ou son silence avec la date de "
+            "réception de la lettre (plan.consultation_answered).",
             creditor=c.creditor,
         )
         for c in _standing(ctx, Standing.NOT_CONSULTED)
@@ -161,6 +173,12 @@ def silence_before_30_days(ctx: CheckContext) -> list[Finding]:
                 f"{_iso(adopted.effective_on)} came first, so its silence is no "
                 f"acceptance: it gets {_uniform(ctx)} (L626-5).",
                 (c.answer.id, adopted.id),
+                fr=f"{c.creditor} a reçu la consultation le "
+                f"{_jour(c.answer.received_on)} et pouvait répondre jusqu'au "
+                f"{_jour(c.answer_until)} ({french.plural(days, 'jour')}"
+                ") ; le plan arrêté le "
+                f"{_jour(adopted.effective_on)} est intervenu avant : son silence ne vaut "
+                f"pas acceptation, il reçoit {_uniform_fr(ctx)} (L626-5).",
                 creditor=c.creditor,
             )
         )
@@ -190,6 +208,11 @@ def silence_without_receipt(ctx: CheckContext) -> list[Finding]:
                 f"the receipt, so it gets {_uniform(ctx)} (L626-5). Correct the answer "
                 "with its received_on.",
                 (c.answer.id,),
+                fr=f"Le silence de {c.creditor} est enregistré sans la date de réception "
+                "de la lettre de consultation : le silence ne vaut acceptation que "
+                f"{french.plural(days, 'jour')}"
+                f" après la réception ; il reçoit donc {_uniform_fr(ctx)} "
+                "(L626-5). Rectifiez la réponse avec sa date de réception (received_on).",
                 creditor=c.creditor,
             )
         )
@@ -220,6 +243,9 @@ def silence_on_conversion(ctx: CheckContext) -> list[Finding]:
                 "converts claims into securities: silence on a conversion is a "
                 f"refusal, so it gets {_uniform(ctx)} (L626-5).",
                 (c.answer.id, adopted.id),
+                fr=f"{c.creditor} a gardé le silence sur l'option par défaut "
+                f"« {default} », qui convertit des créances en titres : le silence sur "
+                f"une conversion vaut refus, il reçoit donc {_uniform_fr(ctx)} (L626-5).",
                 creditor=c.creditor,
             )
         )
@@ -254,11 +280,16 @@ def agreed_delays_beyond_maximum(ctx: CheckContext) -> list[Finding]:
             paying = [i.due_on for i in c.instalments if i.amount.is_positive]
             last = max(paying) if paying else None
             what = f"Claim {c.claim}'s own agreed schedule"
+            what_fr = f"L'échéancier convenu propre à la créance {c.claim}"
         elif c.treatment == "option" and c.option and c.creditor in agreed:
             # The option as offered: a modification's reach is L626-26's.
             last = _option_last_due(adopted, options[c.option])
             what = (
                 f"Option '{c.option}', which {c.creditor} accepted for claim {c.claim},"
+            )
+            what_fr = (
+                f"L'option « {c.option} », acceptée par {c.creditor} pour la créance "
+                f"{c.claim},"
             )
         else:
             continue
@@ -272,6 +303,10 @@ def agreed_delays_beyond_maximum(ctx: CheckContext) -> list[Finding]:
                     f"law gives a plan (until {_iso(end)}, L626-12): whether a creditor "
                     "may accept longer delays is debated.",
                     (adopted.id,),
+                    fr=f"{what_fr} court jusqu'au {_jour(last)}, au-delà des {max_years} "
+                    f"ans que la loi donne à un plan (jusqu'au {_jour(end)}, L626-12) : "
+                    "la faculté pour un créancier d'accepter des délais plus longs est "
+                    "débattue.",
                     creditor=c.creditor,
                     claim=c.claim,
                 )
@@ -309,6 +344,12 @@ def modified_beyond_maximum(ctx: CheckContext) -> list[Finding]:
                     f"counted from the original adoption of {_iso(adopted.effective_on)} "
                     f"(until {_iso(end)}; L626-26, L626-12).",
                     (m.id, adopted.id),
+                    fr=f"La modification du {_jour(m.effective_on)} étale le solde "
+                    f"jusqu'au {_jour(last)}, au-delà des {french.plural(max_years, 'an')}"
+                    " que permet la "
+                    "loi, comptés depuis l'arrêté initial du plan du "
+                    f"{_jour(adopted.effective_on)} (jusqu'au {_jour(end)} ; L626-26, "
+                    "L626-12).",
                     instalment=_iso(last),
                 )
             )
@@ -338,6 +379,11 @@ def cessation_not_resolved(ctx: CheckContext) -> list[Finding]:
             "resolve the plan and open a redressement or, if recovery is manifestly "
             "impossible, a liquidation (L626-27 I al. 3).",
             (f.id,),
+            fr=f"La cessation des paiements a été constatée le {_jour(f.effective_on)}, "
+            "en cours d'exécution du plan, et aucune résolution n'est enregistrée au "
+            f"{_jour(ctx.as_of)} : le tribunal doit prononcer la résolution du plan et "
+            "ouvrir un redressement judiciaire ou, si le redressement est manifestement "
+            "impossible, une liquidation judiciaire (L626-27 I al. 3).",
         )
         for f in ctx.facts_of(PaymentsCeased)
         if not any(on >= f.effective_on for on in resolved)
@@ -369,12 +415,19 @@ def completed_with_unpaid(ctx: CheckContext) -> list[Finding]:
         if remitted >= total:
             continue
         unpaid_due = max(0, due - remitted)
-        parts = []
+        parts, parts_fr = [], []
         if unpaid_due:
             parts.append(f"{Money(unpaid_due).french()} of the instalments due by then")
+            parts_fr.append(
+                f"{Money(unpaid_due).french()} des échéances échues à cette date"
+            )
         if total - max(due, remitted):
             parts.append(
                 f"{Money(total - max(due, remitted)).french()} of instalments not yet due"
+            )
+            parts_fr.append(
+                f"{Money(total - max(due, remitted)).french()} d'échéances non encore "
+                "échues"
             )
         out.append(
             _finding(
@@ -386,6 +439,10 @@ def completed_with_unpaid(ctx: CheckContext) -> list[Finding]:
                 f"{schedule.total.french()} it schedules: {' and '.join(parts)} "
                 "remained unpaid (L626-28).",
                 (f.id, schedule.adopted.id),
+                fr=f"L'exécution du plan a été constatée le {_jour(on)} alors que le "
+                f"débiteur n'avait versé que {Money(remitted).french()} des "
+                f"{schedule.total.french()} qu'il prévoit : {' et '.join(parts_fr)} "
+                "restaient impayés (L626-28).",
             )
         )
     return out
@@ -418,6 +475,11 @@ def paid_beyond_claim(ctx: CheckContext) -> list[Finding]:
                 for f in ctx.index.facts_about(b.claim, ctx.position)
                 if isinstance(f, PaymentMade) and f.effective_on <= ctx.as_of
             ),
+            fr=f"La créance {b.claim} "
+            f"({french.name(french.CLAIM_STATUSES, b.status)}, d'une valeur de "
+            f"{b.owed.french()}) a reçu {b.paid.french()} : "
+            f"{(-b.outstanding).french()} de plus que ce qui lui est dû (contrôle "
+            "d'intégrité, politique de la bibliothèque : à restituer ou à justifier).",
             creditor=b.creditor,
             claim=b.claim,
         )
@@ -466,6 +528,11 @@ def distributed_beyond_remitted(ctx: CheckContext) -> list[Finding]:
                     f"{Money(came_in).french()} the debtor had remitted to it (an "
                     "integrity check, a library policy).",
                     tuple(fid for _, fid in paid),
+                    fr=f"Au {_jour(on)}, le commissaire à l'exécution du plan avait "
+                    f"réparti {Money(paid_out).french()} de dividendes du plan, soit "
+                    f"{Money(paid_out - came_in).french()} de plus que les "
+                    f"{Money(came_in).french()} que le débiteur lui avait versés "
+                    "(contrôle d'intégrité, politique de la bibliothèque).",
                 )
             ]
     return []

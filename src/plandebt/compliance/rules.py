@@ -14,6 +14,7 @@ from typing import Protocol
 
 import attrs
 
+from plandebt import french
 from plandebt.calendar import (
     add_months,
     anniversary,
@@ -116,10 +117,13 @@ def _finding(
     message: str,
     evidence: Iterable[str | None],
     reads: Iterable[str] = (),
+    *,
+    fr: str,
     **where: str | None,
 ) -> Finding:
-    """A finding of `rule_id`; `reads` names ruleset values it rests on besides the
-    rule's parameters (a year of a table), which count in its confidence."""
+    """A finding of `rule_id`, its message in English and (`fr`) in French; `reads`
+    names ruleset values it rests on besides the rule's parameters (a year of a
+    table), which count in its confidence."""
     info = next(r for r in RULES if r.id == rule_id)
     levels = [
         info.confidence_in(ctx.rules),
@@ -130,6 +134,7 @@ def _finding(
         article=info.article,
         severity=severity,
         message=message,
+        message_fr=fr,
         evidence=tuple(e for e in evidence if e),
         confidence=min(levels, key=_WEAKEST.index),
         **where,
@@ -138,6 +143,11 @@ def _finding(
 
 def _iso(day: date) -> str:
     return day.isoformat()
+
+
+def _jour(day: date) -> str:
+    """A date in a French message: 20/06/2024."""
+    return french.day(day)
 
 
 # --- deadlines (CPC art. 641-642) ------------------------------------------------------
@@ -153,6 +163,7 @@ class _Deadline:
     nominal: date  # before the extension
     months: int
     runs_from: str  # what starts it, for the messages
+    runs_from_fr: str  # the same in French
 
     def text(self) -> str:
         moved = ""
@@ -163,6 +174,18 @@ class _Deadline:
             )
         return (
             f"{_iso(self.ends_on)} ({self.months} months from {self.runs_from}{moved})"
+        )
+
+    def text_fr(self) -> str:
+        moved = ""
+        if self.ends_on != self.nominal:
+            moved = (
+                f", reporté du {french.WEEKDAYS[self.nominal.weekday()]} "
+                f"{_jour(self.nominal)} au premier jour ouvrable suivant (CPC art. 642)"
+            )
+        return (
+            f"{_jour(self.ends_on)} ({self.months} mois à compter de "
+            f"{self.runs_from_fr}{moved})"
         )
 
 
@@ -187,8 +210,21 @@ def _extended(ctx: CheckContext, day: date) -> date:
 def _deadline(ctx: CheckContext, start: date, months: int, runs_from: str) -> _Deadline:
     nominal = add_months(start, months)
     return _Deadline(
-        _extended(ctx, nominal), nominal, months, f"{runs_from} of {_iso(start)}"
+        _extended(ctx, nominal),
+        nominal,
+        months,
+        f"{runs_from} of {_iso(start)}",
+        f"{_STARTS_FR[runs_from]} du {_jour(start)}",
     )
+
+
+#: What starts a deadline, in French (the keys are `_deadline`'s `runs_from`).
+_STARTS_FR = {
+    "the BODACC publication": "la publication au BODACC",
+    "the personal notice received": "l'avertissement personnel reçu",
+    "the date the creditor could no longer ignore its claim": "la date à laquelle "
+    "le créancier ne pouvait plus ignorer sa créance",
+}
 
 
 # --- the opening judgment and its facts ------------------------------------------------
@@ -230,6 +266,12 @@ def sauvegarde_in_cessation(ctx: CheckContext) -> list[Finding]:
             "(L620-1); one that is falls under a redressement or a liquidation "
             "(L631-1, L640-1).",
             (f.id,),
+            fr=f"Le jugement du {_jour(f.effective_on)} "
+            f"{'ouvre une' if isinstance(f, CaseOpened) else 'convertit la procédure en'} "
+            "sauvegarde alors que la cessation des paiements est fixée au "
+            f"{_jour(f.cessation_on)} : la sauvegarde est réservée au débiteur qui n'est "
+            "pas en cessation des paiements (L620-1) ; celui qui l'est relève du "
+            "redressement ou de la liquidation judiciaire (L631-1, L640-1).",
         )
         for f in _judgments(ctx)
         if f.procedure is ProcedureKind.SAUVEGARDE and f.cessation_on is not None
@@ -257,6 +299,12 @@ def cessation_too_early(ctx: CheckContext) -> list[Finding]:
             f"the earliest date the law allows, {_iso(earliest)}: {months} months before "
             f"the opening judgment of {_iso(ctx.opening.effective_on)} (L631-8).",
             (f.id,),
+            fr=f"Le jugement du {_jour(f.effective_on)} fixe la cessation des paiements "
+            f"au {_jour(f.cessation_on)}, {french.plural((earliest - f.cessation_on).days, 'jour')}"
+            " avant "
+            f"la date la plus ancienne que permet la loi, le {_jour(earliest)} : {months} "
+            "mois avant le jugement d'ouverture du "
+            f"{_jour(ctx.opening.effective_on)} (L631-8).",
         )
         for f in _judgments(ctx)
         if f.procedure in _IN_CESSATION
@@ -288,6 +336,9 @@ def late_filing(ctx: CheckContext) -> list[Finding]:
     if opening.filed_on <= last:
         return []
     moved = "" if last == nominal else f", moved from {_iso(nominal)} (CPC art. 642)"
+    moved_fr = (
+        "" if last == nominal else f", reporté du {_jour(nominal)} (CPC art. 642)"
+    )
     return [
         _finding(
             ctx,
@@ -298,6 +349,12 @@ def late_filing(ctx: CheckContext) -> list[Finding]:
             f"({days} days from the cessation des paiements of "
             f"{_iso(opening.cessation_on)}{moved}).",
             (opening.id,),
+            fr=f"Le débiteur a demandé l'ouverture de la procédure le "
+            f"{_jour(opening.filed_on)}, {french.plural((opening.filed_on - last).days, 'jour')}"
+            " après la "
+            f"limite du {_jour(last)} ({french.plural(days, 'jour')}"
+            " à compter de la cessation des "
+            f"paiements du {_jour(opening.cessation_on)}{moved_fr}).",
         )
     ]
 
@@ -316,6 +373,13 @@ _LAWFUL_BEFORE = {
     PaymentBasis.PLAN_DIVIDEND,
 }
 _LAWFUL_POST = {PaymentBasis.ALIMENTARY, PaymentBasis.PLAN_DIVIDEND}
+_BASES_FR = {
+    PaymentBasis.PLAN_DIVIDEND: "dividende du plan",
+    PaymentBasis.CONNECTED_SETOFF: "compensation de créances connexes",
+    PaymentBasis.JC_AUTHORISATION: "autorisation du juge-commissaire",
+    PaymentBasis.POST_OPENING_AT_MATURITY: "créance postérieure payée à l'échéance",
+    PaymentBasis.ALIMENTARY: "créance alimentaire",
+}
 
 
 @rule(
@@ -349,18 +413,29 @@ def payment_without_basis(ctx: CheckContext) -> list[Finding]:
             lawful = _LAWFUL_POST
         else:
             continue  # useful post-opening claims are paid at maturity (L622-17 I)
-        reason = None
+        reason: str | None = None
+        reason_fr = ""
         if fact.basis not in lawful:
             reason = f"on the basis '{fact.basis.value}'"
+            reason_fr = (
+                "sans aucun fondement"
+                if fact.basis is PaymentBasis.NONE
+                else f"sur le fondement « {_BASES_FR[fact.basis]} »"
+            )
         elif fact.basis is PaymentBasis.PLAN_DIVIDEND and (
             adopted is None or fact.effective_on < adopted.effective_on
         ):
             reason = "as a plan dividend before any plan was adopted"
+            reason_fr = "à titre de dividende du plan, avant l'arrêté de tout plan"
         if reason:
             if frozen:
                 what = (
                     f"which arose on {_iso(declared.origin_on)} before the opening "
                     f"judgment of {_iso(opened_on)}"
+                )
+                what_fr = (
+                    f"née le {_jour(declared.origin_on)}, avant le jugement d'ouverture "
+                    f"du {_jour(opened_on)}"
                 )
             else:
                 how = (
@@ -369,6 +444,14 @@ def payment_without_basis(ctx: CheckContext) -> list[Finding]:
                 what = (
                     f"born on {_iso(declared.origin_on)} after the opening judgment but "
                     f"not a useful claim of L622-17 I ({how}, {declared.rank.value})"
+                )
+                how_fr = (
+                    "déclarée non utile" if declared.useful is False else "par son rang"
+                )
+                what_fr = (
+                    f"née le {_jour(declared.origin_on)}, après le jugement d'ouverture, "
+                    "mais qui n'est pas une créance utile de L622-17 I "
+                    f"({how_fr}, {french.name(french.RANKS, declared.rank.value)})"
                 )
             out.append(
                 _finding(
@@ -379,6 +462,9 @@ def payment_without_basis(ctx: CheckContext) -> list[Finding]:
                     f"{_iso(fact.effective_on)} {reason}: the payment is forbidden and "
                     "may be annulled (L622-7 III).",
                     (fact.id, declared.id),
+                    fr=f"La créance {fact.claim}, {what_fr}, a reçu un paiement de "
+                    f"{fact.amount.french()} le {_jour(fact.effective_on)} {reason_fr} : "
+                    "ce paiement est interdit et peut être annulé (L622-7 III).",
                     creditor=declared.creditor,
                     claim=fact.claim,
                 )
@@ -459,6 +545,11 @@ def late_declaration(ctx: CheckContext) -> list[Finding]:
                         "personal notice (L622-24 al. 1), which is not recorded, so it "
                         "cannot be checked (without a notice it has not started).",
                         (claim.id,),
+                        fr=f"La créance {claim.claim} est assortie d'une sûreté ou d'un "
+                        "contrat publié : son délai de déclaration court de "
+                        "l'avertissement personnel du mandataire judiciaire (L622-24 "
+                        "al. 1), qui n'est pas enregistré ; il ne peut donc être vérifié "
+                        "(sans avertissement, il n'a pas commencé à courir).",
                         creditor=claim.creditor,
                         claim=claim.claim,
                     )
@@ -476,6 +567,12 @@ def late_declaration(ctx: CheckContext) -> list[Finding]:
             else "it is barred from distributions unless relief is granted "
             "(L622-26); the plan counts it until its foreclosure is recorded."
         )
+        consequence_fr = (
+            "elle est forclose, et hors du plan sauf relevé de forclusion (L622-26)."
+            if barred
+            else "elle est exclue des répartitions sauf relevé de forclusion "
+            "(L622-26) ; le plan la compte tant que sa forclusion n'est pas enregistrée."
+        )
         out.append(
             _finding(
                 ctx,
@@ -485,6 +582,11 @@ def late_declaration(ctx: CheckContext) -> list[Finding]:
                 f"{(claim.effective_on - deadline.ends_on).days} days after the "
                 f"deadline of {deadline.text()}: {consequence}",
                 (claim.id, ctx.opening.id),
+                fr=f"La créance {claim.claim} a été déclarée le "
+                f"{_jour(claim.effective_on)}, "
+                f"{french.plural((claim.effective_on - deadline.ends_on).days, 'jour')}"
+                " après le délai "
+                f"expirant le {deadline.text_fr()} : {consequence_fr}",
                 creditor=claim.creditor,
                 claim=claim.claim,
             )
@@ -498,6 +600,9 @@ def late_declaration(ctx: CheckContext) -> list[Finding]:
                 "The BODACC publication date of the opening judgment is not "
                 "recorded: declaration deadlines cannot be checked.",
                 (ctx.opening.id,),
+                fr="La date de publication au BODACC du jugement d'ouverture n'est pas "
+                "enregistrée : les délais de déclaration des créances ne peuvent être "
+                "vérifiés.",
             )
         )
     return out
@@ -558,6 +663,14 @@ def late_relief_request(ctx: CheckContext) -> list[Finding]:
                         "could no longer ignore it (L622-26 al. 3): record that date and "
                         "its justification.",
                         evidence,
+                        fr=f"Le relevé de forclusion de la créance {f.claim} a été "
+                        f"demandé le {_jour(f.effective_on)}, {french.plural(late_by, 'jour')}"
+                        " après la "
+                        f"limite du {ordinary.text_fr()} ; seul le créancier qui ne "
+                        "pouvait connaître sa créance avant cette date peut encore le "
+                        "demander, dans les 6 mois de la date à laquelle il ne pouvait "
+                        "plus l'ignorer (L622-26 al. 3) : enregistrez cette date et sa "
+                        "justification.",
                         claim=f.claim,
                     )
                 )
@@ -577,6 +690,12 @@ def late_relief_request(ctx: CheckContext) -> list[Finding]:
                         f"creditor could know of its claim from {_iso(f.knowledge_on)}, "
                         "before the 6 months ran out (L622-26 al. 3).",
                         evidence,
+                        fr=f"Le relevé de forclusion de la créance {f.claim} a été "
+                        f"demandé le {_jour(f.effective_on)}, après la limite du "
+                        f"{ordinary.text_fr()} : l'exception de connaissance tardive ne "
+                        "s'applique pas, le créancier pouvant connaître sa créance dès "
+                        f"le {_jour(f.knowledge_on)}, avant l'expiration des 6 mois "
+                        "(L622-26 al. 3).",
                         claim=f.claim,
                     )
                 )
@@ -597,6 +716,9 @@ def late_relief_request(ctx: CheckContext) -> list[Finding]:
                     f"after the limit of {later.text()} that the later-knowledge "
                     "exception gives (L622-26 al. 3).",
                     evidence,
+                    fr=f"Le relevé de forclusion de la créance {f.claim} a été demandé "
+                    f"le {_jour(f.effective_on)}, après la limite du {later.text_fr()} "
+                    "que donne l'exception de connaissance tardive (L622-26 al. 3).",
                     claim=f.claim,
                 )
             )
@@ -608,10 +730,17 @@ def late_relief_request(ctx: CheckContext) -> list[Finding]:
                     Severity.INFO,
                     f"Relief for claim {f.claim} was requested on {_iso(f.effective_on)}, "
                     f"after the ordinary limit of {_iso(limit)}, under the later-knowledge "
-                    f"exception: the creditor could not ignore its claim from "
+                    "exception: the creditor could not ignore its claim from "
                     f"{_iso(f.knowledge_on)}, which gives it until {_iso(later.ends_on)} "
                     f"(L622-26 al. 3). Justification: {f.justification}",
                     evidence,
+                    fr=f"Le relevé de forclusion de la créance {f.claim} a été demandé "
+                    f"le {_jour(f.effective_on)}, après la limite ordinaire du "
+                    f"{_jour(limit)}, au titre de l'exception de connaissance tardive : "
+                    "le créancier ne pouvait plus ignorer sa créance à compter du "
+                    f"{_jour(f.knowledge_on)}, ce qui lui laissait jusqu'au "
+                    f"{_jour(later.ends_on)} (L622-26 al. 3). Justification : "
+                    f"{f.justification}",
                     claim=f.claim,
                 )
             )
@@ -634,6 +763,12 @@ def late_relief_request(ctx: CheckContext) -> list[Finding]:
                     "before it is not owed to the claim (L622-26 al. 1). Record the "
                     "request (claim.relief_requested) to count from its own date.",
                     (relieved.id,),
+                    fr=f"La créance {relieved.claim} a été relevée de forclusion le "
+                    f"{_jour(relieved.effective_on)} sans demande enregistrée : le plan "
+                    "compte sa part à partir de la date du relevé, la plus tardive "
+                    "possible pour la demande, de sorte que ce qui était échu avant "
+                    "n'est pas dû à la créance (L622-26 al. 1). Enregistrez la demande "
+                    "(claim.relief_requested) pour compter à partir de sa propre date.",
                     claim=relieved.claim,
                 )
             )
@@ -668,6 +803,12 @@ def dividend_to_foreclosed_claim(ctx: CheckContext) -> list[Finding]:
                 ": a foreclosed creditor is not admitted to distributions and dividends "
                 "unless relieved, and then only to those after its request (L622-26 al. 1).",
                 (fact.id, _foreclosure_of(ctx, fact.claim, fact.effective_on)),
+                fr=f"La créance {fact.claim} a reçu un dividende du plan de "
+                f"{fact.amount.french()} le {_jour(fact.effective_on)} alors qu'elle "
+                f"était {french.name(french.CLAIM_STATUSES, then.status)} : un créancier "
+                "forclos n'est pas admis dans les répartitions et dividendes, sauf "
+                "relevé de forclusion, et alors seulement pour ceux postérieurs à sa "
+                "demande (L622-26 al. 1).",
                 creditor=then.creditor,
                 claim=fact.claim,
             )
@@ -736,6 +877,12 @@ def post_opening_late_notice(ctx: CheckContext) -> list[Finding]:
                 "lost the priority of L622-17 II; it is still owed "
                 f"{b.outstanding.french()}.",
                 (declared.id,),
+                fr=f"La créance {b.claim}, née le {_jour(declared.origin_on)} pendant la "
+                f"période d'observation achevée le {_jour(end)}, a été portée à la "
+                "connaissance de l'administrateur ou du mandataire le "
+                f"{_jour(declared.effective_on)}, après le {_jour(last)} : elle a perdu "
+                "le privilège de L622-17 II ; il lui reste dû "
+                f"{b.outstanding.french()}.",
                 creditor=b.creditor,
                 claim=b.claim,
             )
@@ -772,6 +919,11 @@ def observation_too_long(ctx: CheckContext) -> list[Finding]:
         if adopted
         else f"is still running on {_iso(end)}"
     )
+    what_fr = (
+        f"s'est achevée avec l'arrêté du plan le {_jour(end)}"
+        if adopted
+        else f"est toujours en cours le {_jour(end)}"
+    )
     return [
         _finding(
             ctx,
@@ -782,6 +934,11 @@ def observation_too_long(ctx: CheckContext) -> list[Finding]:
             f"{procedure.value.replace('_', ' ')} allows (limit "
             f"{_iso(limit)}).",
             (ctx.opening.id, adopted.id if adopted else None),
+            fr="La période d'observation ouverte le "
+            f"{_jour(ctx.opening.effective_on)} {what_fr}, au-delà des {max_months} "
+            "mois que permet la procédure de "
+            f"{french.name(french.PROCEDURES, procedure.value)} (limite : "
+            f"{_jour(limit)}).",
         )
     ]
 
@@ -812,6 +969,11 @@ def plan_rule_findings(
                 if fact is adopted
                 else "modified on " + _iso(fact.effective_on)
             )
+            what_fr = (
+                "arrêté"
+                if fact is adopted
+                else "modifié le " + _jour(fact.effective_on)
+            )
             out.append(
                 _finding(
                     shim,
@@ -820,6 +982,10 @@ def plan_rule_findings(
                     f"The plan {what} lasts {duration} years, more than the {max_years} the "
                     "law allows, counted from the original adoption (L626-12, L626-26).",
                     (fact.id,),
+                    fr=f"Le plan {what_fr} dure {french.plural(duration, 'an')}"
+                    f", plus que les {max_years} "
+                    "ans que permet la loi, comptés depuis l'arrêté initial du plan "
+                    "(L626-12, L626-26).",
                 )
             )
     uniform = next(
@@ -844,6 +1010,9 @@ def plan_rule_findings(
                 f"{_iso(due[first_paid])}, later than one year after the adoption "
                 f"({_iso(limit)}).",
                 (adopted.id,),
+                fr=f"Avec les délais uniformes imposés (« {uniform.option} »), le premier "
+                f"paiement tombe le {_jour(due[first_paid])}, plus d'un an après l'arrêté "
+                f"du plan ({_jour(limit)}).",
                 instalment=f"year {first_paid + 1}",
             )
         )
@@ -872,6 +1041,10 @@ def plan_rule_findings(
                         f"{p} % of each admitted claim, below the {minimum} % minimum "
                         f"from year {from_year}.",
                         (adopted.id,),
+                        fr=f"Avec les délais imposés (« {uniform.option} »), l'annuité "
+                        f"{k} représente {french.percent(p)} de chaque créance admise, "
+                        f"moins que le minimum de {french.percent(minimum)} à compter de "
+                        f"l'année {from_year}.",
                         instalment=f"year {k}",
                     )
                 )
@@ -885,6 +1058,10 @@ def plan_rule_findings(
                 f"The imposed delays run until {_iso(years[-1][-1])}, beyond the plan's "
                 f"{adopted.duration_years} years (ending {_iso(end)}).",
                 (adopted.id,),
+                fr=f"Les délais imposés courent jusqu'au {_jour(years[-1][-1])}, au-delà "
+                f"des {french.plural(adopted.duration_years, 'an')}"
+                " du plan (qui s'achève le "
+                f"{_jour(end)}).",
                 instalment=f"year {len(percents)}",
             )
         )
@@ -899,6 +1076,10 @@ def plan_rule_findings(
                 "must add up to the admitted amount less the remissions the creditor "
                 "accepted.",
                 (adopted.id,),
+                fr=f"Les délais imposés (« {uniform.option} ») remboursent "
+                f"{french.percent(sum(percents))} de chaque créance admise : le tribunal "
+                "ne peut imposer de remise, les échéances doivent donc atteindre le "
+                "montant admis, diminué des remises que le créancier a acceptées.",
             )
         )
     return out
@@ -991,7 +1172,7 @@ def _plan_terms(ctx: CheckContext) -> list[Finding]:
 
 
 def _paid_at_adoption(
-    ctx: CheckContext, treatment: str, rule_id: str, what: str
+    ctx: CheckContext, treatment: str, rule_id: str, what: str, what_fr: str
 ) -> list[Finding]:
     schedule = ctx.schedule
     if schedule is None:
@@ -1026,6 +1207,9 @@ def _paid_at_adoption(
                     f"{Money(got).french()} of {Money(owed).french()} was paid by "
                     f"{_iso(deadline)}.",
                     (schedule.adopted.id, *(f.id for f in paid)),
+                    fr=f"La créance {c.claim} ({what_fr}) doit être payée intégralement "
+                    f"à l'arrêté du plan ; {Money(got).french()} sur "
+                    f"{Money(owed).french()} ont été payés au {_jour(deadline)}.",
                     creditor=c.creditor,
                     claim=c.claim,
                 )
@@ -1044,7 +1228,11 @@ def _paid_at_adoption(
 )
 def no_delay_not_paid(ctx: CheckContext) -> list[Finding]:
     return _paid_at_adoption(
-        ctx, "no_delay", "L626-20-I.not-paid-at-adoption", "it cannot receive delays"
+        ctx,
+        "no_delay",
+        "L626-20-I.not-paid-at-adoption",
+        "it cannot receive delays",
+        "elle ne peut recevoir de délais",
     )
 
 
@@ -1063,7 +1251,11 @@ def no_delay_not_paid(ctx: CheckContext) -> list[Finding]:
 )
 def small_claim_not_paid(ctx: CheckContext) -> list[Finding]:
     return _paid_at_adoption(
-        ctx, "small_claim", "L626-20-II.small-claim-not-paid", "a small claim"
+        ctx,
+        "small_claim",
+        "L626-20-II.small-claim-not-paid",
+        "a small claim",
+        "petite créance",
     )
 
 
@@ -1105,12 +1297,23 @@ def instalment_late(ctx: CheckContext) -> list[Finding]:
         if paid_by is not None:
             days = (paid_by.effective_on - due_on).days
             text = f"was remitted {days} days late, on {_iso(paid_by.effective_on)}"
+            text_fr = (
+                "a été versée au commissaire à l'exécution du plan avec "
+                f"{french.plural(days, 'jour')}"
+                f" de retard, le {_jour(paid_by.effective_on)}"
+            )
         else:
             days = (ctx.as_of - due_on).days + 1
             text = f"is still unpaid, {days} days after its due date"
+            text_fr = f"reste impayée, {french.plural(days, 'jour')} après son échéance"
         severity = Severity.ERROR if days > grace else Severity.WARNING
         note = (
             " — past the grace period: grounds for resolution (L626-27)"
+            if days > grace
+            else ""
+        )
+        note_fr = (
+            " — au-delà du délai de grâce : motif de résolution du plan (L626-27)"
             if days > grace
             else ""
         )
@@ -1121,6 +1324,8 @@ def instalment_late(ctx: CheckContext) -> list[Finding]:
                 severity,
                 f"The instalment due on {_iso(due_on)} ({amount.french()}) {text}{note}.",
                 (schedule.adopted.id, paid_by.id if paid_by else None),
+                fr=f"L'échéance du {_jour(due_on)} ({amount.french()}) "
+                f"{text_fr}{note_fr}.",
                 instalment=_iso(due_on),
             )
         )
@@ -1150,9 +1355,10 @@ def interest_after_opening(ctx: CheckContext) -> list[Finding]:
         # (declared "arrêtés au jour du jugement").
         if declared.origin_on >= opened_on or f.effective_on <= opened_on:
             continue
-        reason = _interest_reason(declared, minimum)
-        if reason is None:
+        reasons = _interest_reason(declared, minimum)
+        if reasons is None:
             continue
+        reason, reason_fr = reasons
         out.append(
             _finding(
                 ctx,
@@ -1162,6 +1368,10 @@ def interest_after_opening(ctx: CheckContext) -> list[Finding]:
                 f"period ending on {_iso(f.effective_on)}, after the opening judgment of "
                 f"{_iso(opened_on)}: the claim arose before it, and {reason} (L622-28).",
                 (f.id, declared.id),
+                fr=f"Des intérêts de {f.amount.french()} ont été comptés sur la créance "
+                f"{f.claim} pour une période s'achevant le {_jour(f.effective_on)}, "
+                f"après le jugement d'ouverture du {_jour(opened_on)} : la créance est "
+                f"née avant lui, et {reason_fr} (L622-28).",
                 creditor=declared.creditor,
                 claim=f.claim,
             )
@@ -1169,27 +1379,38 @@ def interest_after_opening(ctx: CheckContext) -> list[Finding]:
     return out
 
 
-def _interest_reason(declared: ClaimDeclared, minimum: int) -> str | None:
-    """Why interest may not run on a pre-opening claim after the opening, or None
-    when it may (L622-28 al. 1)."""
+def _interest_reason(declared: ClaimDeclared, minimum: int) -> tuple[str, str] | None:
+    """Why interest may not run on a pre-opening claim after the opening, in English
+    and in French, or None when it may (L622-28 al. 1)."""
     if declared.interest_regime is InterestRegime.STOPPED_AT_OPENING:
-        return "its interest stopped at the opening judgment"
+        return (
+            "its interest stopped at the opening judgment",
+            "le jugement d'ouverture a arrêté le cours de ses intérêts",
+        )
     basis = declared.interest_basis or InterestBasis.LOAN
     if basis is InterestBasis.LEASING:
         return (
             "it is owed under a leasing contract (crédit-bail), which is not a loan "
-            "for the exception: its interest stopped at the opening"
+            "for the exception: its interest stopped at the opening",
+            "elle est due au titre d'un contrat de crédit-bail, qui n'est pas un prêt "
+            "au sens de l'exception : ses intérêts ont cessé de courir à l'ouverture",
         )
     if basis is InterestBasis.DEFERRED_PAYMENT:
         months, what = declared.deferred_payment_months, "payment deferred"
+        what_fr = "un contrat à paiement différé"
     else:
         months, what = declared.loan_term_months, "a loan"
+        what_fr = "un prêt"
     if months is not None and months >= minimum:
         return None
     length = "of unrecorded length" if months is None else f"of {months} months"
+    length_fr = "de durée non enregistrée" if months is None else f"de {months} mois"
     return (
         f"it rests on {what} {length}: only loans of {minimum} months or more and "
-        f"contracts with payment deferred {minimum} months or more keep bearing interest"
+        f"contracts with payment deferred {minimum} months or more keep bearing interest",
+        f"elle repose sur {what_fr} {length_fr} : seuls les prêts conclus pour "
+        f"{minimum} mois ou plus et les contrats à paiement différé de {minimum} mois "
+        "ou plus continuent de produire des intérêts",
     )
 
 
@@ -1248,6 +1469,9 @@ def ags_outside_window(ctx: CheckContext) -> list[Finding]:
                     "opening and names no recorded departure: whether it falls in an AGS "
                     "window cannot be checked.",
                     (f.id,),
+                    fr=f"L'avance de l'AGS à {f.employee} couvre une créance née après "
+                    "l'ouverture et ne renvoie à aucun départ enregistré : on ne peut "
+                    "vérifier qu'elle entre dans une période garantie par l'AGS.",
                     claim=f.employee_claim,
                 )
             )
@@ -1260,6 +1484,9 @@ def ags_outside_window(ctx: CheckContext) -> list[Finding]:
                     f"The AGS advanced {f.amount.french()} to {f.employee}, who left on "
                     f"{_iso(departure.left_on)}, outside the AGS windows.",
                     (f.id,),
+                    fr=f"L'AGS a avancé {f.amount.french()} à {f.employee}, dont le "
+                    f"départ date du {_jour(departure.left_on)}, hors des périodes "
+                    "garanties par l'AGS.",
                     claim=f.employee_claim,
                 )
             )
@@ -1295,6 +1522,9 @@ def _missing_pmss(
         f"advance to {f.employee} cannot be checked against its limit; add "
         f"pmss_{year} by an override.",
         (f.id,),
+        fr=f"Le jeu de règles n'a pas de plafond mensuel de la sécurité sociale pour "
+        f"{year} : l'avance de l'AGS à {f.employee} ne peut être comparée à sa limite ; "
+        f"ajoutez pmss_{year} par une surcharge.",
         claim=f.employee_claim,
     )
 
@@ -1345,17 +1575,31 @@ def ags_above_cap(ctx: CheckContext) -> list[Finding]:
                 else f"a contract concluded on {_iso(contract_on)}, 2 years or more "
                 "before the opening"
             )
+            how_fr = (
+                "la date du contrat n'est pas enregistrée : le plafond le plus élevé"
+                if contract_on is None
+                else f"un contrat conclu le {_jour(contract_on)}, 2 ans ou plus avant "
+                "l'ouverture"
+            )
         elif contract_on <= add_months(opened_on, -6):
             multiple = ctx.rules.integer("ags_cap_multiple_seniority_6m")
             how = (
                 f"a contract concluded on {_iso(contract_on)}, less than 2 years "
                 "before the opening"
             )
+            how_fr = (
+                f"un contrat conclu le {_jour(contract_on)}, moins de 2 ans avant "
+                "l'ouverture"
+            )
         else:
             multiple = ctx.rules.integer("ags_cap_multiple_seniority_under_6m")
             how = (
                 f"a contract concluded on {_iso(contract_on)}, less than 6 months "
                 "before the opening"
+            )
+            how_fr = (
+                f"un contrat conclu le {_jour(contract_on)}, moins de 6 mois avant "
+                "l'ouverture"
             )
         cap = pmss * (multiple * ctx.rules.integer("ags_ceiling_pmss_multiple"))
         if advanced[f.employee] <= cap.cents:
@@ -1368,11 +1612,16 @@ def ags_above_cap(ctx: CheckContext) -> list[Finding]:
                 Severity.ERROR,
                 f"The AGS has advanced {Money(advanced[f.employee]).french()} to "
                 f"{f.employee}, above its cap of {cap.french()}: {multiple} monthly "
-                f"unemployment-insurance ceilings of "
+                "unemployment-insurance ceilings of "
                 f"{(pmss * ctx.rules.integer('ags_ceiling_pmss_multiple')).french()} "
                 f"({day.year}), for {how} (L3253-17, D3253-5).",
                 (f.id, departure.id if departure else None),
                 reads=(pmss_key,),
+                fr=f"L'AGS a avancé {Money(advanced[f.employee]).french()} à "
+                f"{f.employee}, au-delà de son plafond de {cap.french()} : {multiple} "
+                "plafonds mensuels de l'assurance chômage de "
+                f"{(pmss * ctx.rules.integer('ags_ceiling_pmss_multiple')).french()} "
+                f"({day.year}), pour {how_fr} (L3253-17, D3253-5).",
                 claim=f.employee_claim,
             )
         )
@@ -1435,6 +1684,12 @@ def superprivilege_above_ceiling(ctx: CheckContext) -> list[Finding]:
                 "and is not paid at the plan's adoption (L3253-2, D3253-1).",
                 (f.id,),
                 reads=(pmss_key,),
+                fr=f"Les avances superprivilégiées de l'AGS à {f.employee} atteignent "
+                f"{Money(advanced[f.employee]).french()}, au-delà du plafond du "
+                f"superprivilège de {ceiling.french()} ({french.plural(days, 'jour')}"
+                " de travail à "
+                f"{monthly.french()} par mois, {day.year}) : le surplus n'est que "
+                "privilégié et n'est pas payé à l'arrêté du plan (L3253-2, D3253-1).",
                 claim=f.employee_claim,
             )
         )
@@ -1471,6 +1726,10 @@ def redundancy_after_the_month(ctx: CheckContext) -> list[Finding]:
             "the end of the month the plan judgment gives for the redundancies it "
             "authorises (L631-19): check that the ordinary procedure was followed.",
             (f.id, adopted.id),
+            fr=f"{f.employee} a été licencié pour motif économique le "
+            f"{_jour(f.effective_on)}, après le {_jour(limit)}, fin du mois que donne le "
+            "jugement arrêtant le plan pour les licenciements qu'il autorise (L631-19) : "
+            "vérifiez que la procédure de droit commun a été suivie.",
         )
         for f in ctx.facts_of(EmployeeDeparted)
         if f.departure is DepartureKind.ECONOMIC_DISMISSAL and f.effective_on > limit
@@ -1498,6 +1757,9 @@ def tranche_late(ctx: CheckContext) -> list[Finding]:
             f"{_iso(t.due_on)} ({t.amount.french()}), has received "
             f"{t.received.french()}.",
             (commitments[t.commitment].id,) if t.commitment in commitments else (),
+            fr=f"La tranche {t.number} de l'engagement {t.commitment} de {t.investor}, "
+            f"échue le {_jour(t.due_on)} ({t.amount.french()}), a reçu "
+            f"{t.received.french()}.",
             creditor=t.investor,
             instalment=_iso(t.due_on),
         )
@@ -1524,6 +1786,10 @@ def undisclosed_waiver(ctx: CheckContext) -> list[Finding]:
             f"clause: {waivers[f.id].contingent.french()} may revive and must be disclosed "
             "as an off-balance-sheet commitment by both companies.",
             (f.id,),
+            fr=f"L'abandon de {f.amount.french()} consenti sur la créance {f.claim} est "
+            "assorti d'une clause de retour à meilleure fortune : "
+            f"{waivers[f.id].contingent.french()} peuvent renaître et doivent figurer "
+            "dans l'annexe des comptes des deux sociétés, en engagement hors bilan.",
             claim=f.claim,
         )
         for f in ctx.facts_of(ClaimWrittenOff)

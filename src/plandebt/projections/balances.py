@@ -1,6 +1,6 @@
 """Creditor balances at any date, as known at any date.
 
-For each claim: declared, admitted, paid, remitted, written off and outstanding, its
+For each claim: declared, admitted, paid, forgiven (remission), written off and outstanding, its
 status, and whether it is frozen (arose before the opening judgment) or post-opening;
 then the same totals per creditor, per rank and for the case.
 
@@ -24,6 +24,7 @@ from typing import Any
 import attrs
 
 from plandebt.decisions.state import CaseState
+from plandebt.deprecation import renamed
 from plandebt.events import (
     CaseConverted,
     CaseOpened,
@@ -38,7 +39,7 @@ from plandebt.lifecycle import STEP, VALUATIONS, ClaimStatus
 from plandebt.money import Money
 from plandebt.projections import postings, serialise
 from plandebt.projections.index import CaseIndex, KnownAt
-from plandebt.projections.postings import COLUMNS, INDEX
+from plandebt.projections.postings import COLUMNS, INDEX, index_of
 
 
 def _column(name: str) -> Any:
@@ -72,14 +73,15 @@ class ClaimBalance:
 
     declared = _column("declared")
     paid = _column("paid")
-    remitted = _column("remitted")
+    remission = _column("remission")  # debt forgiven (L626-12, L626-5)
+    remitted = renamed("remitted", "remission")
     interest = _column("interest")  # recorded after the claim was declared (L622-28)
     written_off = _column("written_off")  # waived, net of what revived
     subrogated = _column("subrogated")  # moved to the AGS (L3253-16 C. trav.)
 
     def amount(self, column: str) -> Money:
         """The column named `column` (one of `postings.COLUMNS`)."""
-        return Money._of(self.sums[INDEX[column]])
+        return Money._of(self.sums[index_of(column)])
 
     @property
     def provisional(self) -> bool:
@@ -129,13 +131,14 @@ class Totals:
 
     declared = _column("declared")
     paid = _column("paid")
-    remitted = _column("remitted")
+    remission = _column("remission")
+    remitted = renamed("remitted", "remission")
     interest = _column("interest")
     written_off = _column("written_off")
     subrogated = _column("subrogated")
 
     def amount(self, column: str) -> Money:
-        return Money._of(self.sums[INDEX[column]])
+        return Money._of(self.sums[index_of(column)])
 
     @classmethod
     def of(cls, balances: Iterable[ClaimBalance]) -> Totals:

@@ -37,7 +37,7 @@ from plandebt import personal
 from plandebt.decisions.state import corrected
 from plandebt.errors import InvalidInputError, StorageError
 from plandebt.events import ClaimDeclared, Fact, FactCorrected, FactVoided
-from plandebt.projections.postings import COLUMNS, DECLARED, postings
+from plandebt.projections.postings import COLUMNS, DECLARED, FORMER_NAMES, postings
 from plandebt.storage import STARTED_TOPIC, LedgerApplication, postgres_environment
 
 if TYPE_CHECKING:
@@ -356,7 +356,10 @@ class SQLMovements(MovementsRecorder):
             cursor.execute(self._statement(template), params)
             for row in cursor.fetchall():
                 key = out.setdefault(row["key"], dict.fromkeys(BUCKETS, 0))
-                key[row["column_name"]] = int(row["cents"])
+                # A store written before a column was renamed holds its older rows
+                # under the former name: they add up with the new ones.
+                name = FORMER_NAMES.get(row["column_name"], row["column_name"])
+                key[name] += int(row["cents"])
         return out
 
 

@@ -35,6 +35,7 @@ from typing import Any
 import attrs
 
 from plandebt.calendar import add_months, plan_year
+from plandebt.deprecation import renamed
 from plandebt.events import (
     CaseConverted,
     ClaimAdmitted,
@@ -724,7 +725,7 @@ class PlanStatus:
     duration_years: int | None
     total_scheduled: Money
     due: Money
-    remitted: Money
+    remitted_to_supervisor: Money  # by the debtor, in all (plan.instalment_remitted)
     distributed: Money
     reserved: Money
     arrears: Money
@@ -737,13 +738,15 @@ class PlanStatus:
     remissions: tuple[OptionRemission, ...] = ()
     overpaid: Money = attrs.field(factory=Money.zero)
 
+    remitted = renamed("remitted", "remitted_to_supervisor")
+
     @property
     def percent_repaid(self) -> Fraction:
         """Remitted by the debtor, as a share of the whole plan, in percent."""
         if not self.total_scheduled:
             return Fraction(0)
         return Fraction(
-            min(self.remitted.cents, self.total_scheduled.cents) * 100,
+            min(self.remitted_to_supervisor.cents, self.total_scheduled.cents) * 100,
             self.total_scheduled.cents,
         )
 
@@ -874,7 +877,7 @@ def plan_status(
         duration_years=duration,
         total_scheduled=schedule.total,
         due=Money(due_total),
-        remitted=Money(remitted),
+        remitted_to_supervisor=Money(remitted),
         distributed=Money(sum(p.distributed.cents for p in positions)),
         reserved=Money(sum(p.reserved.cents for p in positions)),
         arrears=Money(arrears),

@@ -14,6 +14,7 @@ lifecycle (see `lifecycle.py`).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 
@@ -45,7 +46,7 @@ class Column:
 
 DECLARED = Column("declared", "declared", 0)
 PAID = Column("paid", "paid", -1)
-REMITTED = Column("remitted", "remitted", -1)  # remissions granted (L626-12, L626-5)
+REMISSION = Column("remission", "remission", -1)  # debt forgiven (L626-12, L626-5)
 INTEREST = Column("interest", "interest", +1)  # accrued after the opening (L622-28)
 WRITTEN_OFF = Column("written_off", "written off", -1)  # waived, net of revivals
 SUBROGATED = Column("subrogated", "to AGS", -1)  # moved to the AGS (L3253-16 C. trav.)
@@ -54,16 +55,47 @@ SUBROGATED = Column("subrogated", "to AGS", -1)  # moved to the AGS (L3253-16 C.
 COLUMNS: tuple[Column, ...] = (
     DECLARED,
     PAID,
-    REMITTED,
+    REMISSION,
     INTEREST,
     WRITTEN_OFF,
     SUBROGATED,
 )
 #: The columns that move what is outstanding (all but the declared worth).
 MOVEMENTS: tuple[Column, ...] = tuple(c for c in COLUMNS if c.sign)
-#: The columns that settle a claim: what was paid, remitted, waived or subrogated.
+#: The columns that settle a claim: what was paid, forgiven, waived or subrogated.
 SETTLEMENTS: tuple[Column, ...] = tuple(c for c in COLUMNS if c.sign < 0)
 INDEX: Mapping[str, int] = {c.name: i for i, c in enumerate(COLUMNS)}
+#: Former names of columns: the SQL view of a store written before a rename holds
+#: its rows under them ("remitted" was the remission column: one name per meaning).
+FORMER_NAMES: Mapping[str, str] = {"remitted": REMISSION.name}
+
+
+def index_of(name: str) -> int:
+    """The place of column `name` in `COLUMNS`; a former name still finds its
+    column, with a warning."""
+    i = INDEX.get(name)
+    if i is not None:
+        return i
+    if name in FORMER_NAMES:
+        warnings.warn(
+            f"the column {name!r} is now {FORMER_NAMES[name]!r}",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+        return INDEX[FORMER_NAMES[name]]
+    raise KeyError(name)
+
+
+def __getattr__(name: str) -> Column:
+    # The constant of the remission column was REMITTED.
+    if name == "REMITTED":
+        warnings.warn(
+            "postings.REMITTED is now postings.REMISSION",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return REMISSION
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @attrs.frozen
@@ -97,7 +129,7 @@ Poster = Callable[[Fact], tuple[Posting, ...]]
 _POSTINGS: dict[type[Fact], Poster] = {
     ClaimDeclared: _into(DECLARED),
     PaymentMade: _into(PAID),
-    RemissionGranted: _into(REMITTED),
+    RemissionGranted: _into(REMISSION),
     InterestAccrued: _into(INTEREST),
     ClaimWrittenOff: _into(WRITTEN_OFF),
     # A better-fortune clause gives back what a waiver took (L626-11 support, seed).

@@ -18,6 +18,7 @@ from typing import Any
 
 import attrs
 
+from plandebt import french
 from plandebt.errors import UnknownReferenceError
 from plandebt.events import Fact
 from plandebt.lifecycle import STEP
@@ -61,7 +62,7 @@ class Statement:
         for line in self.lines:
             writer.writerow(
                 [
-                    line.on.strftime("%d/%m/%Y"),
+                    french.day(line.on),
                     line.claim,
                     line.what,
                     line.amount.french(symbol=False),
@@ -72,14 +73,10 @@ class Statement:
 
     def to_html(self) -> str:
         rows = "\n".join(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=n>{}</td>"
-            "<td class=n>{}</td></tr>".format(
-                line.on.strftime("%d/%m/%Y"),
-                html.escape(line.claim),
-                html.escape(line.what),
-                html.escape(line.amount.french()),
-                html.escape(line.owed_after.french()),
-            )
+            f"<tr><td>{french.day(line.on)}</td><td>{html.escape(line.claim)}</td>"
+            f"<td>{html.escape(line.what)}</td>"
+            f"<td class=n>{html.escape(line.amount.french())}</td>"
+            f"<td class=n>{html.escape(line.owed_after.french())}</td></tr>"
             for line in self.lines
         )
         title = html.escape(f"Relevé — {self.creditor_name} — {self.case}")
@@ -87,7 +84,7 @@ class Statement:
             f"<!doctype html><html lang=fr><meta charset=utf-8><title>{title}</title>"
             "<style>td.n{text-align:right}table{border-collapse:collapse}"
             "td,th{padding:2px 8px;border-bottom:1px solid #ccc}</style>"
-            f"<h1>{title}</h1><p>Au {self.as_of.strftime('%d/%m/%Y')} : reste dû "
+            f"<h1>{title}</h1><p>Au {french.day(self.as_of)} : reste dû "
             f"{html.escape(self.owed.french())}</p><table><tr><th>Date</th>"
             "<th>Créance</th><th>Opération</th><th>Montant</th><th>Reste dû</th></tr>"
             f"\n{rows}\n</table></html>\n"

@@ -19,6 +19,7 @@ import attrs
 
 from plandebt.calendar import anniversary
 from plandebt.compliance import Finding
+from plandebt.deprecation import renamed
 from plandebt.errors import InvalidInputError
 from plandebt.events import InstalmentRemitted
 from plandebt.forecast import Forecast, Turnover, forecast
@@ -66,7 +67,7 @@ class AnnualReport:
     position: int  # the facts the report is made of
     head: HistoryHead | None
     due: Money  # fell due in the year
-    remitted: Money  # remitted in the year
+    remitted_to_supervisor: Money  # remitted in the year
     distributed: Money  # distributed in the year
     status: PlanStatus  # at the year's end: cumulative figures, each creditor
     late: tuple[LateInstalment, ...]
@@ -77,6 +78,8 @@ class AnnualReport:
     series: tuple[YearPoint, ...]
     # The affordability of the years ahead, when a turnover forecast is given.
     forecast: Forecast | None = None
+
+    remitted = renamed("remitted", "remitted_to_supervisor")
 
     @property
     def percent_repaid(self) -> str:
@@ -154,7 +157,9 @@ def annual_report(
         position=position,
         head=head_of(ledger, case, known_at),
         due=at_end.due - at_start.due,
-        remitted=at_end.remitted - at_start.remitted,
+        remitted_to_supervisor=(
+            at_end.remitted_to_supervisor - at_start.remitted_to_supervisor
+        ),
         distributed=at_end.distributed - at_start.distributed,
         status=at_end,
         late=late_instalments(in_force, remittances, starts_on, ends_on),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
+from plandebt import french
 from plandebt.errors import InvalidInputError
 from plandebt.money import Money
 
@@ -65,7 +66,7 @@ _FR: dict[str, str] = {
     "in_year": "Sur l'année",
     "cumulative": "Depuis l'adoption",
     "due": "Échu",
-    "remitted": "Versé par le débiteur",
+    "remitted_to_supervisor": "Versé par le débiteur",
     "distributed": "Réparti aux créanciers",
     "reserved": "Réservé (créances sans décision, L626-21 al. 4)",
     "arrears": "Retard du débiteur",
@@ -182,7 +183,7 @@ _EN: dict[str, str] = {
     "in_year": "In the year",
     "cumulative": "Since adoption",
     "due": "Due",
-    "remitted": "Remitted by the debtor",
+    "remitted_to_supervisor": "Remitted by the debtor",
     "distributed": "Distributed to creditors",
     "reserved": "Reserved (claims without decision, L626-21 al. 4)",
     "arrears": "Debtor's arrears",
@@ -283,4 +284,4 @@ class Labels:
         """'20/03/2024' in French, '2024-03-20' in English; '—' for no date."""
         if on is None:
             return "—"
-        return on.strftime("%d/%m/%Y") if self.lang == "fr" else on.isoformat()
+        return french.day(on) if self.lang == "fr" else on.isoformat()

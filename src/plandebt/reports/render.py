@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from plandebt import french
 from plandebt.money import Money
 from plandebt.reports.annual import AnnualReport
 from plandebt.reports.claims import ClaimsReport
@@ -54,7 +55,7 @@ def _environment(labels: Labels, pdf: bool) -> jinja2.Environment:
     env.filters["money"] = lambda m: labels.money(m) if isinstance(m, Money) else m
     env.filters["day"] = labels.day
     env.filters["percent"] = lambda p: (
-        f"{p.replace('.', ',')} %" if labels.lang == "fr" else f"{p}%"
+        french.percent(p) if labels.lang == "fr" else f"{p}%"
     )
     env.globals.update(t=labels, pdf=pdf)
     return env

@@ -9,6 +9,7 @@ from datetime import date
 import attrs
 
 from plandebt.calendar import anniversary
+from plandebt.deprecation import renamed
 from plandebt.ledger import Ledger
 from plandebt.money import Money
 from plandebt.projections.index import KnownAt
@@ -19,10 +20,12 @@ class YearPoint:
     year: int  # 0 at the adoption, k at the k-th anniversary
     on: date  # the view is at the end of this day
     due: Money  # cumulative
-    remitted: Money  # cumulative
+    remitted_to_supervisor: Money  # cumulative
     distributed: Money  # cumulative
     arrears: Money
     outstanding_by_rank: tuple[tuple[str, Money], ...]  # rank value, outstanding
+
+    remitted = renamed("remitted", "remitted_to_supervisor")
 
 
 def plan_series(
@@ -49,7 +52,7 @@ def plan_series(
                 year=year,
                 on=on,
                 due=status.due,
-                remitted=status.remitted,
+                remitted_to_supervisor=status.remitted_to_supervisor,
                 distributed=status.distributed,
                 arrears=status.arrears,
                 outstanding_by_rank=tuple(

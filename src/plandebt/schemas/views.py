@@ -89,15 +89,11 @@ def mapping(values: Schema, description: str) -> Schema:
 
 # --- balances -------------------------------------------------------------------------
 
-#: The JSON key of each amount column of `AMOUNT_COLUMNS` (the postings' list): its
-#: name, except "remitted", which is a remission there.
-JSON_KEYS = {"remitted": "remission"}
-
 _AMOUNT_MEANINGS = {
     "declared": "declared to the creditors' representative (L622-24)",
     "admitted": "admitted by the juge-commissaire (L624-2); null while undecided",
     "paid": "paid to the creditor (dividends and other payments)",
-    "remitted": "remission granted: debt forgiven (L626-12, L626-5)",
+    "remission": "remission granted: debt forgiven (L626-12, L626-5)",
     "interest": "interest accrued after the opening, where it runs (L622-28)",
     "written_off": "waived by the creditor, net of revivals",
     "subrogated": "moved to the AGS, which advanced it (L3253-16 C. trav.)",
@@ -107,13 +103,9 @@ _AMOUNT_MEANINGS = {
 }
 
 
-def json_key(column: str) -> str:
-    return JSON_KEYS.get(column, column)
-
-
 def _amounts(null_admitted: bool) -> dict[str, Schema]:
     return {
-        json_key(name): money(
+        name: money(
             _AMOUNT_MEANINGS.get(name, label), null=null_admitted and name == "admitted"
         )
         for name, label in AMOUNT_COLUMNS
@@ -359,6 +351,10 @@ FINDING = obj(
     article=text("the article it applies", null=True),
     severity=one_of([v.value for v in Severity], "how grave"),
     message=text("what was found (in English: stable for machines)"),
+    message_fr=text(
+        "the same in French, in the Code de commerce's terms (dates as 20/06/2024, "
+        "amounts as 1 234,56 €, percentages as 21,09 %)"
+    ),
     evidence=array(text("a fact id"), "the facts it rests on"),
     creditor=text("the creditor concerned", null=True),
     claim=text("the claim concerned", null=True),
