@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from pathlib import Path
 
 from plandebt import Ledger
 from plandebt.compliance import Finding
@@ -83,6 +84,15 @@ def write_payments_in_a_process(target: str, claim: str, count: int) -> int:
         return record_payments_retrying(ledger, claim, count)
     finally:
         ledger.close()
+
+
+def store_bytes(path: Path) -> bytes:
+    """Every byte SQLite keeps for a store: the file and its write-ahead log."""
+    return b"".join(
+        Path(f"{path}{suffix}").read_bytes()
+        for suffix in ("", "-wal")
+        if Path(f"{path}{suffix}").exists()
+    )
 
 
 #: An English date (2024-06-20) and an English percentage (21.09 %): neither may

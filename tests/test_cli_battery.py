@@ -40,6 +40,7 @@ GOOD = {
     "kind": "cumulative",
     "--year": "1",
     "--turnover": "turnover.toml",
+    "person": "c-urssaf",
 }
 #: The arguments that name a file to read.
 FILES = ("journal", "proposal", "sheet", "plan")

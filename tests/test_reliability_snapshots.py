@@ -234,8 +234,10 @@ def test_snapshots_ahead_of_the_events_are_noticed(tmp_path: Path) -> None:
 
 
 def _legacy_snapshot(ledger: Ledger, facts: int) -> Snapshot:
-    """A snapshot as earlier versions wrote it: the whole log up to a version."""
+    """A snapshot as earlier versions wrote it: the whole log up to a version, as
+    stored (a creditor's name sealed, as the events hold it)."""
     log = ledger.history(CASE)[:facts]
+    state = ledger.index(CASE).state
     return Snapshot(
         originator_id=STREAM,
         originator_version=facts + 1,
@@ -245,7 +247,7 @@ def _legacy_snapshot(ledger: Ledger, facts: int) -> Snapshot:
             "_created_on": datetime.now(UTC),
             "_modified_on": datetime.now(UTC),
             "case": CASE,
-            "facts": [f.to_dict() for f in log],
+            "facts": [ledger.personal.seal(state, f.to_dict()) for f in log],
         },
     )
 

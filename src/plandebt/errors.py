@@ -79,3 +79,12 @@ class ConflictError(PlandebtError):
 
 class StorageError(PlandebtError):
     """The store could not be opened or used (bad URL, server missing...)."""
+
+
+class CipherKeyError(StorageError):
+    """The store's key is missing, wrong or unreadable, or encryption was asked for
+    without the `crypto` extra (`plandebt.crypto`). Nothing was read or written."""
+
+
+class UnknownPersonError(UnknownReferenceError):
+    """`forget` names no creditor of the case, or of any case (`plandebt.personal`)."""

@@ -4,8 +4,9 @@ Every fact recorded in a case carries a *link*: the hash of the case's previous 
 (`prev`) and its own (`hash`), SHA-256 over a canonical text made of the chain's
 format, the case, the fact's position, its recording time, the previous hash, whether
 it came from an unverified restore, and its journal form (the compact JSON the codec
-stores: `Fact.to_dict()`). The first fact's `prev` is the case's *genesis*, a hash of
-the case reference, so a chain cannot be moved to another case.
+stores: `Fact.to_dict()`, personal fields sealed as `plandebt.personal` stores them).
+The first fact's `prev` is the case's *genesis*, a hash of the case reference, so a
+chain cannot be moved to another case.
 
 The hash is over what the codec stores, before eventsourcing's own whole-event cipher
 or compressor: it can be recomputed from the store, and a field the codec stores as
@@ -322,10 +323,13 @@ def read_stored(raw: bool, mapper: Any, stored: Any) -> StoredFact:
 
 
 def normal_form(stored: StoredFact) -> tuple[Fact, str]:
-    """The fact and its journal text (what its hash covers)."""
+    """The fact and its journal text (what its hash covers): personal fields as
+    stored, sealed (`plandebt.personal`), so that erasing a person changes no hash."""
+    from plandebt import personal
+
     try:
-        fact = Fact.from_stored(stored.fact)
-        text = journal_text(fact.to_dict())
+        fact, data = personal.read_stored(stored.fact)
+        text = journal_text(data)
     except Exception as e:  # a stored fact that no longer reads as one
         raise Unreadable(
             "altered", f"it does not read as a fact ({type(e).__name__}: {e})"

@@ -18,9 +18,10 @@ from typing import IO, Any
 
 import attrs
 
-from plandebt import limits
+from plandebt import limits, personal
 from plandebt.errors import InvalidInputError, JournalError
 from plandebt.events import Fact
+from plandebt.personal import GivenKeys
 
 #: What `parse_lines` reads: a whole journal (text or bytes), or its lines (text or
 #: bytes, one per item) or the dictionaries they hold.
@@ -92,9 +93,14 @@ def parse_lines(
 
 
 def parse_entries(
-    lines: Journal, keep_recording: bool = False
+    lines: Journal,
+    keep_recording: bool = False,
+    person_keys: GivenKeys | None = None,
 ) -> list[tuple[int, Fact, Claimed | None]]:
-    """`parse_lines`, with what each line says of the hash chain (None: nothing)."""
+    """`parse_lines`, with what each line says of the hash chain (None: nothing).
+    The person keys the lines give (`person_key`, docs/journal.md) are put in
+    `person_keys`; an erased person's sealed fields are read as erased."""
+    keys: GivenKeys = {} if person_keys is None else person_keys
     if isinstance(lines, str | bytes):
         lines = split(lines)
     facts: list[tuple[int, Fact, Claimed | None]] = []
@@ -114,6 +120,8 @@ def parse_entries(
                 raise InvalidInputError("line", data, "must be a JSON object")
             data = dict(data)
             claim = _claimed(data)
+            personal.given_key(data, number, keys)
+            data = personal.from_journal(data)
             data.pop("seq", None)
             if not keep_recording:
                 data.pop("recorded_at", None)

@@ -21,7 +21,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 from eventsourcing.persistence import IntegrityError, PersistenceError, StoredEvent
 
-from plandebt import decisions, integrity, readmodel, snapshots, storage
+from plandebt import (
+    crypto,
+    decisions,
+    integrity,
+    personal,
+    readmodel,
+    snapshots,
+    storage,
+)
 from plandebt.commands import CaseCommands
 from plandebt.errors import (
     ConflictError,
@@ -152,6 +160,7 @@ class Ledger(CaseCommands):
         self._case_refs: list[str] = []  # every case of the store, as scanned so far
         self._cases_scanned = 0  # the last notification id the scan covered
         self._writing = False  # inside a write session (see _load)
+        self.personal = personal.of(app)  # sealing personal fields, erasure
         self._portfolio_top = -1  # the store's last notification id a portfolio saw
         self._models: dict[str, readmodel.Model] = {}  # read models loaded
         self._modelled: set[str] = set()  # cases whose model this ledger stored
@@ -162,18 +171,33 @@ class Ledger(CaseCommands):
         target: str | os.PathLike[str] | None = None,
         clock: Clock = utc_now,
         snapshot_interval: int = 1000,
+        *,
+        key: str | None = None,
+        key_file: str | os.PathLike[str] | None = None,
     ) -> Ledger:
         """Opens a store: "memory", a SQLite file path, or a PostgreSQL URL
         ("postgresql://user@host:5432/dbname?schema=name"). With no target, reads the
         PLANDEBT_DB environment variable, else uses memory. A case is snapshotted
-        every `snapshot_interval` facts (0: never)."""
-        env = environment(target)
+        every `snapshot_interval` facts (0: never).
+
+        An encrypted store (`plandebt.crypto`) is opened with its `key`, the key
+        written in `key_file`, or else PLANDEBT_CIPHER_KEY or PLANDEBT_CIPHER_KEY_FILE;
+        a wrong or missing key is an `errors.CipherKeyError`, nothing read or written."""
+        env = environment(target) | crypto.cipher_environment(
+            crypto.store_key(key, key_file)
+        )
         # Opening creates the tables if missing. Two processes opening one PostgreSQL
         # store at once can collide on that DDL ("tuple concurrently updated"): the
         # statements are idempotent, so trying again is safe.
         for attempt in range(5):
             try:
                 app = LedgerApplication(env=env)
+                try:
+                    crypto.check_store_key(app)
+                    personal.of(app)  # the person key table, made if missing
+                except BaseException:
+                    app.close()  # its connections, which nothing else would close
+                    raise
                 break
             except PersistenceError as e:
                 if attempt == 4 or "concurrently" not in str(e):
@@ -210,12 +234,13 @@ class Ledger(CaseCommands):
         facts: list[Fact],
         claims: list[Claimed | None] | None,
         progress: Progress | None,
+        keys: personal.GivenKeys,
     ) -> list[Fact]:
         for fact in facts:
             fact.check()
         commands: list[decisions.Command] = [decisions.Record(f) for f in facts]
         return self._record_commands(
-            commands, restore=True, progress=progress, claims=claims
+            commands, restore=True, progress=progress, claims=claims, keys=keys
         )
 
     def record_all(
@@ -232,13 +257,24 @@ class Ledger(CaseCommands):
         now; no hash chain proves them, so they are marked unverified (a journal
         with its chain is restored verified by `import_journal`). `progress(done,
         total)` is called as the facts are checked (for long imports)."""
+        return self._record_facts(facts, restore, progress, None)
+
+    def _record_facts(
+        self,
+        facts: Iterable[Fact],
+        restore: bool,
+        progress: Progress | None,
+        keys: personal.GivenKeys | None,
+    ) -> list[Fact]:
         commands: list[decisions.Command] = []
         for fact in facts:
             if not isinstance(fact, Fact):
                 raise InvalidInputError("fact", fact, "is not a plandebt fact")
             fact.check()  # the bounds at the door, for a fact built directly too
             commands.append(decisions.Record(fact))
-        return self._record_commands(commands, restore=restore, progress=progress)
+        return self._record_commands(
+            commands, restore=restore, progress=progress, keys=keys
+        )
 
     def _record_commands(
         self,
@@ -247,12 +283,13 @@ class Ledger(CaseCommands):
         restore: bool,
         progress: Progress | None,
         claims: list[Claimed | None] | None = None,
+        keys: personal.GivenKeys | None = None,
     ) -> list[Fact]:
         refs = sorted({command.case for command in commands})
         for attempt in range(1, WRITE_ATTEMPTS + 1):
             try:
                 results, touched = self._write(
-                    commands, refs, restore, progress, claims
+                    commands, refs, restore, progress, claims, keys
                 )
                 break
             except IntegrityError as e:
@@ -277,6 +314,7 @@ class Ledger(CaseCommands):
         restore: bool,
         progress: Progress | None,
         claims: list[Claimed | None] | None = None,
+        keys: personal.GivenKeys | None = None,
     ) -> tuple[list[Fact], list[_Case]]:
         """One attempt: under the cases' write lock, read what others recorded,
         decide, stamp, encode and insert, in one transaction."""
@@ -300,6 +338,12 @@ class Ledger(CaseCommands):
                 # one has waited for every writer holding the lock (architecture,
                 # principle 8; docs/reliability.md).
                 now = self.clock()
+                # The person keys a journal gives, before any field is sealed.
+                for (ref, person), (line, key) in (keys or {}).items():
+                    try:
+                        self.personal.adopt(session, ref, person, key)
+                    except InvalidInputError as e:
+                        raise JournalError(line, e) from e
                 for position, command in enumerate(commands):
                     if progress is not None and position % 1000 == 0:
                         progress(position, len(commands))
@@ -312,7 +356,9 @@ class Ledger(CaseCommands):
                         _NO_CLAIM if claims is None else (claims[position] or _MISSING)
                     )
                     try:
-                        results.extend(self._stage(case, command, now, restore, claim))
+                        results.extend(
+                            self._stage(case, command, now, restore, claim, session)
+                        )
                     except InvalidInputError as e:
                         e.position = position  # type: ignore[attr-defined]
                         raise
@@ -363,7 +409,8 @@ class Ledger(CaseCommands):
             ):
                 version += 1
                 assert fact.recorded_at is not None and fact.seq is not None
-                # The journal text the link was computed over is the stored text.
+                # The text the link was computed over, personal fields sealed
+                # (`_link`), is the stored text.
                 text = journal if direct else None
                 if text is not None:  # kept for the snapshots taken after the save
                     case.texts[fact.seq] = journal
@@ -410,7 +457,8 @@ class Ledger(CaseCommands):
         command: decisions.Command,
         now: datetime,
         restore: bool,
-        claim: Claimed | None = None,
+        claim: Claimed | None,
+        session: storage.WriteSession,
     ) -> list[Fact]:
         state = case.state
         # A command sent again under its client_ref records nothing the second time.
@@ -442,19 +490,27 @@ class Ledger(CaseCommands):
             stamped = fact.stamped(state.head + 1, recorded_at)
             if case.stream is None:
                 case.stream = CaseStream(case=fact.case)
-            self._link(case, stamped, restore, claim)
+            self._link(case, stamped, restore, claim, session)
             case.pending.append(stamped)
             case.apply(stamped)
             stamped_facts.append(stamped)
         return stamped_facts
 
     def _link(
-        self, case: _Case, fact: Fact, restore: bool, claim: Claimed | None
+        self,
+        case: _Case,
+        fact: Fact,
+        restore: bool,
+        claim: Claimed | None,
+        session: storage.WriteSession,
     ) -> None:
         """The fact's link in the case's chain, computed now that its position and
-        time are stamped; on a verified restore, checked against the link its
-        journal line carries (`claim`)."""
-        data = fact.to_dict()
+        time are stamped, over its stored form: personal fields sealed under their
+        person's key (made in `session` for a new person), so that what is hashed
+        is what is stored, and erasing a person leaves the chain whole. On a
+        verified restore, checked against the link its journal line carries
+        (`claim`)."""
+        data = self.personal.seal(case.state, fact.to_dict(), session)
         text = integrity.journal_text(data)
         prev = case.head_hash
         if claim is _NO_CLAIM:  # a recording, or a restore without a chain
@@ -504,7 +560,7 @@ class Ledger(CaseCommands):
             case.stream = advance(case.stream, domain_event)
             fact_data = fact_of(domain_event)
             if fact_data is not None:
-                case.apply(Fact.from_stored(fact_data))
+                case.apply(Fact.from_stored(self.personal.open(fact_data)))
                 case.follow(chain_of(domain_event))
 
     def _settled(self, refs: list[str], known_at: KnownAt) -> None:
@@ -599,7 +655,7 @@ class Ledger(CaseCommands):
                 # The stream only needs its version for the next save: setting it is
                 # what mutate() would do, without re-running the event's method.
                 case.stream.version = notification.originator_version
-                case.apply(Fact.from_stored(fact_data))
+                case.apply(Fact.from_stored(self.personal.open(fact_data)))
                 case.follow(block)
                 count += 1
             start = page[-1].id + 1
@@ -756,25 +812,47 @@ class Ledger(CaseCommands):
         index = self.index(case, known_at)
         return index.history(index.position(known_at))
 
+    # --- erasure -----------------------------------------------------------------------
+
+    def forget(self, person: str, case: str | None = None) -> list[str]:
+        """Erases a natural person's data: destroys their key in `case` (default:
+        every case where a creditor of that id is registered). The events are not
+        rewritten; every amount and finding stays; views show their name, address
+        and descriptions as `personal.ERASED`. Returns the cases erased in. A person
+        no case knows is an `errors.UnknownPersonError`; see `plandebt.personal`."""
+        refs = personal.forget(self, person, case)
+        for ref in refs:
+            self._cases.pop(ref, None)  # read again: the fields are now erased
+            self._models.pop(ref, None)  # its names opened again, erased
+        return refs
+
     # --- journal ------------------------------------------------------------------------
 
     def export(self, case: str | None = None) -> Iterator[dict[str, Any]]:
         """The journal of one case (or every case, case after case): one dict per
         fact, with its id, seq and recording time, and in a chained case its link
         (`prev_hash`, `hash`, and `unverified` for a fact restored unverified), so
-        that a restore can prove it (docs/integrity.md)."""
+        that a restore can prove it (docs/integrity.md).
+
+        Personal fields are in clear, and each creditor's registration carries the
+        key they are sealed under (`person_key`), so that a restore stores the same
+        sealed bytes and so proves the same hashes; an erased person's fields are
+        given in their sealed form, which a restore stores as it is."""
         for ref in [case] if case is not None else self.cases():
             index = self.index(ref)
             loaded = self._cases[ref]
             head_hash, unverified = loaded.head_hash, loaded.unverified
             prev = integrity.genesis(ref)
+            seal = self.personal.seal
             for fact in index.history(index.position(None)):
-                data = fact.to_dict()
+                data = personal.stored_form(fact.to_dict())
+                key = personal.registered_key(self.personal, fact)
+                if key is not None:
+                    data["person_key"] = key
                 if head_hash is not None:
                     flag = fact.seq in unverified
-                    link = integrity.link(
-                        fact, integrity.journal_text(data), prev, flag
-                    )
+                    text = integrity.journal_text(seal(loaded.state, fact.to_dict()))
+                    link = integrity.link(fact, text, prev, flag)
                     if flag:
                         data["unverified"] = True
                     data["prev_hash"], data["hash"] = prev, link.hash
@@ -851,7 +929,7 @@ class Ledger(CaseCommands):
         if kept is None:
             return found
         self._cases.pop(found.case, None)  # replayed from the store, not the cache
-        made = readmodel.body_of(self.index(found.case))
+        made = readmodel.body_of(self.index(found.case), self.personal)
         if made is not None and (kept[1], kept[2]) == made:
             return found
         problem = integrity.Problem(
@@ -916,16 +994,15 @@ class Ledger(CaseCommands):
                 True,
                 "goes with restore=True (a plain import is new facts)",
             )
-        facts = parse_entries(lines, keep_recording=restore)
+        keys: personal.GivenKeys = {}
+        facts = parse_entries(lines, keep_recording=restore, person_keys=keys)
         try:
             if restore:
                 claims = None if unverified else [claim for _n, _f, claim in facts]
                 return self._record_claimed(
-                    [f for _n, f, _c in facts], claims, progress
+                    [f for _n, f, _c in facts], claims, progress, keys
                 )
-            return self.record_all(
-                [f for _n, f, _c in facts], restore=restore, progress=progress
-            )
+            return self._record_facts([f for _n, f, _c in facts], False, progress, keys)
         except InvalidInputError as e:
             position = getattr(e, "position", None)
             if position is None or isinstance(e, JournalError):
@@ -1020,7 +1097,7 @@ def _upgrade_case(app: LedgerApplication, ref: str) -> int:
                     "already chained; run plandebt verify"
                 )
             link = integrity.link(fact, text, prev, False)
-            data = fact.to_dict()
+            data = personal.stored_form(fact.to_dict())  # sealed fields as stored
             rewritten.append(
                 encoder.recorded(
                     stream_id,

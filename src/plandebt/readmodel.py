@@ -18,6 +18,12 @@ replayed): the rows of such a claim depend on the position in ways a prefix does
 not capture. SQLite and PostgreSQL stores keep their models in a table of their
 own (`plandebt_read_model`, in the store's schema on PostgreSQL); memory stores
 replay as before.
+
+A creditor's name is kept as the store keeps it: sealed under the person's key
+(`plandebt.personal`), with its registration's id, and opened when the model is
+loaded, so the model holds no name in clear and a person forgotten since shows
+erased. An encrypted store (`plandebt.crypto`) keeps no model: its table is not
+encrypted, and would hold the amounts and dates the events hide.
 """
 
 from __future__ import annotations
@@ -27,13 +33,16 @@ import hashlib
 import json
 import sqlite3
 from bisect import bisect_right
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from eventsourcing.persistence import PersistenceError
 
+from plandebt import personal
 from plandebt.events import CaseConverted, CaseOpened, CreditorKind, Rank
 from plandebt.money import Money
+from plandebt.personal import REGISTRATION_KIND, PersonalData
 from plandebt.projections.balances import (
     Balances,
     ClaimBalance,
@@ -46,7 +55,7 @@ from plandebt.projections.index import CaseIndex, KnownAt
 
 TABLE = "plandebt_read_model"
 #: The layout of the stored body; a model of another layout is not read.
-LAYOUT = 2
+LAYOUT = 3
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -141,9 +150,10 @@ class Model:
 # --- storing ---------------------------------------------------------------------------
 
 
-def body_of(index: CaseIndex) -> tuple[str, str] | None:
+def body_of(index: CaseIndex, people: PersonalData) -> tuple[str, str] | None:
     """The stored form of the case's model at its head (body, recording times), or
-    None when the case is not modelled (see the module's docstring)."""
+    None when the case is not modelled (see the module's docstring). Names are
+    sealed by `people` as the events hold them."""
     procedure = []
     for fact_id in index.state.procedure:
         versions = index.versions.get(fact_id, [])
@@ -156,11 +166,15 @@ def body_of(index: CaseIndex) -> tuple[str, str] | None:
     if not procedure or not isinstance(index.opening(), CaseOpened):
         return None
     claims = []
+    names: dict[int | None, Any] = {}
     for claim in index.claims:
         prepared = prepared_rows(index, claim)
         if prepared is None or not prepared.stable:
             return None
-        claims.append(_claim_body(claim, prepared))
+        seq = prepared.creditor_seq
+        if seq not in names:  # sealed once a creditor, not once a claim
+            names[seq] = _stored_name(index, prepared, people)
+        claims.append(_claim_body(claim, prepared, names[seq]))
     body = {"case": index.case, "head": index.head, "procedure": procedure}
     body["claims"] = claims
     recorded = [_micros(at) for at in index.state.recorded]
@@ -174,7 +188,18 @@ def _micros(at: datetime) -> int:
     return (at - _EPOCH) // timedelta(microseconds=1)
 
 
-def _claim_body(claim: str, prepared: ClaimRows) -> list[Any]:
+def _stored_name(index: CaseIndex, prepared: ClaimRows, people: PersonalData) -> Any:
+    """The claim's creditor's name in its stored form, and its registration's id
+    (what opening it needs), or None when the creditor is not registered."""
+    seq = prepared.creditor_seq
+    if prepared.creditor is None or seq is None:
+        return None
+    fact = index.state.log[seq - 1]
+    stored = people.seal(index.state, fact.to_dict())
+    return [stored.get("name"), fact.id]
+
+
+def _claim_body(claim: str, prepared: ClaimRows, name: Any) -> list[Any]:
     declared, creditor = prepared.declared, prepared.creditor
     assert declared is not None and prepared.opened_on is not None
     rows = prepared.rows
@@ -199,7 +224,7 @@ def _claim_body(claim: str, prepared: ClaimRows) -> list[Any]:
         declared.origin_on.toordinal(),
         declared.declared_on.toordinal(),
         prepared.opened_on.toordinal(),
-        None if creditor is None else [creditor[0], creditor[1].value],
+        None if creditor is None or name is None else [*name, creditor[1].value],
         prepared.creditor_seq,
         [row[0] for row in rows],
         [row[1].toordinal() for row in rows],
@@ -263,6 +288,8 @@ def _postgres(schema: str) -> _Dialect:
 def _store(app: Any) -> tuple[Any, _Dialect] | None:
     """The datastore of the application's recorder and the model's statements in
     it, or None (memory: no model)."""
+    if app.mapper.cipher is not None:  # encrypted: no clear copy beside it
+        return None
     datastore: Any = getattr(app.recorder, "datastore", None)
     kind = type(datastore).__name__
     if kind == "SQLiteDatastore":
@@ -303,7 +330,7 @@ def persist(app: Any, index: CaseIndex) -> bool:
     # The stream's version is the number of facts plus its start event.
     if last is None or last[0] != index.head + 1:
         return False
-    made = body_of(index)
+    made = body_of(index, personal.of(app))
     if made is None:
         return False
     body, recorded = made
@@ -377,13 +404,27 @@ def load(app: Any, case: str, known: Model | None = None) -> Model | None:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        model = _model(case, version, digest, json.loads(row[3]), row[4])
+        opened = personal.of(app).open
+        model = _model(case, version, digest, json.loads(row[3]), row[4], opened)
     finally:
         if collecting:
             gc.enable()
     # It lives as long as the ledger and holds no cycles (as after a rebuild).
     gc.freeze()
     return model
+
+
+def _opened_name(
+    case: str,
+    registered: list[Any],
+    opened: Callable[[Mapping[str, Any]], Mapping[str, Any]],
+) -> str:
+    """A stored name, opened (erased if its person was forgotten)."""
+    name, fact_id = registered[0], registered[1]
+    if not isinstance(name, dict):
+        return str(name)  # stored in clear (see plandebt.personal)
+    data = {"kind": REGISTRATION_KIND, "case": case, "id": fact_id, "name": name}
+    return str(opened(data)["name"])
 
 
 class _Days(dict[int, date]):
@@ -395,9 +436,21 @@ class _Days(dict[int, date]):
 
 
 def _model(
-    case: str, version: int, digest: str, body: dict[str, Any], recorded: str
+    case: str,
+    version: int,
+    digest: str,
+    body: dict[str, Any],
+    recorded: str,
+    opened: Callable[[Mapping[str, Any]], Mapping[str, Any]],
 ) -> Model:
     day = _Days().__getitem__
+    names: dict[str, str] = {}  # by registration id: a creditor's claims open it once
+
+    def name_of(registered: list[Any]) -> str:
+        found = names.get(registered[1])
+        if found is None:
+            found = names[registered[1]] = _opened_name(case, registered, opened)
+        return found
 
     procedure = [(p, day(o), seq) for p, o, seq in body["procedure"]]
     claims = []
@@ -450,7 +503,7 @@ def _model(
             day(opened_on),
             None
             if registered is None
-            else (registered[0], CreditorKind(registered[1])),
+            else (name_of(registered), CreditorKind(registered[2])),
             creditor_seq,
             (columns, list(map(day, ordinals)), seqs, amounts, ids, kept),
         )

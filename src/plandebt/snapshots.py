@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Any
 from eventsourcing.domain import Snapshot
 from eventsourcing.persistence import IntegrityError, PersistenceError
 
-from plandebt import integrity
+from plandebt import integrity, personal
 from plandebt.events import Fact
 from plandebt.storage import (
     STREAM_TOPIC,
@@ -115,7 +115,12 @@ def _put(app: LedgerApplication, case: _Case, start: int, end: int) -> None:
     assert app.snapshots is not None and case.stream is not None
     texts = case.texts
     facts = case.state.log[start:end]
-    parts = [texts.get(f.seq or 0) or _JSON.encode(f.to_dict()) for f in facts]
+    # As stored: personal fields sealed again (the same bytes: plandebt.personal).
+    sealed = personal.of(app).seal
+    parts = [
+        texts.get(f.seq or 0) or _JSON.encode(sealed(case.state, f.to_dict()))
+        for f in facts
+    ]
     text = "[" + ",".join(parts) + "]"
     stream = case.stream
     chain = None
@@ -183,6 +188,7 @@ def load(app: LedgerApplication, case: _Case) -> None:
         return
     ref = case.state.case
     stream_id = CaseStream.create_id(ref)
+    opened = personal.of(app).open  # personal fields in clear, or erased
     chain = _chain(app, stream_id, case)  # newest first
     if not chain:
         return
@@ -196,7 +202,7 @@ def load(app: LedgerApplication, case: _Case) -> None:
             case.stream = advance(case.stream, domain_event)
             data = fact_of(domain_event)
             if data is not None:
-                case.apply(Fact.from_stored(data))
+                case.apply(Fact.from_stored(opened(data)))
                 case.follow(chain_of(domain_event))
         if case.state.head != first - 1:
             _reset(case)
@@ -220,7 +226,7 @@ def load(app: LedgerApplication, case: _Case) -> None:
             case.prune.append(([part.version], None))
             break
         for data, _text in facts[case.state.head - part.first + 1 :]:
-            case.apply(Fact.from_stored(data))
+            case.apply(Fact.from_stored(opened(data)))
         _follow_part(case, part, block)
         case.stream = stream_at(stream_id, ref, part.version, at)
         case.snapshot_at = part.last
@@ -429,8 +435,8 @@ def _check_end(
     if data is None:
         return None
     try:
-        stored = Fact.from_stored(data).to_dict()
-        expected = Fact.from_stored(held).to_dict()
+        stored = personal.read_stored(data)[1]
+        expected = personal.read_stored(held)[1]
     except (KeyError, TypeError, ValueError):
         return None
     if stored != expected:

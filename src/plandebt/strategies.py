@@ -828,6 +828,7 @@ def _new_creditor(
         name=f"Creditor {creditor}",
         creditor_kind=kind or draw(st.sampled_from(list(CreditorKind))),
         abroad=draw(st.booleans()),
+        address=draw(st.sampled_from([None, f"{len(creditor)} rue des Lilas, Nantes"])),
     )
 
 

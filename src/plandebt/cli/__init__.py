@@ -39,7 +39,9 @@ def main(argv: Sequence[str] | None = None, out: IO[str] | None = None) -> int:
             storeless = WITHOUT_STORE.get(args.command)
             if storeless is not None:
                 return storeless(args, out)
-            with open_store(target, create=args.command in CREATE_STORE) as ledger:
+            with open_store(
+                target, create=args.command in CREATE_STORE, key_file=args.key_file
+            ) as ledger:
                 return COMMANDS[args.command](ledger, args, out)
     except BrokenPipeError:  # the reader (e.g. `| head`) stopped reading
         sys.stderr.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import json
 import os
 import stat
@@ -23,7 +24,7 @@ from typing import IO, Any, Protocol
 import attrs
 
 from plandebt import journal
-from plandebt.cli import integrity, reporting, shapes, tables
+from plandebt.cli import integrity, privacy, reporting, shapes, tables
 from plandebt.cli.envelope import body, emit, emit_case
 from plandebt.cli.exits import FINDINGS, OK, StoreProblem, UsageError
 from plandebt.cli.labels import day, say
@@ -165,7 +166,7 @@ def _journal_bytes(name: str) -> bytes | str:
 
 
 def record(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
-    lines = _journal_bytes(args.journal)
+    lines = privacy.opened_journal(_journal_bytes(args.journal), args)
     bar = _progress_bar("checking") if args.progress or sys.stderr.isatty() else None
     if args.unverified and not args.restore:
         raise UsageError("--unverified goes with --restore")
@@ -250,6 +251,12 @@ def export(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
         text = to_beancount(ledger.index(_one_case(ledger, args.case)))
         return _emit(text, args.output, args.db, out)
     facts = ledger.export(args.case)
+    if args.encrypt:  # sealed with the store's key (cli/privacy.py)
+        buffer = io.StringIO()
+        journal.write(facts, buffer)
+        return _emit(
+            privacy.sealed_export(buffer.getvalue(), args), args.output, args.db, out
+        )
     if not args.output:
         journal.write(facts, out)
         return OK
@@ -708,11 +715,13 @@ COMMANDS: dict[str, Command] = {
     **reporting.COMMANDS,  # report, plot, forecast (cli/reporting.py)
     "verify": integrity.verify,
     "upgrade": integrity.upgrade,
+    "forget": privacy.forget,
 }
 #: The subcommands that need no store (none is opened, none is created).
 WITHOUT_STORE: dict[str, StorelessCommand] = {
     "check-plan": check_plan,
     "rules": rules,
+    "keygen": privacy.keygen,
 }
 #: The subcommands that may create the store they are given.
 CREATE_STORE: frozenset[str] = frozenset({"record", "demo"})

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from typing import NoReturn
 
 from plandebt import __version__
-from plandebt.cli import integrity, labels, reporting
+from plandebt.cli import integrity, labels, privacy, reporting
 from plandebt.cli.labels import LANGUAGES, default_language
 from plandebt.events.claims import Rank
 from plandebt.limits import is_date_text
@@ -92,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="SQLite file, a postgresql:// URL, or 'memory' "
         f"(default: ${PLANDEBT_DB}, else ./{DEFAULT_DB})",
     )
+    privacy.add_options(parser)
     common = _common_options(
         default_language(),
         "language of the tables: fr or en (default: fr when $LANG starts with fr, "
@@ -237,6 +238,7 @@ def _export(p: argparse.ArgumentParser) -> None:
         default="journal",
         help="the JSON Lines journal, or a Beancount ledger of one case",
     )
+    privacy.add_export_options(p)
 
 
 def _demo(p: argparse.ArgumentParser) -> None:
@@ -392,5 +394,10 @@ SUBCOMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = 
     "upgrade": (
         "upgrade a store written by an earlier plandebt",
         integrity.upgrade_options,
+    ),
+    "keygen": ("make a new key for an encrypted store", privacy.keygen_options),
+    "forget": (
+        "erase a person's data (name, address, descriptions); amounts stay",
+        privacy.forget_options,
     ),
 }

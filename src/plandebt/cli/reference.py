@@ -55,6 +55,8 @@ OUTPUTS = {
     "verify": "a line a case: its facts and chain intact, or the first broken "
     "position and why (exit 1 on any break); `plandebt.verify/1` (docs/integrity.md)",
     "upgrade": "one line a case: how many facts were chained",
+    "keygen": "a new key, or one line: the key file written (docs/integrity.md)",
+    "forget": "one line: the cases the person was erased in",
     "forecast": "a table: each plan year's cash in against its annuity, the first "
     "year short (docs/forecast.md); `plandebt.forecast/1`",
 }

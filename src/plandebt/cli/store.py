@@ -52,9 +52,10 @@ def redacted(target: str) -> str:
     return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
 
 
-def open_store(target: str, *, create: bool) -> Ledger:
+def open_store(target: str, *, create: bool, key_file: str | None = None) -> Ledger:
     """The ledger of `target`. A SQLite file is created only when `create` is true
-    (commands that record); reading commands need it to exist."""
+    (commands that record); reading commands need it to exist. An encrypted store
+    is opened with the key in `key_file`, else the one the environment names."""
     kind = scheme(target)
     if kind is not None:
         if kind not in POSTGRES_SCHEMES:
@@ -65,7 +66,9 @@ def open_store(target: str, *, create: bool) -> Ledger:
         if path is not None:
             _check_sqlite_file(path, create)
     try:
-        return Ledger.open(target)
+        if key_file is None:  # the key, if any, from the environment
+            return Ledger.open(target)
+        return Ledger.open(target, key_file=key_file)
     except InfrastructureFactoryError as e:
         hint = f" ({_INSTALL_POSTGRES})" if kind is not None else ""
         raise StoreProblem(

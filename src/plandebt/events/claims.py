@@ -77,6 +77,9 @@ class CreditorRegistered(Fact):
     name: str
     creditor_kind: CreditorKind
     abroad: bool = False  # outside metropolitan France: +2 months to declare (R622-24)
+    # A natural person's postal address (the mandataire writes to it). Like the name,
+    # it is stored sealed under the person's key (plandebt.personal).
+    address: str | None = None
 
 
 @attrs.frozen(kw_only=True)

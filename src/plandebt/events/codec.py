@@ -387,6 +387,8 @@ def journal_value(value: Any, field: str, depth: int = 1) -> Any:
     `field`."""
     if type(value) in _JOURNAL_NATIVE:
         return value
+    if isinstance(value, str) and not isinstance(value, enum.Enum):
+        return value  # text of a str subclass: an erased personal field keeps its type
     if isinstance(value, float):
         raise InvalidInputError(
             field, value, 'floats are refused: give a string like "1234.56"'
@@ -482,3 +484,36 @@ def _trusted_money(value: str) -> Money:
     if _is_plain_amount(value):
         return Money._of(int(value.replace(".", "", 1)))
     return decode_money(value, "amount")
+
+
+# --- personal fields: a natural person's data, sealed in the stored form ------------
+
+#: The fields that hold a natural person's data, by fact kind, with the field naming
+#: the person (a creditor's id within its case). In the stored form each of them is a
+#: sealed value (`sealed_value`) under that person's key (`plandebt.personal`), so
+#: destroying the key erases them without rewriting the event. A correction's
+#: `changes` of one of them is sealed the same way, under the corrected fact's person.
+#: Ids stay in clear: they are pseudonyms the user chooses (never a name), and the
+#: books are keyed by them.
+PERSONAL_FIELDS: Mapping[str, tuple[str, tuple[str, ...]]] = {
+    "creditor.registered": ("creditor", ("name", "address")),
+    "claim.declared": ("creditor", ("description",)),
+}
+#: The kind whose `changes` may carry a personal field of the fact it corrects.
+CORRECTION_KIND = "fact.corrected"
+#: The key of a sealed value: {"sealed": <base64>, "person": <id>}.
+SEALED = "sealed"
+
+
+def sealed_value(person: str, data: str) -> dict[str, str]:
+    """How a sealed personal field is stored: its ciphertext and whose key seals it."""
+    return {SEALED: data, "person": person}
+
+
+def is_sealed_value(value: Any) -> bool:
+    return isinstance(value, dict) and SEALED in value and "person" in value
+
+
+def personal_fields(kind: str) -> tuple[str, tuple[str, ...]] | None:
+    """(the field naming the person, the personal fields) of a kind, or None."""
+    return PERSONAL_FIELDS.get(kind)

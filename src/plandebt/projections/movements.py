@@ -33,6 +33,7 @@ from eventsourcing.projection import Projection
 from eventsourcing.sqlite import SQLiteFactory, SQLiteTrackingRecorder
 from eventsourcing.utils import Environment
 
+from plandebt import personal
 from plandebt.decisions.state import corrected
 from plandebt.errors import InvalidInputError, StorageError
 from plandebt.events import ClaimDeclared, Fact, FactCorrected, FactVoided
@@ -483,7 +484,9 @@ class MovementsView:
                     else:
                         event = mapper.to_domain_event(notification)
                         data = getattr(event, "fact", None)
-                    facts.append(Fact.from_stored(data))
+                    # The view needs no personal field: they stay sealed, shown
+                    # erased (plandebt.personal), so the view holds no name.
+                    facts.append(Fact.from_stored(personal.redacted(data)))
                 try:
                     self.recorder.apply(facts, Tracking(app.name, page[-1].id), start)
                 except OvertakenError:
