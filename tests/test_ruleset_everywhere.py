@@ -286,3 +286,85 @@ def test_spec_a_first_payment_limit_of_two_years_is_said_as_two_years() -> None:
     ]
     assert "1-year limit" in plain.message and not plain.overridden
     assert [v.default for v in plain.values] == [None] * len(plain.values)
+
+
+def test_spec_the_relief_messages_say_the_overridden_periods() -> None:
+    """L622-26 al. 3 gives 6 months and 6 months: overridden to 4 and 3, the
+    messages say 4 and 3, in both languages."""
+    rules = ruleset_for(OPENED).with_overrides(
+        {"relief_request_max_months": 4, "relief_request_later_knowledge_months": 3}
+    )
+    messages = []
+    # BODACC 2022-03-28: the limit is now 2022-07-28. Without a date of knowledge,
+    # then with one before that limit.
+    for claim, knowledge_on in (("C1", None), ("C2", date(2022, 5, 1))):
+        ledger = Ledger.open("memory")
+        open_basic_case(ledger)
+        ledger.foreclose_claim(CASE, claim, decided_on=date(2022, 6, 1))
+        ledger.request_relief(
+            CASE,
+            claim,
+            requested_on=date(2022, 8, 10),
+            knowledge_on=knowledge_on,
+            justification=None if knowledge_on is None else "found in an audit",
+        )
+        (late,) = [
+            f
+            for f in ledger.check(CASE, date(2023, 1, 1), ruleset=rules).findings
+            if f.rule == "L622-26.late-relief-request"
+        ]
+        assert late.severity.value == "error"
+        assert {v.key for v in late.overridden} == {
+            "relief_request_max_months",
+            "relief_request_later_knowledge_months",
+        }
+        messages.append((late.message, late.message_fr))
+    (unknown, unknown_fr), (known, known_fr) = messages
+    assert "within the 3-month period" in unknown and "délai de 3 mois" in unknown_fr
+    assert "before the 4-month period ran out" in known
+    assert "délai de 4 mois" in known_fr
+    assert not any("6 mois" in m or "6 months" in m for pair in messages for m in pair)
+
+
+def test_check_plan_and_check_print_what_was_overridden(tmp_path: Path) -> None:
+    draft = tmp_path / "draft.json"
+    draft.write_text(
+        json.dumps(
+            {
+                "opened_on": "2022-03-14",
+                "plan": {
+                    "adopted_on": "2023-03-20",
+                    "duration_years": 10,
+                    "options": [
+                        {"option": "uniform", "percents": ["0", "0"] + ["12.5"] * 8}
+                    ],
+                    "uniform_option": "uniform",
+                },
+            }
+        ),
+        encoding="utf-8",
+    )
+    court = overrides(tmp_path, first_payment_max_years=2)
+    out = io.StringIO()
+    assert main(["check-plan", str(draft), "--ruleset", court], out=out) == 1
+    text = out.getvalue()
+    head, _, findings = text.partition("ERRORS")
+    assert f"overridden: first_payment_max_years = 2 (default 1; {court};" in head
+    # Under the finding that rests on it, the value and its default again.
+    assert "overridden: first_payment_max_years = 2 (default 1)" in findings
+    out = io.StringIO()
+    assert main(["check-plan", str(draft), "--json", "--ruleset", court], out=out) == 1
+    document = json.loads(out.getvalue())["check_plan"]
+    assert document["overridden"] == [
+        {
+            "key": "first_payment_max_years",
+            "value": "2",
+            "default": "1",
+            "source": court,
+            "article": ruleset_for(OPENED).rule("first_payment_max_years").article,
+        }
+    ]
+    # Without --ruleset: nothing overridden, no such line.
+    out = io.StringIO()
+    assert main(["check-plan", str(draft)], out=out) == 1
+    assert "overridden" not in out.getvalue()
