@@ -146,6 +146,23 @@ def _stated(value: object, unit: str) -> re.Pattern[str] | None:
     return None
 
 
+def _number(value: object) -> re.Pattern[str] | None:
+    """A value's number alone, as a message may write it (11, 6,3, 613,00)."""
+    from decimal import Decimal
+
+    from plandebt import Money, french
+
+    if isinstance(value, bool) or not isinstance(value, int | Decimal | Money):
+        return None
+    if isinstance(value, Money):
+        forms = {value.plain(), value.french()}
+    elif isinstance(value, Decimal):
+        forms = {str(value), french.percent(value).removesuffix(" %")}
+    else:
+        forms = {str(value)}
+    return re.compile("|".join(rf"(?<![\d.,]){re.escape(f)}(?![\d])" for f in forms))
+
+
 def stated_defaults(finding: Finding) -> list[str]:
     """Each ruleset value a finding rests on that an override replaced, whose
     default its message (English or French) states while stating none of the
@@ -165,7 +182,9 @@ def stated_defaults(finding: Finding) -> list[str]:
         default = _stated(v.default, unit)
         if default is None:
             continue
-        read = [_stated(w.value, u) for w, u in changed if u == unit]
+        # The value read may be stated without its unit ("more than the 11 the
+        # law allows"): its number alone counts.
+        read = [_number(w.value) for w, u in changed if u == unit]
         for text in (finding.message, finding.message_fr):
             if default.search(text) and not any(p and p.search(text) for p in read):
                 problems.append(
