@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
-from tests.helpers import french_message_problems
+from tests.helpers import french_message_problems, stated_defaults
 
 from plandebt import Ledger
 from plandebt.compliance import Finding
@@ -142,7 +142,8 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _every_finding_speaks_french(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Every finding any test makes a rule give — the tests build cases that trigger
     each rule — must carry its message in French too (tests/test_french_messages.py
-    has the reasons): checked after each test."""
+    has the reasons), and none may state the default of a value an override
+    replaced (tests/test_ruleset_everywhere.py): checked after each test."""
     made: list[Finding] = []
     build = Finding.__init__
 
@@ -153,4 +154,6 @@ def _every_finding_speaks_french(monkeypatch: pytest.MonkeyPatch) -> Iterator[No
     monkeypatch.setattr(Finding, "__init__", recording)
     yield
     problems = [p for f in made for p in french_message_problems(f)]
+    # A message never states the default of a value an override replaced.
+    problems += [p for f in made for p in stated_defaults(f)]
     assert not problems, problems

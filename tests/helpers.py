@@ -115,3 +115,90 @@ def french_message_problems(finding: Finding) -> list[str]:
     if ENGLISH_PERCENT.search(text):
         problems.append(f"{finding.rule}: an English percentage in {text!r}")
     return problems
+
+
+#: Small numbers as a message may spell them ("later than one year").
+_WORDS = {
+    1: ("one", "a", "un", "une", "d'un"),
+    2: ("two", "deux"),
+    3: ("three", "trois"),
+    6: ("six",),
+    10: ("ten", "dix"),
+}
+#: How a message names each unit of a ruleset value, in English and in French.
+_UNITS = {
+    "days": r"(?:days?|jours?)",
+    "months": r"(?:months?|mois)",
+    "years": r"(?:years?|ans?)",
+}
+
+
+def _stated(value: object, unit: str) -> re.Pattern[str] | None:
+    """How a message would state `value` in `unit`: '30 days', '30-day', 'one
+    year', '5 %', '500,00 €'; None for a value no message can be scanned for."""
+    from decimal import Decimal
+
+    from plandebt import Money, french
+
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int) and unit in _UNITS:
+        forms = [str(value), *_WORDS.get(value, ())]
+        number = "|".join(re.escape(f) for f in forms)
+        return re.compile(rf"(?<![\w.,])(?:{number})[ -]{_UNITS[unit]}\b", re.I)
+    if isinstance(value, Decimal) and unit == "percent":
+        forms = {str(value), french.percent(value).removesuffix(" %")}
+        number = "|".join(re.escape(f) for f in forms)
+        return re.compile(rf"(?<![\d.,])(?:{number}) ?%")
+    if isinstance(value, Money):
+        forms = {value.plain(), value.french()}
+        return re.compile("|".join(rf"(?<![\d.,]){re.escape(f)}" for f in forms))
+    return None
+
+
+def _number(value: object) -> re.Pattern[str] | None:
+    """A value's number alone, as a message may write it (11, 6,3, 613,00)."""
+    from decimal import Decimal
+
+    from plandebt import Money, french
+
+    if isinstance(value, bool) or not isinstance(value, int | Decimal | Money):
+        return None
+    if isinstance(value, Money):
+        forms = {value.plain(), value.french()}
+    elif isinstance(value, Decimal):
+        forms = {str(value), french.percent(value).removesuffix(" %")}
+    else:
+        forms = {str(value)}
+    return re.compile("|".join(rf"(?<![\d.,]){re.escape(f)}(?![\d])" for f in forms))
+
+
+def stated_defaults(finding: Finding) -> list[str]:
+    """Each ruleset value a finding rests on that an override replaced, whose
+    default its message (English or French) states while stating none of the
+    overridden values of that unit it rests on (issue 13, item 11). A message
+    stating one of them too is let be: the default's number may be the case's own
+    (an annuity of 5 % below a minimum overridden to 6,3 %)."""
+    from plandebt.ruleset import POST_REFORM, ruleset_version
+
+    units = ruleset_version(POST_REFORM)
+    changed = [
+        (v, units.rule(v.key).unit)
+        for v in finding.overridden
+        if v.default is not None and v.default != v.value and v.key in units
+    ]
+    problems = []
+    for v, unit in changed:
+        default = _stated(v.default, unit)
+        if default is None:
+            continue
+        # The value read may be stated without its unit ("more than the 11 the
+        # law allows"): its number alone counts.
+        read = [_number(w.value) for w, u in changed if u == unit]
+        for text in (finding.message, finding.message_fr):
+            if default.search(text) and not any(p and p.search(text) for p in read):
+                problems.append(
+                    f"{finding.rule}: states {v.key}'s default {v.default} "
+                    f"(overridden by {v.value}): {text!r}"
+                )
+    return problems

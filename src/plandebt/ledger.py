@@ -14,7 +14,7 @@ import gc
 import json
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -769,10 +769,17 @@ class Ledger(CaseCommands):
 
         return check(self.index(case, known_at), _as_date(as_of), known_at, ruleset)
 
-    def portfolio(self, as_of: date, known_at: datetime | None = None) -> Portfolio:
+    def portfolio(
+        self,
+        as_of: date,
+        known_at: datetime | None = None,
+        ruleset: Ruleset | Mapping[str, Ruleset] | None = None,
+    ) -> Portfolio:
         """Every case of the store at `as_of`, as known at `known_at` (a datetime: a
         log position means nothing across cases): each plan's status and every
-        creditor's balance, to add up across cases."""
+        creditor's balance, to add up across cases. `ruleset`: one ruleset for
+        every case, or one per case reference (cases opened either side of the
+        reform read different versions); a case left out reads its own."""
         if known_at is not None and not isinstance(known_at, datetime):
             raise InvalidInputError(
                 "known_at",
@@ -792,8 +799,17 @@ class Ledger(CaseCommands):
             for ref in refs
         ]
         self._portfolio_top = top
+
         # Each case's two views, kept on its index by position (see `summary`).
-        views = [summary(index, day, known_at) for index in indexes]
+        def rules(ref: str) -> Ruleset | None:
+            if ruleset is None or isinstance(ruleset, Ruleset):
+                return ruleset
+            return ruleset.get(ref)
+
+        views = [
+            summary(index, day, known_at, rules(ref))
+            for ref, index in zip(refs, indexes, strict=True)
+        ]
         return portfolio(
             [status for status, _view in views],
             [view for _status, view in views],

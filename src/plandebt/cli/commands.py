@@ -35,6 +35,7 @@ from plandebt.errors import InvalidInputError
 from plandebt.ledger import Ledger
 from plandebt.money import Money
 from plandebt.projections.balances import Balances
+from plandebt.projections.employment import EmploymentView
 from plandebt.projections.plan import PlanStatus
 from plandebt.ruleset import Ruleset, ruleset_for
 
@@ -483,7 +484,11 @@ def status(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
         names = creditor_names(ledger, view.case, args.known_at)
         tables.print_status(view, out, names)
 
-    return _show("status", ledger.plan_status, shape, printer, ledger, args, out)
+    def query(ref: str, as_of: date, known_at: KnownAt) -> PlanStatus:
+        rules = _ruleset_for_case(ledger, ref, args.ruleset)
+        return ledger.plan_status(ref, as_of, known_at, rules)
+
+    return _show("status", query, shape, printer, ledger, args, out)
 
 
 def _content(view: _View) -> dict[str, Any]:
@@ -497,9 +502,13 @@ def support(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
 
 
 def employment(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
+    def query(ref: str, as_of: date, known_at: KnownAt) -> EmploymentView:
+        rules = _ruleset_for_case(ledger, ref, args.ruleset)
+        return ledger.employment(ref, as_of, known_at, rules)
+
     return _show(
         "employment",
-        ledger.employment,
+        query,
         _content,
         tables.print_employment,
         ledger,
@@ -513,7 +522,9 @@ def schedule(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
     if args.json:
         refs = [_json_case(refs)]
     for ref in refs:
-        plan = ledger.schedule(ref, args.as_of, args.known_at)
+        plan = ledger.schedule(
+            ref, args.as_of, args.known_at, _ruleset_for_case(ledger, ref, args.ruleset)
+        )
         if plan is None:
             if args.json:
                 _document(out, "schedule", None, ledger, ref, args)
@@ -598,7 +609,7 @@ def check_plan(args: argparse.Namespace, out: IO[str]) -> int:
     if not isinstance(data, dict) or not isinstance(data.get("plan"), dict):
         raise InvalidInputError("plan", None, "the proposal holds a 'plan' object")
     opened_on = _proposal_date(data.get("opened_on"))
-    rules = ruleset_for(opened_on, args.ruleset) if args.ruleset else None
+    rules = ruleset_for(opened_on, args.ruleset)
     findings = check_plan_proposal(
         data["plan"],
         opened_on=opened_on,
@@ -607,8 +618,9 @@ def check_plan(args: argparse.Namespace, out: IO[str]) -> int:
         ruleset=rules,
     )
     if args.json:
-        emit(out, "check_plan", shapes.check_plan(findings))
+        emit(out, "check_plan", shapes.check_plan(findings, rules))
     else:
+        tables.print_overridden(rules.overridden(), out)
         tables.print_findings(findings, out)
         if not findings:
             print(
@@ -642,7 +654,14 @@ def rules(args: argparse.Namespace, out: IO[str]) -> int:
 def portfolio(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
     if isinstance(args.known_at, int):
         raise UsageError("--known-at across cases takes a datetime, not a position")
-    view = ledger.portfolio(args.as_of, args.known_at)
+    # Each case reads the version its opening chooses, overridden; a case not
+    # opened yet reads no legal number.
+    rules = {
+        ref: ruleset_for(opening.effective_on, args.ruleset)
+        for ref in (ledger.cases() if args.ruleset else ())
+        if (opening := ledger.index(ref).opening()) is not None
+    }
+    view = ledger.portfolio(args.as_of, args.known_at, rules)
     if args.json:
         emit(
             out,

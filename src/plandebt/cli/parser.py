@@ -258,12 +258,28 @@ def _schedule(p: argparse.ArgumentParser) -> None:
         help="with the modifications decided by this date (default: all)",
     )
     known(p)
+    ruleset_option(p)
     json_output(p)
+
+
+def ruleset_option(p: argparse.ArgumentParser) -> None:
+    """--ruleset: what every command reading legal numbers takes (docs/ruleset.md)."""
+    p.add_argument(
+        "--ruleset",
+        metavar="FILE",
+        help="TOML file overriding ruleset values (docs/ruleset.md); each case "
+        "reads the version its opening judgment's date chooses, overridden",
+    )
 
 
 def _check(p: argparse.ArgumentParser) -> None:
     view_options(p)
-    p.add_argument("--ruleset", help="TOML file overriding ruleset values")
+    ruleset_option(p)
+
+
+def _status(p: argparse.ArgumentParser, as_of_required: bool = True) -> None:
+    view_options(p, as_of_required=as_of_required)
+    ruleset_option(p)
 
 
 def _check_plan(p: argparse.ArgumentParser) -> None:
@@ -272,7 +288,7 @@ def _check_plan(p: argparse.ArgumentParser) -> None:
         help="JSON file: opened_on, procedure, agricultural, "
         "plan (the fields of a plan.adopted line)",
     )
-    p.add_argument("--ruleset", help="TOML file overriding ruleset values")
+    ruleset_option(p)
     json_output(p)
 
 
@@ -291,6 +307,7 @@ def _portfolio(p: argparse.ArgumentParser) -> None:
         default="creditor",
         help="match creditors across cases by id (default), name or kind",
     )
+    ruleset_option(p)
     json_output(p)
 
 
@@ -352,14 +369,14 @@ SUBCOMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = 
     "export": ("write the journal of a case (or all cases)", _export),
     "demo": ("record the illustrative case and show it", _demo),
     "schedule": ("the plan's instalments, by year and claim", _schedule),
-    "status": ("where the plan stands at a date", view_options),
+    "status": ("where the plan stands at a date", _status),
     "support": (
         "group support: commitments, contributions, waivers, intercompany balances",
         lambda p: view_options(p, as_of_required=False),
     ),
     "employment": (
         "departures, severance, AGS advances",
-        lambda p: view_options(p, as_of_required=False),
+        lambda p: _status(p, as_of_required=False),
     ),
     "check": ("compliance findings at a date (exit 1 on error)", _check),
     "check-plan": ("check a draft plan against the law", _check_plan),

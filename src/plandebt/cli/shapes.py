@@ -11,10 +11,12 @@ from typing import Any
 
 from plandebt.cli.envelope import body
 from plandebt.compliance import Finding, Report
+from plandebt.compliance.report import overridden_json
 from plandebt.distribution import Distribution
 from plandebt.projections.balances import Balances
 from plandebt.projections.plan import PlanSchedule, PlanStatus
 from plandebt.projections.portfolio import Portfolio
+from plandebt.ruleset import Ruleset
 
 
 def balances(view: Balances) -> dict[str, Any]:
@@ -48,8 +50,10 @@ def check(report: Report) -> dict[str, Any]:
     return data
 
 
-def check_plan(findings: list[Finding]) -> dict[str, Any]:
+def check_plan(findings: list[Finding], rules: Ruleset) -> dict[str, Any]:
     return {
+        "ruleset": rules.version,
+        "overridden": overridden_json(rules.overridden()),
         "errors": sum(f.severity.value == "error" for f in findings),
         "findings": [f.to_dict() for f in findings],
     }

@@ -40,6 +40,8 @@ from plandebt.projections.portfolio import CreditorAcrossCases, Portfolio
 from plandebt.projections.postings import INDEX
 from plandebt.projections.statement import Statement, StatementLine
 from plandebt.projections.support import SupportView, TrancheStatus, WaiverStatus
+from plandebt.ruleset import Rule
+from plandebt.ruleset.rule import value_text
 from plandebt.schedules import Instalment
 
 T = TypeVar("T")
@@ -684,12 +686,7 @@ def print_report(report: Report, out: IO[str]) -> None:
         ),
         out,
     )
-    for rule in report.overridden:
-        print(
-            say("  overridden: ", "  remplacé : ")
-            + f"{rule.key} = {rule.value_text()} ({rule.source}; {rule.article})",
-            file=out,
-        )
+    print_overridden(report.overridden, out)
     counts = {k: len(v) for k, v in report.by_severity().items()}
     heading(
         say(
@@ -702,6 +699,19 @@ def print_report(report: Report, out: IO[str]) -> None:
     )
     print(file=out)
     print_findings(list(report.findings), out)
+
+
+def print_overridden(rules: Iterable[Rule], out: IO[str]) -> None:
+    """One line per ruleset value overridden, with the default it replaced."""
+    for rule in rules:
+        where = [rule.source, rule.article]
+        if rule.default is not None:
+            where.insert(0, say("default ", "par défaut ") + value_text(rule.default))
+        print(
+            say("  overridden: ", "  remplacé : ")
+            + f"{rule.key} = {rule.value_text()} ({'; '.join(where)})",
+            file=out,
+        )
 
 
 def print_findings(findings: Sequence[Finding], out: IO[str]) -> None:
@@ -720,6 +730,22 @@ def print_findings(findings: Sequence[Finding], out: IO[str]) -> None:
             rule_id = f" [{f.rule}]" if title != f.rule else ""
             message = say(f.message, f.message_fr or f.message)
             wrapped(message + rule_id, "    ", out)
+            if f.overridden:
+                wrapped(
+                    say("overridden: ", "remplacé : ")
+                    + ", ".join(
+                        f"{v.key} = {value_text(v.value)}"
+                        + (
+                            ""
+                            if v.default is None
+                            else say(" (default ", " (par défaut ")
+                            + f"{value_text(v.default)})"
+                        )
+                        for v in f.overridden
+                    ),
+                    "    ",
+                    out,
+                )
             if f.evidence:
                 wrapped(
                     say("evidence: ", "pièces : ") + ", ".join(f.evidence), "    ", out

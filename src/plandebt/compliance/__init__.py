@@ -6,7 +6,7 @@ functions over the views at that (as_of, known_at), like Beancount's validations
 # Rule modules register into RULES as they are imported.
 from plandebt.compliance import execution as _execution  # noqa: F401
 from plandebt.compliance import plan_law as _plan_law  # noqa: F401
-from plandebt.compliance.findings import Finding, Severity
+from plandebt.compliance.findings import Finding, Severity, ValueUsed
 from plandebt.compliance.report import (
     Report,
     check,
@@ -21,6 +21,7 @@ __all__ = [
     "Report",
     "RuleInfo",
     "Severity",
+    "ValueUsed",
     "check",
     "check_plan_proposal",
     "rules_markdown",

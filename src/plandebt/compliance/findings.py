@@ -8,6 +8,8 @@ from typing import Any
 import attrs
 
 from plandebt.projections import serialise
+from plandebt.ruleset import Rule, RuleValue
+from plandebt.ruleset.rule import value_text
 
 
 class Severity(enum.Enum):
@@ -18,6 +20,29 @@ class Severity(enum.Enum):
     @property
     def order(self) -> int:
         return {"error": 0, "warning": 1, "info": 2}[self.value]
+
+
+@attrs.frozen
+class ValueUsed:
+    """A ruleset value a finding rests on: its key, the value the check read, and
+    when an override replaced it, the default of the ruleset's version."""
+
+    key: str
+    value: RuleValue
+    overridden: bool = False
+    default: RuleValue | None = None  # set only when overridden
+
+    @classmethod
+    def of(cls, rule: Rule) -> ValueUsed:
+        return cls(rule.key, rule.value, rule.overridden, rule.default)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "value": value_text(self.value),
+            "overridden": self.overridden,
+            "default": None if self.default is None else value_text(self.default),
+        }
 
 
 @attrs.frozen
@@ -37,6 +62,14 @@ class Finding:
     claim: str | None = None
     instalment: str | None = None  # a due date, or "year k" of an option
     confidence: str = "S"  # of the legal values the rule uses: T, S or U
+    #: The ruleset values the rule rests on (its parameters, and what else it
+    #: read, such as a year of a table), each saying whether it was overridden.
+    values: tuple[ValueUsed, ...] = ()
+
+    @property
+    def overridden(self) -> tuple[ValueUsed, ...]:
+        """The values it rests on that an override replaced."""
+        return tuple(v for v in self.values if v.overridden)
 
     def to_dict(self) -> dict[str, Any]:
         return serialise.fields(self)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -15,6 +15,7 @@ from plandebt.events import CaseOpened, PlanAdopted
 from plandebt.projections import serialise
 from plandebt.projections.index import CaseIndex, KnownAt
 from plandebt.ruleset import Rule, Ruleset, ruleset_for
+from plandebt.ruleset.rule import value_text
 
 
 @attrs.frozen
@@ -45,17 +46,23 @@ class Report:
             self,
             omit=("ruleset_version", "overridden"),
             ruleset=self.ruleset_version,
-            overridden=[
-                {
-                    "key": r.key,
-                    "value": r.value_text(),
-                    "source": r.source,
-                    "article": r.article,
-                }
-                for r in self.overridden
-            ],
+            overridden=overridden_json(self.overridden),
             errors=len(self.errors),
         )
+
+
+def overridden_json(rules: Iterable[Rule]) -> list[dict[str, Any]]:
+    """The overridden values of a ruleset, as check and check_plan list them."""
+    return [
+        {
+            "key": r.key,
+            "value": r.value_text(),
+            "default": None if r.default is None else value_text(r.default),
+            "source": r.source,
+            "article": r.article,
+        }
+        for r in rules
+    ]
 
 
 def check(

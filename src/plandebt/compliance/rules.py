@@ -20,7 +20,7 @@ from plandebt.calendar import (
     anniversary,
 )
 from plandebt.compliance.context import CheckContext
-from plandebt.compliance.findings import Finding, Severity
+from plandebt.compliance.findings import Finding, Severity, ValueUsed
 from plandebt.events import (
     AgsAdvanced,
     CaseConverted,
@@ -125,10 +125,14 @@ def _finding(
     names ruleset values it rests on besides the rule's parameters (a year of a
     table), which count in its confidence."""
     info = next(r for r in RULES if r.id == rule_id)
+    reads = tuple(reads)
     levels = [
         info.confidence_in(ctx.rules),
         *(ctx.rules.rule(k).confidence for k in reads),
     ]
+    # A parameter missing from a version (the classes' thresholds before the
+    # reform) is not one the finding rests on.
+    keys = dict.fromkeys(k for k in (*info.parameters, *reads) if k in ctx.rules)
     return Finding(
         rule=rule_id,
         article=info.article,
@@ -137,6 +141,7 @@ def _finding(
         message_fr=fr,
         evidence=tuple(e for e in evidence if e),
         confidence=min(levels, key=_WEAKEST.index),
+        values=tuple(ValueUsed.of(ctx.rules.rule(k)) for k in keys),
         **where,
     )
 
@@ -659,16 +664,19 @@ def late_relief_request(ctx: CheckContext) -> list[Finding]:
                         f"Relief for claim {f.claim} was requested on "
                         f"{_iso(f.effective_on)}, {late_by} days after the limit of "
                         f"{ordinary.text()}; only a creditor that could not know of its "
-                        "claim before then may still ask, within 6 months of the date it "
-                        "could no longer ignore it (L622-26 al. 3): record that date and "
-                        "its justification.",
+                        "claim before then may still ask, within the "
+                        f"{ctx.rules.months('relief_request_later_knowledge_months')}-month"
+                        " period from the date it could no longer ignore it (L622-26 al. "
+                        "3): record that date and its justification.",
                         evidence,
                         fr=f"Le relevé de forclusion de la créance {f.claim} a été "
                         f"demandé le {_jour(f.effective_on)}, {french.plural(late_by, 'jour')}"
                         " après la "
                         f"limite du {ordinary.text_fr()} ; seul le créancier qui ne "
                         "pouvait connaître sa créance avant cette date peut encore le "
-                        "demander, dans les 6 mois de la date à laquelle il ne pouvait "
+                        "demander, dans le délai de "
+                        f"{ctx.rules.months('relief_request_later_knowledge_months')} mois"
+                        " de la date à laquelle il ne pouvait "
                         "plus l'ignorer (L622-26 al. 3) : enregistrez cette date et sa "
                         "justification.",
                         claim=f.claim,
@@ -688,13 +696,14 @@ def late_relief_request(ctx: CheckContext) -> list[Finding]:
                         f"{_iso(f.effective_on)}, after the limit of {ordinary.text()}: "
                         "the later-knowledge exception does not apply, since the "
                         f"creditor could know of its claim from {_iso(f.knowledge_on)}, "
-                        "before the 6 months ran out (L622-26 al. 3).",
+                        f"before the {months}-month period ran out (L622-26 al. 3).",
                         evidence,
                         fr=f"Le relevé de forclusion de la créance {f.claim} a été "
                         f"demandé le {_jour(f.effective_on)}, après la limite du "
                         f"{ordinary.text_fr()} : l'exception de connaissance tardive ne "
                         "s'applique pas, le créancier pouvant connaître sa créance dès "
-                        f"le {_jour(f.knowledge_on)}, avant l'expiration des 6 mois "
+                        f"le {_jour(f.knowledge_on)}, avant l'expiration du délai de "
+                        f"{months} mois "
                         "(L622-26 al. 3).",
                         claim=f.claim,
                     )
@@ -1007,12 +1016,14 @@ def plan_rule_findings(
                 "L626-18.first-payment-late",
                 Severity.ERROR,
                 f"Under the imposed delays ('{uniform.option}') the first payment falls on "
-                f"{_iso(due[first_paid])}, later than one year after the adoption "
+                f"{_iso(due[first_paid])}, later than the "
+                f"{rules.years('first_payment_max_years')}-year limit after the adoption "
                 f"({_iso(limit)}).",
                 (adopted.id,),
                 fr=f"Avec les délais uniformes imposés (« {uniform.option} »), le premier "
-                f"paiement tombe le {_jour(due[first_paid])}, plus d'un an après l'arrêté "
-                f"du plan ({_jour(limit)}).",
+                f"paiement tombe le {_jour(due[first_paid])}, au-delà du délai de "
+                f"{french.plural(rules.years('first_payment_max_years'), 'an')} après "
+                f"l'arrêté du plan ({_jour(limit)}).",
                 instalment=f"year {first_paid + 1}",
             )
         )

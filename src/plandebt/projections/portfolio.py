@@ -15,6 +15,7 @@ from plandebt.projections import serialise
 from plandebt.projections.balances import Balances, ClaimBalance, Totals, balances
 from plandebt.projections.index import CaseIndex
 from plandebt.projections.plan import PlanStatus, plan_status
+from plandebt.ruleset import Ruleset
 
 #: How creditors of different cases are matched: by their id in the case (choose
 #: stable ids such as "URSSAF" or "AGS"), by name, or by kind.
@@ -98,17 +99,21 @@ def portfolio(
 
 
 def summary(
-    index: CaseIndex, as_of: date, known_at: datetime | None
+    index: CaseIndex,
+    as_of: date,
+    known_at: datetime | None,
+    ruleset: Ruleset | None = None,
 ) -> tuple[PlanStatus, Balances]:
     """One case's part of a portfolio: its plan's status and its balances, kept on
     its index for the position they were computed at (what was known at a position
     never changes), so that a portfolio asked again, or at a date asked before,
-    computes only the cases that changed since."""
+    computes only the cases that changed since. `ruleset` replaces the one the
+    opening judgment's date chooses (an override file)."""
     position = index.position(known_at)
     return index.remember(
-        ("portfolio", position, index.head, as_of, known_at),
+        ("portfolio", position, index.head, as_of, known_at, ruleset),
         lambda: (
-            plan_status(index, as_of, known_at),
+            plan_status(index, as_of, known_at, ruleset),
             balances(index, as_of, known_at),
         ),
     )

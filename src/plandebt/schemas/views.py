@@ -360,27 +360,43 @@ FINDING = obj(
     claim=text("the claim concerned", null=True),
     instalment=text("the instalment concerned (its due date)", null=True),
     confidence=text("the ruleset's confidence tag of the rule"),
+    values=array(
+        obj(
+            "a ruleset value the finding rests on",
+            key=text("the ruleset key"),
+            value=text("the value the check read"),
+            overridden=flag("whether an override (--ruleset) replaced it"),
+            default=text("the version's own value, when overridden", null=True),
+        ),
+        "the ruleset values the rule rests on",
+    ),
+)
+
+#: A ruleset value overridden (--ruleset), as check and check_plan list them.
+OVERRIDDEN = array(
+    obj(
+        "a ruleset value overridden (--ruleset)",
+        key=text("the ruleset key"),
+        value=text("the value used"),
+        default=text("the version's own value it replaced", null=True),
+        source=text("where it comes from (the --ruleset file)"),
+        article=text("the article the value applies"),
+    ),
+    "values overridden by --ruleset",
 )
 
 CHECK = obj(
     "compliance findings at as_of",
     ruleset=text("the ruleset version applied"),
-    overridden=array(
-        obj(
-            "a ruleset value overridden (--ruleset)",
-            key=text("the ruleset key"),
-            value=text("the value used"),
-            source=text("where it comes from (the --ruleset file)"),
-            article=text("the article the value applies"),
-        ),
-        "values overridden by --ruleset",
-    ),
+    overridden=OVERRIDDEN,
     errors=integer("how many findings are errors"),
     findings=array(FINDING, "every finding, errors first"),
 )
 
 CHECK_PLAN = obj(
     "findings on a draft plan",
+    ruleset=text("the ruleset version applied"),
+    overridden=OVERRIDDEN,
     errors=integer("how many findings are errors"),
     findings=array(FINDING, "every finding"),
 )
