@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.helpers import CASE, OPENED, open_basic_case
 
-from plandebt import Ledger, Severity, check_plan_proposal
+from plandebt import Ledger, Money, Severity, check_plan_proposal
 from plandebt.cli import main
 from plandebt.compliance import RULES, rules_markdown
 from plandebt.demo import CASE as DEMO
@@ -290,25 +290,71 @@ def test_claims_that_cannot_wait_and_small_claims_must_be_paid_at_adoption() -> 
 # --- carrying out the plan -----------------------------------------------------------------
 
 
-def test_an_instalment_remitted_late_is_a_warning_then_an_error_past_the_grace() -> (
+DUE = date(2024, 3, 20)  # the first instalment of `adopted()`
+
+
+def test_L626_21_instalment_late_not_on_its_due_date_one_day_the_day_after() -> None:
+    ledger = adopted()
+    assert not rule_findings(ledger, "L626-21.instalment-late", DUE)
+    (unpaid,) = rule_findings(ledger, "L626-21.instalment-late", DUE + timedelta(1))
+    assert unpaid.severity is Severity.WARNING and unpaid.instalment == "2024-03-20"
+    assert "is still unpaid, 1 day after its due date" in unpaid.message
+    assert "reste impayée, 1 jour après son échéance" in unpaid.message_fr
+
+
+def test_L626_21_instalment_late_20_march_to_1_april_is_12_days() -> None:
+    ledger = adopted()
+    (unpaid,) = rule_findings(ledger, "L626-21.instalment-late", date(2024, 4, 1))
+    assert "is still unpaid, 12 days after its due date" in unpaid.message
+
+
+def test_L626_21_instalment_remitted_on_its_due_date_is_on_time_the_day_after_late() -> (
     None
 ):
-    ledger = adopted()
-    due = date(2024, 3, 20)
-    amount = ledger.plan_status(CASE, due).due
-    assert not rule_findings(ledger, "L626-21.instalment-late", due - timedelta(1))
-    (unpaid,) = rule_findings(ledger, "L626-21.instalment-late", due)
-    assert unpaid.severity is Severity.WARNING and unpaid.instalment == "2024-03-20"
-    (default,) = rule_findings(ledger, "L626-21.instalment-late", due + timedelta(30))
-    assert default.severity is Severity.ERROR  # 31 days late, grace 30
-    remittance = ledger.remit_instalment(
-        CASE, amount=amount, paid_on=due + timedelta(30)
-    )
-    (late,) = rule_findings(ledger, "L626-21.instalment-late", date(2025, 1, 1))
-    assert late.severity is Severity.WARNING and remittance.id in late.evidence
+    amount = adopted().plan_status(CASE, DUE).due
     on_time = adopted()
-    on_time.remit_instalment(CASE, amount=amount, paid_on=due)
+    on_time.remit_instalment(CASE, amount=amount, paid_on=DUE)
     assert not rule_findings(on_time, "L626-21.instalment-late", date(2025, 1, 1))
+    next_day = adopted()
+    remittance = next_day.remit_instalment(
+        CASE, amount=amount, paid_on=DUE + timedelta(1)
+    )
+    (late,) = rule_findings(next_day, "L626-21.instalment-late", date(2025, 1, 1))
+    assert late.severity is Severity.WARNING and remittance.id in late.evidence
+    assert "was remitted 1 day late, on 2024-03-21" in late.message
+    assert "avec 1 jour de retard" in late.message_fr
+
+
+@pytest.mark.parametrize(
+    "days, severity", [(30, Severity.WARNING), (31, Severity.ERROR)]
+)
+def test_grace_policy_30_days_late_is_a_warning_31_an_error(days, severity) -> None:
+    """The 30 days are plandebt's policy (plan_default_grace_days), not the law's:
+    the message says so in both languages."""
+    unpaid = adopted()
+    (finding,) = rule_findings(unpaid, "L626-21.instalment-late", DUE + timedelta(days))
+    assert finding.severity is severity
+    assert f"{days} days after its due date" in finding.message
+    paid = adopted()
+    amount = paid.plan_status(CASE, DUE).due
+    paid.remit_instalment(CASE, amount=amount, paid_on=DUE + timedelta(days))
+    (late,) = rule_findings(paid, "L626-21.instalment-late", date(2025, 1, 1))
+    assert late.severity is severity
+    policy = "a library policy, not the law's" in finding.message
+    policy_fr = "une règle de la bibliothèque, non de la loi" in finding.message_fr
+    assert policy is policy_fr is (severity is Severity.ERROR)
+
+
+def test_L626_21_a_shortfall_of_one_cent_is_named() -> None:
+    ledger = adopted()
+    amount = ledger.plan_status(CASE, DUE).due
+    ledger.remit_instalment(CASE, amount=amount - Money(1), paid_on=DUE)
+    (short,) = rule_findings(ledger, "L626-21.instalment-late", DUE + timedelta(1))
+    assert "is still 0,01 € short, 1 day after its due date" in short.message
+    assert "reste impayée à hauteur de 0,01 €" in short.message_fr
+    ledger.remit_instalment(CASE, amount=Money(1), paid_on=DUE + timedelta(2))
+    (late,) = rule_findings(ledger, "L626-21.instalment-late", DUE + timedelta(5))
+    assert "was remitted 2 days late" in late.message
 
 
 def test_interest_on_a_claim_whose_interest_stopped_is_a_finding() -> None:
@@ -393,9 +439,11 @@ def test_a_late_tranche_and_an_undisclosed_better_fortune_waiver_are_warnings() 
         committed_on=date(2022, 10, 1),
         tranches=[{"due_on": "2023-04-30", "amount": "1000"}],
     )
-    assert not rule_findings(ledger, "L626-3.tranche-late", date(2023, 4, 30))
-    (late,) = rule_findings(ledger, "L626-3.tranche-late", date(2023, 5, 1))
+    assert not rule_findings(ledger, "L626-10.tranche-late", date(2023, 4, 30))
+    (late,) = rule_findings(ledger, "L626-10.tranche-late", date(2023, 5, 1))
     assert late.evidence == (commitment.id,)
+    assert "1 000,00 € short (L626-10)" in late.message
+    assert late.article == "C. com. L626-10"
     waiver = ledger.write_off(
         CASE, "C1", amount="100", clause="better_fortune", effective_on=date(2023, 1, 1)
     )
@@ -403,6 +451,8 @@ def test_a_late_tranche_and_an_undisclosed_better_fortune_waiver_are_warnings() 
         ledger, "disclosure.better-fortune-waiver", date(2023, 6, 1)
     )
     assert undisclosed.evidence == (waiver.id,)
+    # No accounting rule was read for the disclosure: the finding says unverified.
+    assert undisclosed.confidence == "U" and "unverified" in undisclosed.message
     ledger.correct(CASE, waiver.id, {"disclosed": True})
     assert not rule_findings(
         ledger, "disclosure.better-fortune-waiver", date(2023, 6, 1)

@@ -14,10 +14,11 @@ from typing import Protocol
 
 import attrs
 
-from plandebt import french
+from plandebt import english, french
 from plandebt.calendar import (
     add_months,
     anniversary,
+    days_late,
 )
 from plandebt.compliance.context import CheckContext
 from plandebt.compliance.findings import Finding, Severity
@@ -295,7 +296,8 @@ def cessation_too_early(ctx: CheckContext) -> list[Finding]:
             "L631-8.cessation-too-early",
             Severity.ERROR,
             f"The judgment of {_iso(f.effective_on)} fixes the cessation des paiements "
-            f"on {_iso(f.cessation_on)}, {(earliest - f.cessation_on).days} days before "
+            f"on {_iso(f.cessation_on)}, "
+            f"{english.plural((earliest - f.cessation_on).days, 'day')} before "
             f"the earliest date the law allows, {_iso(earliest)}: {months} months before "
             f"the opening judgment of {_iso(ctx.opening.effective_on)} (L631-8).",
             (f.id,),
@@ -345,8 +347,8 @@ def late_filing(ctx: CheckContext) -> list[Finding]:
             "L631-4.late-filing",
             Severity.WARNING,
             f"The debtor asked for the opening on {_iso(opening.filed_on)}, "
-            f"{(opening.filed_on - last).days} days after the limit of {_iso(last)} "
-            f"({days} days from the cessation des paiements of "
+            f"{english.plural((opening.filed_on - last).days, 'day')} after the limit of "
+            f"{_iso(last)} ({english.plural(days, 'day')} from the cessation des paiements of "
             f"{_iso(opening.cessation_on)}{moved}).",
             (opening.id,),
             fr=f"Le débiteur a demandé l'ouverture de la procédure le "
@@ -579,7 +581,7 @@ def late_declaration(ctx: CheckContext) -> list[Finding]:
                 rule_id,
                 Severity.INFO if barred else Severity.WARNING,
                 f"Claim {claim.claim} was declared on {_iso(claim.effective_on)}, "
-                f"{(claim.effective_on - deadline.ends_on).days} days after the "
+                f"{english.plural((claim.effective_on - deadline.ends_on).days, 'day')} after the "
                 f"deadline of {deadline.text()}: {consequence}",
                 (claim.id, ctx.opening.id),
                 fr=f"La créance {claim.claim} a été déclarée le "
@@ -657,7 +659,8 @@ def late_relief_request(ctx: CheckContext) -> list[Finding]:
                         rule_id,
                         Severity.ERROR,
                         f"Relief for claim {f.claim} was requested on "
-                        f"{_iso(f.effective_on)}, {late_by} days after the limit of "
+                        f"{_iso(f.effective_on)}, {english.plural(late_by, 'day')} after the "
+                        f"limit of "
                         f"{ordinary.text()}; only a creditor that could not know of its "
                         "claim before then may still ask, within 6 months of the date it "
                         "could no longer ignore it (L622-26 al. 3): record that date and "
@@ -979,7 +982,8 @@ def plan_rule_findings(
                     shim,
                     "L626-12.plan-too-long",
                     Severity.ERROR,
-                    f"The plan {what} lasts {duration} years, more than the {max_years} the "
+                    f"The plan {what} lasts {english.plural(duration, 'year')}, more than the "
+                    f"{max_years} the "
                     "law allows, counted from the original adoption (L626-12, L626-26).",
                     (fact.id,),
                     fr=f"Le plan {what_fr} dure {french.plural(duration, 'an')}"
@@ -1056,7 +1060,7 @@ def plan_rule_findings(
                 "L626-18.delays-beyond-duration",
                 Severity.ERROR,
                 f"The imposed delays run until {_iso(years[-1][-1])}, beyond the plan's "
-                f"{adopted.duration_years} years (ending {_iso(end)}).",
+                f"{english.plural(adopted.duration_years, 'year')} (ending {_iso(end)}).",
                 (adopted.id,),
                 fr=f"Les délais imposés courent jusqu'au {_jour(years[-1][-1])}, au-delà "
                 f"des {french.plural(adopted.duration_years, 'an')}"
@@ -1265,8 +1269,10 @@ def small_claim_not_paid(ctx: CheckContext) -> list[Finding]:
 @rule(
     "L626-21.instalment-late",
     "C. com. L626-21, L626-27",
-    "An instalment is not remitted to the plan supervisor by its due date (warning); "
-    "past the grace period it is an error: grounds for resolution.",
+    "An instalment is not remitted to the plan supervisor by its due date: late from "
+    "the day after, by as many days as have passed since the due date (a warning); "
+    "past the grace period, a library policy and not the law's (30 days unless "
+    "overridden), it is an error: grounds for resolution, the court's to decide.",
     ("plan_default_grace_days",),
 )
 def instalment_late(ctx: CheckContext) -> list[Finding]:
@@ -1277,11 +1283,13 @@ def instalment_late(ctx: CheckContext) -> list[Finding]:
         ctx.facts_of(InstalmentRemitted),
         key=lambda f: (f.effective_on, f.seq),
     )
+    remitted = sum(f.amount.cents for f in remittances)
     grace = ctx.rules.days("plan_default_grace_days")
     out = []
     due_total = 0
     for due_on, amount in schedule.by_date():
-        if due_on > ctx.as_of:
+        # Dividends are portable (L626-21): the due date itself is still on time.
+        if due_on >= ctx.as_of:
             break
         due_total += amount.cents
         if not amount:
@@ -1294,27 +1302,46 @@ def instalment_late(ctx: CheckContext) -> list[Finding]:
                 break
         if paid_by is not None and paid_by.effective_on <= due_on:
             continue
+        days = days_late(due_on, paid_by.effective_on if paid_by else None, ctx.as_of)
         if paid_by is not None:
-            days = (paid_by.effective_on - due_on).days
-            text = f"was remitted {days} days late, on {_iso(paid_by.effective_on)}"
+            text = (
+                f"was remitted {english.plural(days, 'day')} late, on "
+                f"{_iso(paid_by.effective_on)}"
+            )
             text_fr = (
                 "a été versée au commissaire à l'exécution du plan avec "
                 f"{french.plural(days, 'jour')}"
                 f" de retard, le {_jour(paid_by.effective_on)}"
             )
         else:
-            days = (ctx.as_of - due_on).days + 1
-            text = f"is still unpaid, {days} days after its due date"
-            text_fr = f"reste impayée, {french.plural(days, 'jour')} après son échéance"
-        severity = Severity.ERROR if days > grace else Severity.WARNING
+            # What of this instalment the remittances leave unpaid: all of it, or
+            # the part short (a single cent is named as such).
+            short = Money(min(amount.cents, due_total - remitted))
+            text = (
+                f"is still unpaid, {english.plural(days, 'day')} after its due date"
+                if short == amount
+                else f"is still {short.french()} short, "
+                f"{english.plural(days, 'day')} after its due date"
+            )
+            text_fr = (
+                f"reste impayée, {french.plural(days, 'jour')} après son échéance"
+                if short == amount
+                else f"reste impayée à hauteur de {short.french()}, "
+                f"{french.plural(days, 'jour')} après son échéance"
+            )
+        past_grace = days > grace
         note = (
-            " — past the grace period: grounds for resolution (L626-27)"
-            if days > grace
+            f" — past the grace period plandebt allows ({english.plural(grace, 'day')}"
+            ", a library policy, not the law's): grounds for resolution (L626-27), "
+            "the court's to decide"
+            if past_grace
             else ""
         )
         note_fr = (
-            " — au-delà du délai de grâce : motif de résolution du plan (L626-27)"
-            if days > grace
+            f" — au-delà du délai de grâce de {french.plural(grace, 'jour')} que "
+            "retient plandebt (une règle de la bibliothèque, non de la loi) : motif "
+            "de résolution du plan (L626-27), à l'appréciation du tribunal"
+            if past_grace
             else ""
         )
         caught, caught_fr = _catch_up_note(schedule, due_on, amount)
@@ -1322,7 +1349,7 @@ def instalment_late(ctx: CheckContext) -> list[Finding]:
             _finding(
                 ctx,
                 "L626-21.instalment-late",
-                severity,
+                Severity.ERROR if past_grace else Severity.WARNING,
                 f"The instalment due on {_iso(due_on)} ({amount.french()}) {text}{note}."
                 + caught,
                 (schedule.adopted.id, paid_by.id if paid_by else None),
@@ -1717,7 +1744,7 @@ def superprivilege_above_ceiling(ctx: CheckContext) -> list[Finding]:
                 Severity.ERROR,
                 f"The AGS's superprivileged advances to {f.employee} come to "
                 f"{Money(advanced[f.employee]).french()}, above the superprivilege's "
-                f"ceiling of {ceiling.french()} ({days} days of work at "
+                f"ceiling of {ceiling.french()} ({english.plural(days, 'day')} of work at "
                 f"{monthly.french()} a month, {day.year}): the rest is only privileged, "
                 "and is not paid at the plan's adoption (L3253-2, D3253-1).",
                 (f.id,),
@@ -1775,10 +1802,12 @@ def redundancy_after_the_month(ctx: CheckContext) -> list[Finding]:
 
 
 @rule(
-    "L626-3.tranche-late",
-    "C. com. L626-3, L626-10",
-    "An investor's committed tranche is not received by its due date.",
-    confidence="T",  # L626-3 and L626-10 read on lexbase.fr and doctrine.fr
+    "L626-10.tranche-late",
+    "C. com. L626-10",
+    "An investor's committed tranche, one of the commitments the plan lists for the "
+    "persons bound to carry it out, is not received in full by its due date (late "
+    "from the day after).",
+    confidence="T",  # L626-10 read on doctrine.fr (the plan's commitments)
 )
 def tranche_late(ctx: CheckContext) -> list[Finding]:
     commitments = {
@@ -1789,15 +1818,16 @@ def tranche_late(ctx: CheckContext) -> list[Finding]:
     return [
         _finding(
             ctx,
-            "L626-3.tranche-late",
+            "L626-10.tranche-late",
             Severity.WARNING,
             f"Tranche {t.number} of {t.investor}'s commitment {t.commitment}, due on "
             f"{_iso(t.due_on)} ({t.amount.french()}), has received "
-            f"{t.received.french()}.",
+            f"{t.received.french()}: {(t.amount - t.received).french()} short (L626-10).",
             (commitments[t.commitment].id,) if t.commitment in commitments else (),
             fr=f"La tranche {t.number} de l'engagement {t.commitment} de {t.investor}, "
             f"échue le {_jour(t.due_on)} ({t.amount.french()}), a reçu "
-            f"{t.received.french()}.",
+            f"{t.received.french()} : il manque {(t.amount - t.received).french()} "
+            "(L626-10).",
             creditor=t.investor,
             instalment=_iso(t.due_on),
         )
@@ -1808,10 +1838,11 @@ def tranche_late(ctx: CheckContext) -> list[Finding]:
 
 @rule(
     "disclosure.better-fortune-waiver",
-    "annexe des comptes (law primer §6)",
+    "annexe des comptes: off-balance-sheet commitments (accounting rule not read)",
     "A waiver with a better-fortune clause is not disclosed as a contingent liability "
-    "in the notes to the accounts.",
-    confidence="S",  # accounting practice (iutenligne.net; bmfiduciaire.fr)
+    "in the notes to the accounts. No accounting rule was read for this (the law "
+    "primer §6 relies on accounting practice): unverified.",
+    confidence="U",  # practice only (iutenligne.net; bmfiduciaire.fr), no rule read
 )
 def undisclosed_waiver(ctx: CheckContext) -> list[Finding]:
     waivers = {w.waiver: w for w in ctx.support.waivers}
@@ -1822,12 +1853,14 @@ def undisclosed_waiver(ctx: CheckContext) -> list[Finding]:
             Severity.WARNING,
             f"The waiver of {f.amount.french()} on claim {f.claim} carries a better-fortune "
             f"clause: {waivers[f.id].contingent.french()} may revive and must be disclosed "
-            "as an off-balance-sheet commitment by both companies.",
+            "as an off-balance-sheet commitment by both companies (accounting "
+            "practice; no accounting rule read: unverified).",
             (f.id,),
             fr=f"L'abandon de {f.amount.french()} consenti sur la créance {f.claim} est "
             "assorti d'une clause de retour à meilleure fortune : "
             f"{waivers[f.id].contingent.french()} peuvent renaître et doivent figurer "
-            "dans l'annexe des comptes des deux sociétés, en engagement hors bilan.",
+            "dans l'annexe des comptes des deux sociétés, en engagement hors bilan "
+            "(pratique comptable ; aucune règle comptable lue : non vérifié).",
             claim=f.claim,
         )
         for f in ctx.facts_of(ClaimWrittenOff)
