@@ -10,12 +10,20 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.helpers import CASE, OPENED, open_basic_case
+from tests.helpers import CASE, OPENED, open_basic_case, snapshot
 
-from plandebt import Ledger, Money, Severity, check_plan_proposal
+from plandebt import (
+    Fact,
+    InvalidInputError,
+    Ledger,
+    Money,
+    Severity,
+    check_plan_proposal,
+)
 from plandebt.cli import main
 from plandebt.compliance import RULES, rules_markdown
 from plandebt.demo import CASE as DEMO
+from plandebt.events import CaseOpened
 
 ROOT = Path(__file__).resolve().parents[1]
 ADOPTED = date(2023, 3, 20)
@@ -35,6 +43,7 @@ def adopted(percents=UNIFORM, opened_on: date = OPENED, **plan) -> Ledger:
         debtor="D",
         opened_on=opened_on,
         bodacc_published_on=opened_on + timedelta(14),
+        **plan.pop("opening", {}),
     )
     ledger.register_creditor(CASE, "BANK", name="Bank", creditor_kind="bank")
     ledger.declare_claim(
@@ -180,6 +189,140 @@ def test_a_plan_of_ten_years_passes_eleven_fails() -> None:
         adopted(duration_years=11), "L626-12.plan-too-long", date(2024, 1, 1)
     )
     assert found.article == "C. com. L626-12, L626-26"
+
+
+# --- farming: two facts (L626-12, L626-18 al. 4) ----------------------------------------
+
+NATURAL_PERSON = {"farming_natural_person": True}
+FARMING_COMPANY = {"farming_business": True}  # an EARL, a GAEC...
+OLD_FLAG = {"agricultural": True}  # journals written before the split
+#: Year 3 at 4 %, below the 5 % minimum; the sum is 100 %.
+LOW_YEAR_THREE = ["10", "10", "4", "4", "4", "8", "15", "15", "15", "15"]
+
+
+@pytest.mark.parametrize(
+    "opening, longest",
+    [
+        (NATURAL_PERSON, 15),
+        (NATURAL_PERSON | FARMING_COMPANY, 15),
+        (OLD_FLAG, 15),  # the old flag meant a farming natural person
+        (FARMING_COMPANY, 10),  # a farming company stays at 10 (Cass. com. 2017)
+        ({"farming_natural_person": False, "farming_business": True}, 10),
+        ({}, 10),
+    ],
+)
+def test_L626_12_a_farming_natural_person_may_have_15_years_a_farming_company_10(
+    opening: dict, longest: int
+) -> None:
+    rule = "L626-12.plan-too-long"
+    at_most = adopted(duration_years=longest, opening=opening)
+    assert not rule_findings(at_most, rule, date(2024, 1, 1))
+    one_more = adopted(duration_years=longest + 1, opening=opening)
+    (found,) = rule_findings(one_more, rule, date(2024, 1, 1))
+    assert f"more than the {longest} the law allows" in found.message
+
+
+@pytest.mark.parametrize(
+    "opening, exempt",
+    [
+        (FARMING_COMPANY, True),
+        (NATURAL_PERSON, True),  # a natural person farming runs a farming business
+        (OLD_FLAG, True),
+        ({"farming_natural_person": False, "farming_business": True}, True),
+        ({"farming_natural_person": False, "farming_business": False}, False),
+        ({}, False),
+    ],
+)
+def test_L626_18_a_farming_business_of_any_form_has_no_minimum_annuities(
+    opening: dict, exempt: bool
+) -> None:
+    rule = "L626-18.annuity-below-minimum"
+    ledger = adopted(LOW_YEAR_THREE, opening=opening)
+    assert bool(rule_findings(ledger, rule, date(2024, 1, 1))) is not exempt
+    # The same plan meeting the minimums gives no finding either way.
+    assert not rule_findings(adopted(opening=opening), rule, date(2024, 1, 1))
+
+
+@pytest.mark.parametrize(
+    "opening, field",
+    [
+        (
+            {"farming_natural_person": True, "farming_business": False},
+            "farming_business",
+        ),
+        ({"agricultural": True, "farming_business": True}, "agricultural"),
+        ({"agricultural": True, "farming_natural_person": False}, "agricultural"),
+    ],
+)
+def test_farming_facts_that_contradict_each_other_are_refused(
+    opening: dict, field: str
+) -> None:
+    ledger = Ledger.open("memory")
+    with pytest.raises(InvalidInputError) as refused:
+        ledger.open_case(
+            CASE,
+            procedure="sauvegarde",
+            court="TJ",
+            debtor="D",
+            opened_on=OPENED,
+            **opening,
+        )
+    assert refused.value.field == field
+    assert snapshot(ledger) == []
+    with pytest.raises(InvalidInputError):
+        check_plan_proposal(
+            {"adopted_on": "2023-03-20", "duration_years": 10, "options": []},
+            opened_on=OPENED,
+            **opening,
+        )
+
+
+def test_a_journal_line_with_the_old_agricultural_flag_still_reads() -> None:
+    line = {
+        "kind": "case.opened",
+        "case": CASE,
+        "id": "opening",
+        "effective_on": OPENED.isoformat(),
+        "procedure": "redressement_judiciaire",
+        "court": "TJ",
+        "debtor": "Ferme Martin",
+        "agricultural": True,
+    }
+    ledger = Ledger.open("memory")
+    opening = ledger.record(Fact.from_dict(line))
+    assert isinstance(opening, CaseOpened)
+    assert (opening.is_farming_natural_person, opening.is_farming_business) == (
+        True,
+        True,
+    )
+    # Its journal form is what it was: the hash chain of old stores stays valid.
+    assert opening.to_dict()["agricultural"] is True
+    assert "farming_natural_person" not in opening.to_dict()
+
+
+def test_check_plan_reads_the_two_farming_facts_of_a_proposal(tmp_path, capsys) -> None:
+    plan = {
+        "adopted_on": "2023-03-20",
+        "duration_years": 15,
+        "options": [{"option": "u", "percents": ["6"] * 10 + ["8"] * 5}],
+        "uniform_option": "u",
+    }
+    for opening, exit_code in [
+        ({"farming_natural_person": True}, 0),
+        ({"farming_business": True}, 1),  # a farming company: 10 years at most
+    ]:
+        proposal = tmp_path / "proposal.json"
+        proposal.write_text(
+            json.dumps({"opened_on": "2022-06-01", "plan": plan} | opening),
+            encoding="utf-8",
+        )
+        assert main(["check-plan", str(proposal)]) == exit_code
+    proposal.write_text(
+        json.dumps({"opened_on": "2022-06-01", "plan": plan, "farming_business": "no"}),
+        encoding="utf-8",
+    )
+    assert main(["check-plan", str(proposal)]) == 2
+    assert "farming_business" in capsys.readouterr().err
 
 
 def test_a_modification_stretching_the_plan_beyond_ten_years_fails() -> None:

@@ -267,8 +267,8 @@ def _check(p: argparse.ArgumentParser) -> None:
 def _check_plan(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "proposal",
-        help="JSON file: opened_on, procedure, agricultural, "
-        "plan (the fields of a plan.adopted line)",
+        help="JSON file: opened_on, procedure, farming_natural_person, "
+        "farming_business, plan (the fields of a plan.adopted line)",
     )
     p.add_argument("--ruleset", help="TOML file overriding ruleset values")
     json_output(p)

@@ -42,7 +42,7 @@ _MAX_YEARS = ("plan_max_years", "plan_max_years_agricultural_natural_person")
 def _plan_max_years(ctx: CheckContext) -> int:
     """The longest a plan may last (L626-12): 10 years, 15 for a farming natural
     person."""
-    if ctx.opening.agricultural:
+    if ctx.opening.is_farming_natural_person:
         return ctx.rules.years("plan_max_years_agricultural_natural_person")
     return ctx.rules.years("plan_max_years")
 

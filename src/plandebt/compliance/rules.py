@@ -961,7 +961,7 @@ def plan_rule_findings(
     shim = ctx or _ProposalContext(rules)
     out: list[Finding] = []
     max_years = rules.years("plan_max_years")
-    if opening.agricultural:
+    if opening.is_farming_natural_person:
         max_years = rules.years("plan_max_years_agricultural_natural_person")
     for fact, duration in [(adopted, adopted.duration_years)] + [
         (m, m.duration_years) for m in modifications
@@ -1020,7 +1020,7 @@ def plan_rule_findings(
                 instalment=f"year {first_paid + 1}",
             )
         )
-    exempt = opening.agricultural and rules.flag(
+    exempt = opening.is_farming_business and rules.flag(
         "agricultural_exempt_from_min_annuities"
     )
     if not exempt:
@@ -1123,7 +1123,8 @@ def first_payment_late(ctx: CheckContext) -> list[Finding]:
     "C. com. L626-18 al. 4",
     "Under the imposed delays, an annuity from the third year is below 5 % of each "
     "admitted claim, or (proceedings opened on or after 1 October 2021) from the "
-    "sixth year below 10 %.",
+    "sixth year below 10 %. A farming business of any form (case.opened "
+    "farming_business) is exempt.",
     (
         "min_annuity_start_year",
         "min_annuity_percent",
