@@ -379,7 +379,7 @@ def print_schedule(
     heading(
         say(
             f"Case {schedule.case} — plan adopted {adopted.effective_on} for "
-            f"{adopted.duration_years} years; supervisor {adopted.supervisor}",
+            f"{english.plural(adopted.duration_years, 'year')}; supervisor {adopted.supervisor}",
             f"Dossier {schedule.case} — plan arrêté le {day(adopted.effective_on)} "
             f"pour {adopted.duration_years} ans ; commissaire à l'exécution du plan "
             f"{adopted.supervisor}",

@@ -174,7 +174,8 @@ class _Deadline:
                 "the next working day (CPC art. 642)"
             )
         return (
-            f"{_iso(self.ends_on)} ({self.months} months from {self.runs_from}{moved})"
+            f"{_iso(self.ends_on)} ({english.plural(self.months, 'month')} from "
+            f"{self.runs_from}{moved})"
         )
 
     def text_fr(self) -> str:
@@ -298,7 +299,8 @@ def cessation_too_early(ctx: CheckContext) -> list[Finding]:
             f"The judgment of {_iso(f.effective_on)} fixes the cessation des paiements "
             f"on {_iso(f.cessation_on)}, "
             f"{english.plural((earliest - f.cessation_on).days, 'day')} before "
-            f"the earliest date the law allows, {_iso(earliest)}: {months} months before "
+            f"the earliest date the law allows, {_iso(earliest)}: "
+            f"{english.plural(months, 'month')} before "
             f"the opening judgment of {_iso(ctx.opening.effective_on)} (L631-8).",
             (f.id,),
             fr=f"Le jugement du {_jour(f.effective_on)} fixe la cessation des paiements "
@@ -933,7 +935,7 @@ def observation_too_long(ctx: CheckContext) -> list[Finding]:
             "L621-3.observation-too-long",
             Severity.ERROR,
             f"The observation period opened on {_iso(ctx.opening.effective_on)} "
-            f"{what}, beyond the {max_months} months a "
+            f"{what}, beyond the {english.plural(max_months, 'month')} a "
             f"{procedure.value.replace('_', ' ')} allows (limit "
             f"{_iso(limit)}).",
             (ctx.opening.id, adopted.id if adopted else None),
@@ -1469,11 +1471,16 @@ def _interest_reason(declared: ClaimDeclared, minimum: int) -> tuple[str, str] |
         what_fr = "un prêt"
     if months is not None and months >= minimum:
         return None
-    length = "of unrecorded length" if months is None else f"of {months} months"
+    length = (
+        "of unrecorded length"
+        if months is None
+        else f"of {english.plural(months, 'month')}"
+    )
     length_fr = "de durée non enregistrée" if months is None else f"de {months} mois"
     return (
-        f"it rests on {what} {length}: only loans of {minimum} months or more and "
-        f"contracts with payment deferred {minimum} months or more keep bearing interest",
+        f"it rests on {what} {length}: only loans of {english.plural(minimum, 'month')} "
+        f"or more and contracts with payment deferred {english.plural(minimum, 'month')} "
+        "or more keep bearing interest",
         f"elle repose sur {what_fr} {length_fr} : seuls les prêts conclus pour "
         f"{minimum} mois ou plus et les contrats à paiement différé de {minimum} mois "
         "ou plus continuent de produire des intérêts",

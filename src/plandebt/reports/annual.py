@@ -17,6 +17,7 @@ from typing import Any
 
 import attrs
 
+from plandebt import english
 from plandebt.calendar import anniversary, days_late
 from plandebt.compliance import Finding
 from plandebt.deprecation import renamed
@@ -123,7 +124,9 @@ def annual_report(
     )
     if not 1 <= year <= duration:
         raise InvalidInputError(
-            "year", year, f"the plan runs for {duration} years (1 to {duration})"
+            "year",
+            year,
+            f"the plan runs for {english.plural(duration, 'year')} (1 to {duration})",
         )
     starts_on, ends_on = year_window(adopted.effective_on, year)
     before = starts_on - timedelta(1)
