@@ -134,12 +134,8 @@ def workdir(demo_store, tmp_path, monkeypatch) -> Path:
 
 
 def test_the_battery_drives_every_subcommand() -> None:
-    driven = {
-        " ".join(argv[: len(name.split())])
-        for name in _subcommands()
-        for argv in BATTERY.values()
-        if argv[: len(name.split())] == name.split()
-    }
+    driven = {" ".join(argv[: len(name.split())]) for name in _subcommands()
+              for argv in BATTERY.values() if argv[: len(name.split())] == name.split()}
     assert driven >= set(_subcommands())
     assert len(BATTERY) > 3 * len(_subcommands())
 
