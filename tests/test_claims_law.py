@@ -133,7 +133,8 @@ def test_a_foreclosed_claim_is_in_no_arrears_and_no_default() -> None:
     # One cent short is arrears, then default: the foreclosed claim is not what fills it.
     short = plan_case()
     short.remit_instalment(CASE, amount="1999.99", paid_on=date(2024, 3, 20))
-    assert short.plan_status(CASE, date(2024, 3, 20)).arrears == Money(1)
+    assert short.plan_status(CASE, date(2024, 3, 20)).arrears == Money(0)  # on time
+    assert short.plan_status(CASE, date(2024, 3, 21)).arrears == Money(1)
     assert short.plan_status(CASE, date(2024, 6, 30)).phase == "in_default"
 
 
@@ -337,8 +338,13 @@ def test_what_a_relieved_claim_is_owed_falls_due_from_the_relief_order() -> None
     ledger.remit_instalment(CASE, amount="4000.00", paid_on=date(2025, 3, 20))
     assert late_schedule(ledger).dues[0] == date(2025, 4, 15)
     assert ledger.plan_status(CASE, date(2025, 4, 14)).arrears == Money(0)
+    # Due on the order's day, late from the next (L626-21).
     on_the_day = ledger.plan_status(CASE, date(2025, 4, 15))
-    assert (on_the_day.arrears, on_the_day.oldest_unpaid_due_on) == (
+    before = ledger.plan_status(CASE, date(2025, 4, 14))
+    assert on_the_day.due - before.due == Money.parse("200")
+    assert on_the_day.arrears == Money(0)
+    next_day = ledger.plan_status(CASE, date(2025, 4, 16))
+    assert (next_day.arrears, next_day.oldest_unpaid_due_on) == (
         Money.parse("200"),
         date(2025, 4, 15),
     )

@@ -122,7 +122,7 @@ def test_an_unknown_case_exits_2(db, capsys) -> None:
 
 
 def test_status_and_schedule_as_json(db, capsys) -> None:
-    assert main(["--db", db, "status", "--as-of", "2025-03-20", "--json"]) == 0
+    assert main(["--db", db, "status", "--as-of", "2025-03-21", "--json"]) == 0
     status = json.loads(capsys.readouterr().out)["status"]
     assert status["phase"] == "in_arrears" and status["days_late"] == 1
     assert main(["--db", db, "schedule", "--creditor", "LANDLORD", "--json"]) == 0

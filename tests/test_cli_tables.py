@@ -150,7 +150,7 @@ def test_status_in_french_shows_names_percentages_and_dates(workdir, capsys) -> 
     assert "arrêté le" in text and "20/03/2023" in text
     assert "URSSAF Île-de-France" in text
     late = _run(["status", "--as-of", "2025-04-01", "--lang", "fr"], capsys)
-    assert "en retard" in late and "20/03/2025" in late and "13 jours de retard" in late
+    assert "en retard" in late and "20/03/2025" in late and "12 jours de retard" in late
     english = _run(["status", "--as-of", "2026-06-30", "--lang", "en"], capsys)
     assert "21.09 %" in english and "URSSAF Île-de-France" in english
 

@@ -10,12 +10,20 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.helpers import CASE, OPENED, open_basic_case
+from tests.helpers import CASE, OPENED, open_basic_case, snapshot
 
-from plandebt import Ledger, Severity, check_plan_proposal
+from plandebt import (
+    Fact,
+    InvalidInputError,
+    Ledger,
+    Money,
+    Severity,
+    check_plan_proposal,
+)
 from plandebt.cli import main
 from plandebt.compliance import RULES, rules_markdown
 from plandebt.demo import CASE as DEMO
+from plandebt.events import CaseOpened
 
 ROOT = Path(__file__).resolve().parents[1]
 ADOPTED = date(2023, 3, 20)
@@ -35,6 +43,7 @@ def adopted(percents=UNIFORM, opened_on: date = OPENED, **plan) -> Ledger:
         debtor="D",
         opened_on=opened_on,
         bodacc_published_on=opened_on + timedelta(14),
+        **plan.pop("opening", {}),
     )
     ledger.register_creditor(CASE, "BANK", name="Bank", creditor_kind="bank")
     ledger.declare_claim(
@@ -182,6 +191,140 @@ def test_a_plan_of_ten_years_passes_eleven_fails() -> None:
     assert found.article == "C. com. L626-12, L626-26"
 
 
+# --- farming: two facts (L626-12, L626-18 al. 4) ----------------------------------------
+
+NATURAL_PERSON = {"farming_natural_person": True}
+FARMING_COMPANY = {"farming_business": True}  # an EARL, a GAEC...
+OLD_FLAG = {"agricultural": True}  # journals written before the split
+#: Year 3 at 4 %, below the 5 % minimum; the sum is 100 %.
+LOW_YEAR_THREE = ["10", "10", "4", "4", "4", "8", "15", "15", "15", "15"]
+
+
+@pytest.mark.parametrize(
+    "opening, longest",
+    [
+        (NATURAL_PERSON, 15),
+        (NATURAL_PERSON | FARMING_COMPANY, 15),
+        (OLD_FLAG, 15),  # the old flag meant a farming natural person
+        (FARMING_COMPANY, 10),  # a farming company stays at 10 (Cass. com. 2017)
+        ({"farming_natural_person": False, "farming_business": True}, 10),
+        ({}, 10),
+    ],
+)
+def test_L626_12_a_farming_natural_person_may_have_15_years_a_farming_company_10(
+    opening: dict, longest: int
+) -> None:
+    rule = "L626-12.plan-too-long"
+    at_most = adopted(duration_years=longest, opening=opening)
+    assert not rule_findings(at_most, rule, date(2024, 1, 1))
+    one_more = adopted(duration_years=longest + 1, opening=opening)
+    (found,) = rule_findings(one_more, rule, date(2024, 1, 1))
+    assert f"more than the {longest} the law allows" in found.message
+
+
+@pytest.mark.parametrize(
+    "opening, exempt",
+    [
+        (FARMING_COMPANY, True),
+        (NATURAL_PERSON, True),  # a natural person farming runs a farming business
+        (OLD_FLAG, True),
+        ({"farming_natural_person": False, "farming_business": True}, True),
+        ({"farming_natural_person": False, "farming_business": False}, False),
+        ({}, False),
+    ],
+)
+def test_L626_18_a_farming_business_of_any_form_has_no_minimum_annuities(
+    opening: dict, exempt: bool
+) -> None:
+    rule = "L626-18.annuity-below-minimum"
+    ledger = adopted(LOW_YEAR_THREE, opening=opening)
+    assert bool(rule_findings(ledger, rule, date(2024, 1, 1))) is not exempt
+    # The same plan meeting the minimums gives no finding either way.
+    assert not rule_findings(adopted(opening=opening), rule, date(2024, 1, 1))
+
+
+@pytest.mark.parametrize(
+    "opening, field",
+    [
+        (
+            {"farming_natural_person": True, "farming_business": False},
+            "farming_business",
+        ),
+        ({"agricultural": True, "farming_business": True}, "agricultural"),
+        ({"agricultural": True, "farming_natural_person": False}, "agricultural"),
+    ],
+)
+def test_farming_facts_that_contradict_each_other_are_refused(
+    opening: dict, field: str
+) -> None:
+    ledger = Ledger.open("memory")
+    with pytest.raises(InvalidInputError) as refused:
+        ledger.open_case(
+            CASE,
+            procedure="sauvegarde",
+            court="TJ",
+            debtor="D",
+            opened_on=OPENED,
+            **opening,
+        )
+    assert refused.value.field == field
+    assert snapshot(ledger) == []
+    with pytest.raises(InvalidInputError):
+        check_plan_proposal(
+            {"adopted_on": "2023-03-20", "duration_years": 10, "options": []},
+            opened_on=OPENED,
+            **opening,
+        )
+
+
+def test_a_journal_line_with_the_old_agricultural_flag_still_reads() -> None:
+    line = {
+        "kind": "case.opened",
+        "case": CASE,
+        "id": "opening",
+        "effective_on": OPENED.isoformat(),
+        "procedure": "redressement_judiciaire",
+        "court": "TJ",
+        "debtor": "Ferme Martin",
+        "agricultural": True,
+    }
+    ledger = Ledger.open("memory")
+    opening = ledger.record(Fact.from_dict(line))
+    assert isinstance(opening, CaseOpened)
+    assert (opening.is_farming_natural_person, opening.is_farming_business) == (
+        True,
+        True,
+    )
+    # Its journal form is what it was: the hash chain of old stores stays valid.
+    assert opening.to_dict()["agricultural"] is True
+    assert "farming_natural_person" not in opening.to_dict()
+
+
+def test_check_plan_reads_the_two_farming_facts_of_a_proposal(tmp_path, capsys) -> None:
+    plan = {
+        "adopted_on": "2023-03-20",
+        "duration_years": 15,
+        "options": [{"option": "u", "percents": ["6"] * 10 + ["8"] * 5}],
+        "uniform_option": "u",
+    }
+    for opening, exit_code in [
+        ({"farming_natural_person": True}, 0),
+        ({"farming_business": True}, 1),  # a farming company: 10 years at most
+    ]:
+        proposal = tmp_path / "proposal.json"
+        proposal.write_text(
+            json.dumps({"opened_on": "2022-06-01", "plan": plan} | opening),
+            encoding="utf-8",
+        )
+        assert main(["check-plan", str(proposal)]) == exit_code
+    proposal.write_text(
+        json.dumps({"opened_on": "2022-06-01", "plan": plan, "farming_business": "no"}),
+        encoding="utf-8",
+    )
+    assert main(["check-plan", str(proposal)]) == 2
+    assert "farming_business" in capsys.readouterr().err
+
+
 def test_a_modification_stretching_the_plan_beyond_ten_years_fails() -> None:
     ledger = adopted()
     change = ledger.modify_plan(
@@ -290,25 +433,71 @@ def test_claims_that_cannot_wait_and_small_claims_must_be_paid_at_adoption() -> 
 # --- carrying out the plan -----------------------------------------------------------------
 
 
-def test_an_instalment_remitted_late_is_a_warning_then_an_error_past_the_grace() -> (
+DUE = date(2024, 3, 20)  # the first instalment of `adopted()`
+
+
+def test_L626_21_instalment_late_not_on_its_due_date_one_day_the_day_after() -> None:
+    ledger = adopted()
+    assert not rule_findings(ledger, "L626-21.instalment-late", DUE)
+    (unpaid,) = rule_findings(ledger, "L626-21.instalment-late", DUE + timedelta(1))
+    assert unpaid.severity is Severity.WARNING and unpaid.instalment == "2024-03-20"
+    assert "is still unpaid, 1 day after its due date" in unpaid.message
+    assert "reste impayée, 1 jour après son échéance" in unpaid.message_fr
+
+
+def test_L626_21_instalment_late_20_march_to_1_april_is_12_days() -> None:
+    ledger = adopted()
+    (unpaid,) = rule_findings(ledger, "L626-21.instalment-late", date(2024, 4, 1))
+    assert "is still unpaid, 12 days after its due date" in unpaid.message
+
+
+def test_L626_21_instalment_remitted_on_its_due_date_is_on_time_the_day_after_late() -> (
     None
 ):
-    ledger = adopted()
-    due = date(2024, 3, 20)
-    amount = ledger.plan_status(CASE, due).due
-    assert not rule_findings(ledger, "L626-21.instalment-late", due - timedelta(1))
-    (unpaid,) = rule_findings(ledger, "L626-21.instalment-late", due)
-    assert unpaid.severity is Severity.WARNING and unpaid.instalment == "2024-03-20"
-    (default,) = rule_findings(ledger, "L626-21.instalment-late", due + timedelta(30))
-    assert default.severity is Severity.ERROR  # 31 days late, grace 30
-    remittance = ledger.remit_instalment(
-        CASE, amount=amount, paid_on=due + timedelta(30)
-    )
-    (late,) = rule_findings(ledger, "L626-21.instalment-late", date(2025, 1, 1))
-    assert late.severity is Severity.WARNING and remittance.id in late.evidence
+    amount = adopted().plan_status(CASE, DUE).due
     on_time = adopted()
-    on_time.remit_instalment(CASE, amount=amount, paid_on=due)
+    on_time.remit_instalment(CASE, amount=amount, paid_on=DUE)
     assert not rule_findings(on_time, "L626-21.instalment-late", date(2025, 1, 1))
+    next_day = adopted()
+    remittance = next_day.remit_instalment(
+        CASE, amount=amount, paid_on=DUE + timedelta(1)
+    )
+    (late,) = rule_findings(next_day, "L626-21.instalment-late", date(2025, 1, 1))
+    assert late.severity is Severity.WARNING and remittance.id in late.evidence
+    assert "was remitted 1 day late, on 2024-03-21" in late.message
+    assert "avec 1 jour de retard" in late.message_fr
+
+
+@pytest.mark.parametrize(
+    "days, severity", [(30, Severity.WARNING), (31, Severity.ERROR)]
+)
+def test_grace_policy_30_days_late_is_a_warning_31_an_error(days, severity) -> None:
+    """The 30 days are plandebt's policy (plan_default_grace_days), not the law's:
+    the message says so in both languages."""
+    unpaid = adopted()
+    (finding,) = rule_findings(unpaid, "L626-21.instalment-late", DUE + timedelta(days))
+    assert finding.severity is severity
+    assert f"{days} days after its due date" in finding.message
+    paid = adopted()
+    amount = paid.plan_status(CASE, DUE).due
+    paid.remit_instalment(CASE, amount=amount, paid_on=DUE + timedelta(days))
+    (late,) = rule_findings(paid, "L626-21.instalment-late", date(2025, 1, 1))
+    assert late.severity is severity
+    policy = "a library policy, not the law's" in finding.message
+    policy_fr = "une règle de la bibliothèque, non de la loi" in finding.message_fr
+    assert policy is policy_fr is (severity is Severity.ERROR)
+
+
+def test_L626_21_a_shortfall_of_one_cent_is_named() -> None:
+    ledger = adopted()
+    amount = ledger.plan_status(CASE, DUE).due
+    ledger.remit_instalment(CASE, amount=amount - Money(1), paid_on=DUE)
+    (short,) = rule_findings(ledger, "L626-21.instalment-late", DUE + timedelta(1))
+    assert "is still 0,01 € short, 1 day after its due date" in short.message
+    assert "reste impayée à hauteur de 0,01 €" in short.message_fr
+    ledger.remit_instalment(CASE, amount=Money(1), paid_on=DUE + timedelta(2))
+    (late,) = rule_findings(ledger, "L626-21.instalment-late", DUE + timedelta(5))
+    assert "was remitted 2 days late" in late.message
 
 
 def test_interest_on_a_claim_whose_interest_stopped_is_a_finding() -> None:
@@ -393,9 +582,11 @@ def test_a_late_tranche_and_an_undisclosed_better_fortune_waiver_are_warnings() 
         committed_on=date(2022, 10, 1),
         tranches=[{"due_on": "2023-04-30", "amount": "1000"}],
     )
-    assert not rule_findings(ledger, "L626-3.tranche-late", date(2023, 4, 30))
-    (late,) = rule_findings(ledger, "L626-3.tranche-late", date(2023, 5, 1))
+    assert not rule_findings(ledger, "L626-10.tranche-late", date(2023, 4, 30))
+    (late,) = rule_findings(ledger, "L626-10.tranche-late", date(2023, 5, 1))
     assert late.evidence == (commitment.id,)
+    assert "1 000,00 € short (L626-10)" in late.message
+    assert late.article == "C. com. L626-10"
     waiver = ledger.write_off(
         CASE, "C1", amount="100", clause="better_fortune", effective_on=date(2023, 1, 1)
     )
@@ -403,6 +594,8 @@ def test_a_late_tranche_and_an_undisclosed_better_fortune_waiver_are_warnings() 
         ledger, "disclosure.better-fortune-waiver", date(2023, 6, 1)
     )
     assert undisclosed.evidence == (waiver.id,)
+    # No accounting rule was read for the disclosure: the finding says unverified.
+    assert undisclosed.confidence == "U" and "unverified" in undisclosed.message
     ledger.correct(CASE, waiver.id, {"disclosed": True})
     assert not rule_findings(
         ledger, "disclosure.better-fortune-waiver", date(2023, 6, 1)

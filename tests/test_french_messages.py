@@ -13,13 +13,14 @@ import re
 from datetime import date, timedelta
 from decimal import Decimal
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markupsafe import escape
 from tests.helpers import ISO_DATE, french_message_problems
 from tests.test_reports import CASE, FIRST_ANNUITY, sample_case
 
-from plandebt import Ledger, check_plan_proposal, french
+from plandebt import Ledger, check_plan_proposal, english, french
 from plandebt.cli import main
 from plandebt.compliance import Finding
 from plandebt.demo import CASE as DEMO
@@ -235,3 +236,21 @@ def test_the_annual_report_prints_the_message_of_its_language() -> None:
         assert str(escape(f.message_fr)) in french_page
         assert str(escape(f.message)) not in french_page
         assert str(escape(f.message)) in english_page
+
+
+@pytest.mark.parametrize(
+    "n, english_text, french_text",
+    [
+        (0, "0 days", "0 jour"),
+        (1, "1 day", "1 jour"),
+        (2, "2 days", "2 jours"),
+        (12, "12 days", "12 jours"),
+        (-1, "-1 day", "-1 jour"),
+    ],
+)
+def test_counts_are_pluralised_as_each_language_does(
+    n: int, english_text: str, french_text: str
+) -> None:
+    """English counts only one in the singular, French 0 and 1 (never '1 days')."""
+    assert english.plural(n, "day") == english_text
+    assert french.plural(n, "jour") == french_text

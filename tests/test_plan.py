@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 from tests.helpers import CASE, open_basic_case
 
 from plandebt import Fact, InvalidInputError, Ledger, Money
+from plandebt.cli.tables import print_status
 from plandebt.events import PaymentBasis, PaymentMade, PlanModified
 from plandebt.money import round_half_away
 from plandebt.projections.consultation import without_remission
@@ -214,32 +216,49 @@ def test_the_seed_schedule_of_3447000_over_ten_years() -> None:
     assert amounts[-1].amount == Money.parse("620 460,00")
 
 
-def test_an_instalment_paid_one_day_late_is_in_arrears_for_exactly_that_day() -> None:
+def test_L626_21_an_instalment_unpaid_on_its_due_date_is_not_yet_in_arrears() -> None:
+    ledger = adopted_case()
+    on_the_day = ledger.plan_status(CASE, date(2024, 3, 20))
+    assert (on_the_day.phase, on_the_day.arrears, on_the_day.days_late) == (
+        "performing",
+        Money(0),
+        0,
+    )
+    # Due on its date all the same: the due total counts it.
+    assert on_the_day.due == ledger.plan_status(CASE, date(2024, 3, 21)).due > Money(0)
+
+
+def test_L626_21_the_day_after_its_due_date_an_unpaid_instalment_is_one_day_late() -> (
+    None
+):
     ledger = adopted_case()
     due = ledger.plan_status(CASE, date(2024, 3, 20)).due
-    ledger.remit_instalment(CASE, amount=due, paid_on=date(2024, 3, 21))
-    assert ledger.plan_status(CASE, date(2024, 3, 19)).phase == "performing"
-    late = ledger.plan_status(CASE, date(2024, 3, 20))
+    late = ledger.plan_status(CASE, date(2024, 3, 21))
     assert (late.phase, late.arrears, late.days_late, late.oldest_unpaid_due_on) == (
         "in_arrears",
         due,
         1,
         date(2024, 3, 20),
     )
+    # 20 March to 1 April: 12 days.
+    assert ledger.plan_status(CASE, date(2024, 4, 1)).days_late == 12
+
+
+def test_L626_21_an_instalment_paid_the_day_after_leaves_no_arrears_once_paid() -> None:
+    ledger = adopted_case()
+    due = ledger.plan_status(CASE, date(2024, 3, 20)).due
+    ledger.remit_instalment(CASE, amount=due, paid_on=date(2024, 3, 21))
+    assert ledger.plan_status(CASE, date(2024, 3, 20)).phase == "performing"
     assert ledger.plan_status(CASE, date(2024, 3, 21)).phase == "performing"
 
 
-def test_arrears_beyond_the_grace_period_put_the_plan_in_default() -> None:
+def test_grace_policy_30_days_late_is_in_arrears_31_is_in_default() -> None:
     ledger = adopted_case()
-    grace = 30  # plan_default_grace_days in the ruleset
-    assert (
-        ledger.plan_status(CASE, date(2024, 3, 20) + timedelta(grace - 1)).phase
-        == "in_arrears"
-    )
-    assert (
-        ledger.plan_status(CASE, date(2024, 3, 20) + timedelta(grace)).phase
-        == "in_default"
-    )
+    grace = 30  # plan_default_grace_days in the ruleset: a library policy
+    at_grace = ledger.plan_status(CASE, date(2024, 3, 20) + timedelta(grace))
+    assert (at_grace.phase, at_grace.days_late) == ("in_arrears", grace)
+    past = ledger.plan_status(CASE, date(2024, 3, 20) + timedelta(grace + 1))
+    assert (past.phase, past.days_late) == ("in_default", grace + 1)
 
 
 def test_a_claim_admitted_in_year_three_gets_its_catch_up() -> None:
@@ -467,3 +486,18 @@ def test_a_remittance_before_any_plan_is_refused() -> None:
     open_basic_case(ledger)
     with pytest.raises(InvalidInputError):
         ledger.remit_instalment(CASE, amount="10", paid_on=date(2023, 1, 1))
+
+
+@pytest.mark.parametrize(
+    "as_of, says",
+    [
+        (date(2033, 3, 19), "10 of 10"),  # the last day of the tenth year
+        (date(2033, 3, 20), "past the plan's term (10 years)"),  # its term
+    ],
+)
+def test_the_status_says_when_the_plan_is_past_its_term(as_of: date, says: str) -> None:
+    """Not 'plan year 11 of 10': the term's anniversary ends the plan's years."""
+    out = io.StringIO()
+    print_status(adopted_case().plan_status(CASE, as_of), out)
+    assert says in out.getvalue()
+    assert "11 of 10" not in out.getvalue()

@@ -251,10 +251,16 @@ def test_L626_21_an_increase_after_adoption_is_owed_at_the_decision_date() -> No
     # The years paid on time stay paid on time.
     assert ledger.plan_status(CASE, decided - timedelta(1)).phase == "performing"
     assert "L626-21.instalment-late" not in rules_found(ledger, decided - timedelta(1))
+    # Owed on the decision's day, late only from the day after (L626-21).
     on_the_day = ledger.plan_status(CASE, decided)
-    assert (on_the_day.arrears, on_the_day.oldest_unpaid_due_on) == (
+    before = ledger.plan_status(CASE, decided - timedelta(1))
+    assert on_the_day.due - before.due == Money.parse("7500")
+    assert (on_the_day.arrears, on_the_day.phase) == (Money(0), "performing")
+    next_day = ledger.plan_status(CASE, decided + timedelta(1))
+    assert (next_day.arrears, next_day.oldest_unpaid_due_on, next_day.days_late) == (
         Money.parse("7500"),
         decided,
+        1,
     )
     remit_due(ledger, decided, paid_on=decided)
     assert ledger.plan_status(CASE, decided + timedelta(60)).phase == "performing"

@@ -775,7 +775,7 @@ def test_L626_26_a_modification_never_imposes_a_remission_on_a_creditor_that_did
         (
             date(2025, 6, 2),
             "2025-06-02",
-            "(2 000,00 €) is still unpaid, 30 days after its due date. All of it is a "
+            "(2 000,00 €) is still unpaid, 29 days after its due date. All of it is a "
             "catch-up: what a decision after the adoption added to the instalments "
             "due on 2024-03-20, 2025-03-20, owed from the decision's date (L626-21 "
             "al. 4), not an annuity missed then.",

@@ -76,11 +76,12 @@ def test_the_series_is_the_plan_status_at_each_anniversary() -> None:
     assert [p.on for p in points] == [
         anniversary(date(2023, 3, 20), k) for k in range(11)
     ]
-    # On the first anniversary the annuity is due and not remitted (the 21st is later).
+    # On the first anniversary the annuity is due and not remitted (the 21st is
+    # later), but not late on its own due date: no arrears yet (L626-21).
     assert (points[1].due, points[1].remitted_to_supervisor, points[1].arrears) == (
         FIRST_ANNUITY,
         Money(0),
-        FIRST_ANNUITY,
+        Money(0),
     )
     assert points[2].remitted_to_supervisor == FIRST_ANNUITY
     assert points[-1].due == ledger.schedule(CASE).total

@@ -90,22 +90,30 @@ def test_an_instalment_remitted_a_day_late_is_one_day_late_and_a_finding() -> No
     ledger.remit_instalment(
         CASE, amount=FIRST_ANNUITY.plain(), paid_on=date(2024, 3, 21)
     )
-    # The 21st is in plan year 2: year 1 ends with its annuity, unpaid on the day.
+    # The 21st is in plan year 2: year 1 ends with its annuity, unpaid on the day
+    # but not late yet (late from the day after its due date, L626-21).
     year1 = annual_report(ledger, CASE, 1)
     assert [(x.due_on, x.covered_on, x.days_late) for x in year1.late] == [
-        (date(2024, 3, 20), None, 1)
+        (date(2024, 3, 20), None, 0)
     ]
     assert year1.remitted_to_supervisor == Money(0)
-    assert any("L626-21" in f.article for f in year1.findings)
+    assert not any("L626-21" in f.article for f in year1.findings)
     year2 = annual_report(ledger, CASE, 2)
     assert year2.remitted_to_supervisor == FIRST_ANNUITY
-    # ...and its own annuity, never remitted, unpaid at its end.
+    assert any(f.rule == "L626-21.instalment-late" for f in year2.findings)
+    # ...and its own annuity, never remitted: unpaid on its last day, not late yet.
     assert [(x.due_on, x.covered_on, x.days_late) for x in year2.late] == [
         (date(2024, 3, 20), date(2024, 3, 21), 1),
-        (date(2025, 3, 20), None, 1),
+        (date(2025, 3, 20), None, 0),
+    ]
+    year3 = annual_report(ledger, CASE, 3)
+    assert (date(2025, 3, 20), None, 365) in [  # 20 March 2025 to 20 March 2026
+        (x.due_on, x.covered_on, x.days_late) for x in year3.late
     ]
     text = pdf_text(render.annual_pdf(year1))
-    assert "20/03/2024 28 995,21 € impayée 1" in text
+    assert "20/03/2024 28 995,21 € impayée 0" in text
+    text = pdf_text(render.annual_pdf(year2))
+    assert "20/03/2024 28 995,21 € 21/03/2024 1" in text
 
 
 def test_a_remittance_one_cent_short_leaves_the_instalment_unpaid() -> None:
@@ -113,8 +121,10 @@ def test_a_remittance_one_cent_short_leaves_the_instalment_unpaid() -> None:
     short = FIRST_ANNUITY - Money(1)
     ledger.remit_instalment(CASE, amount=short.plain(), paid_on=date(2024, 3, 20))
     report = annual_report(ledger, CASE, 1)
-    assert report.status.arrears == Money(1)
-    assert [x.covered_on for x in report.late] == [None]
+    # Due on the year's last day: one cent unpaid, late only from the next day.
+    assert report.status.due - report.status.remitted_to_supervisor == Money(1)
+    assert [(x.covered_on, x.days_late) for x in report.late] == [(None, 0)]
+    assert annual_report(ledger, CASE, 2).status.arrears == Money(1)
 
 
 def test_late_instalments_settled_before_the_year_belong_to_the_earlier_report() -> (
@@ -272,9 +282,10 @@ def test_a_missing_report_extra_exits_3_naming_it(
 
 def _uncovered_on(ledger: Ledger, case: str, due_on: date, on: date) -> bool:
     """True if, at the end of `on`, the remittances had not yet covered the
-    instalments due on `due_on` (the oldest unpaid is that one or an earlier one)."""
-    oldest = ledger.plan_status(case, on).oldest_unpaid_due_on
-    return oldest is not None and oldest <= due_on
+    instalments due up to `due_on` (the status's cumulative figures: what fell due
+    by `due_on` against what was remitted by `on`)."""
+    due = ledger.plan_status(case, due_on).due
+    return ledger.plan_status(case, on).remitted_to_supervisor < due
 
 
 @settings(max_examples=30, deadline=None)
@@ -306,7 +317,12 @@ def test_an_instalment_is_listed_late_exactly_when_the_status_shows_it_unpaid(
                 continue
             if late.covered_on is None:
                 assert _uncovered_on(ledger, case, due_on, end)
-                assert late.days_late == (end - due_on).days + 1
+                # as_of − due date: late from the day after (0 on the due date).
+                assert late.days_late == (end - due_on).days
+                if due_on < end:
+                    status = ledger.plan_status(case, end)
+                    assert status.oldest_unpaid_due_on is not None
+                    assert status.oldest_unpaid_due_on <= due_on
             else:
                 # Covered on that day, and not the day before.
                 assert not _uncovered_on(ledger, case, due_on, late.covered_on)

@@ -462,11 +462,12 @@ def test_a_modification_on_an_anniversary_spreads_that_days_instalment_again(
     assert claim.scheduled == Money.parse("100000.00")  # nothing is forgiven
     status = ledger.plan_status(CASE, decided_on)
     if len(kept) == 2:
-        # Due the day before and unpaid: arrears survive the modification.
+        # Due the day before and unpaid: arrears survive the modification, one
+        # day late (as_of − due date).
         assert (status.phase, status.arrears, status.days_late) == (
             "in_arrears",
             Money.parse("10000.00"),
-            2,
+            1,
         )
     else:
         assert (status.phase, status.arrears) == ("modified", Money.zero())

@@ -159,6 +159,8 @@ class CaseCommands(abc.ABC):
         judgment_ref: str | None = None,
         bodacc_published_on: DateIn | None = None,
         cessation_on: DateIn | None = None,
+        farming_natural_person: bool | None = None,
+        farming_business: bool | None = None,
         agricultural: bool | None = None,
         filed_on: DateIn | None = None,
         id: str | None = None,
@@ -168,7 +170,11 @@ class CaseCommands(abc.ABC):
         arose before it are frozen (C. com. L622-7, L622-21). `bodacc_published_on`
         starts the declaration deadline (R622-24), `cessation_on` is the date of
         cessation des paiements (L631-8), `filed_on` the debtor's request for the
-        opening (L631-4)."""
+        opening (L631-4). `farming_natural_person`: a natural person farming, whose
+        plan may last 15 years (L626-12); `farming_business`: a farming business of
+        any form, exempt from the minimum annuities (L626-18 al. 4), implied by the
+        first when left out. `agricultural` is the older single flag, read as a
+        farming natural person."""
         return self._record(
             CaseOpened.build(
                 case=case,
@@ -179,6 +185,8 @@ class CaseCommands(abc.ABC):
                 judgment_ref=judgment_ref,
                 bodacc_published_on=bodacc_published_on,
                 cessation_on=cessation_on,
+                farming_natural_person=farming_natural_person,
+                farming_business=farming_business,
                 agricultural=agricultural,
                 filed_on=filed_on,
                 id=id,

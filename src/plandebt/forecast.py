@@ -46,6 +46,7 @@ from typing import Any
 
 import attrs
 
+from plandebt import english
 from plandebt.calendar import anniversary
 from plandebt.errors import InvalidInputError
 from plandebt.ledger import Ledger
@@ -157,7 +158,7 @@ def forecast(
             raise InvalidInputError(
                 f"year[{entry.year}].year",
                 entry.year,
-                f"the plan runs for {duration} years",
+                f"the plan runs for {english.plural(duration, 'year')}",
             )
         management = contribution(entry.turnover, turnover.management_rate)
         support = (

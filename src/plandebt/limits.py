@@ -37,7 +37,7 @@ MAX_AMOUNT_TEXT = "1000000000000.00"
 # --- integers -------------------------------------------------------------------------
 
 #: The longest plan the door lets in, in years. The law's maximum is 10 years (15 for
-#: a farmer, L626-12) and a ruleset may be overridden, so the door leaves a wide
+#: a farming natural person, L626-12) and a ruleset may be overridden, so the door leaves a wide
 #: margin and lets the compliance checks judge; a longer plan is nonsense (its
 #: schedule would run into the calendar's end).
 MAX_PLAN_YEARS = 100

@@ -209,6 +209,23 @@ def case_histories(
 
     opened = draw(dates(date(2015, 1, 1), date(2025, 12, 31)))
     n = len(accepted)
+    # The farming facts in every combination the decider accepts: a natural person
+    # farming (15 years), a farming company (no minimum annuities only), neither,
+    # or the older single flag of journals written before the split.
+    #: (farming_natural_person, farming_business, agricultural)
+    farming: tuple[bool | None, bool | None, bool | None] = draw(
+        st.sampled_from(
+            [
+                (None, None, None),
+                (True, None, None),
+                (True, True, None),
+                (None, True, None),
+                (False, True, None),
+                (False, False, None),
+                (None, None, True),
+            ]
+        )
+    )
     offer(
         CaseOpened(
             case=case,
@@ -226,6 +243,9 @@ def case_histories(
             filed_on=draw(
                 st.none() | st.integers(0, 90).map(lambda d: opened - timedelta(d))
             ),
+            farming_natural_person=farming[0],
+            farming_business=farming[1],
+            agricultural=farming[2],
         )
     )
     creditors = [f"CR{i}" for i in range(draw(st.integers(1, max_creditors)))]

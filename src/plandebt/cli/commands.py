@@ -614,7 +614,9 @@ def check_plan(args: argparse.Namespace, out: IO[str]) -> int:
         data["plan"],
         opened_on=opened_on,
         procedure=data.get("procedure", "redressement_judiciaire"),
-        agricultural=bool(data.get("agricultural", False)),
+        farming_natural_person=_proposal_flag(data, "farming_natural_person"),
+        farming_business=_proposal_flag(data, "farming_business"),
+        agricultural=_proposal_flag(data, "agricultural"),
         ruleset=rules,
     )
     if args.json:
@@ -641,6 +643,15 @@ def _proposal_date(value: object) -> date:
         raise InvalidInputError(
             "opened_on", value, "must be a date like 2022-03-14"
         ) from e
+
+
+def _proposal_flag(data: dict[str, Any], name: str) -> bool | None:
+    """A farming flag of the proposal: true, false or absent (None), nothing else
+    (bool("false") would be true)."""
+    value = data.get(name)
+    if value is not None and not isinstance(value, bool):
+        raise InvalidInputError(name, value, "must be true or false")
+    return value
 
 
 def rules(args: argparse.Namespace, out: IO[str]) -> int:

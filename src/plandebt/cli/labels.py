@@ -315,10 +315,10 @@ RULES_FR: dict[str, str] = {
     "L3253-2.superprivilege-above-ceiling": "part superprivilégiée au-delà du plafond",
     "L631-19.redundancy-after-the-month": "licenciement économique plus d'un mois "
     "après l'arrêté du plan",
-    "L626-3.tranche-late": "tranche d'un engagement d'investisseur non reçue à "
+    "L626-10.tranche-late": "tranche d'un engagement d'investisseur non reçue à "
     "l'échéance",
     "disclosure.better-fortune-waiver": "abandon avec clause de retour à meilleure "
-    "fortune non mentionné en annexe (politique de la bibliothèque)",
+    "fortune non mentionné en annexe (pratique comptable, non vérifiée)",
 }
 
 

@@ -285,8 +285,8 @@ def _status(p: argparse.ArgumentParser, as_of_required: bool = True) -> None:
 def _check_plan(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "proposal",
-        help="JSON file: opened_on, procedure, agricultural, "
-        "plan (the fields of a plan.adopted line)",
+        help="JSON file: opened_on, procedure, farming_natural_person, "
+        "farming_business, plan (the fields of a plan.adopted line)",
     )
     ruleset_option(p)
     json_output(p)

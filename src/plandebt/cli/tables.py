@@ -22,6 +22,7 @@ from typing import IO, Generic, TypeVar
 
 import attrs
 
+from plandebt import english, french
 from plandebt.cli import labels
 from plandebt.cli.labels import day, percent, say, statement_what, value, word
 from plandebt.compliance import Finding, Report
@@ -380,7 +381,7 @@ def print_schedule(
     heading(
         say(
             f"Case {schedule.case} — plan adopted {adopted.effective_on} for "
-            f"{adopted.duration_years} years; supervisor {adopted.supervisor}",
+            f"{english.plural(adopted.duration_years, 'year')}; supervisor {adopted.supervisor}",
             f"Dossier {schedule.case} — plan arrêté le {day(adopted.effective_on)} "
             f"pour {adopted.duration_years} ans ; commissaire à l'exécution du plan "
             f"{adopted.supervisor}",
@@ -437,13 +438,26 @@ def position_columns(names: Mapping[str, str]) -> list[Column[CreditorPosition]]
     ]
 
 
+def _plan_year(view: PlanStatus) -> str:
+    """'3 of 10', or, once the plan's years have all run, that the term is past
+    (not 'year 11 of 10')."""
+    duration = view.duration_years
+    if duration is not None and view.plan_year > duration:
+        return say(
+            f"past the plan's term ({english.plural(duration, 'year')})",
+            f"terme du plan dépassé ({french.plural(duration, 'an')})",
+        )
+    return say(f"{view.plan_year} of {duration}", f"{view.plan_year} sur {duration}")
+
+
 def _status_lines(view: PlanStatus) -> list[tuple[str, str]]:
     arrears = money(view.arrears)
     if view.arrears:
         arrears += say(
-            f" (oldest due {view.oldest_unpaid_due_on}, {view.days_late} days late)",
+            f" (oldest due {view.oldest_unpaid_due_on}, "
+            f"{english.plural(view.days_late, 'day')} late)",
             f" (échéance la plus ancienne le {day(view.oldest_unpaid_due_on)}, "
-            f"{view.days_late} jours de retard)",
+            f"{french.plural(view.days_late, 'jour')} de retard)",
         )
     next_due = (
         f"{day(view.next_due_on)}{say(':', ' :')} {money(view.next_due_amount)}"
@@ -458,13 +472,7 @@ def _status_lines(view: PlanStatus) -> list[tuple[str, str]]:
     return [
         (word("phase"), value(view.phase) + since),
         (word("adopted_on"), day(view.adopted_on)),
-        (
-            word("plan year"),
-            say(
-                f"{view.plan_year} of {view.duration_years}",
-                f"{view.plan_year} sur {view.duration_years}",
-            ),
-        ),
+        (word("plan year"), _plan_year(view)),
         (word("total_scheduled"), money(view.total_scheduled)),
         (word("due to date"), money(view.due)),
         (word("remitted to the supervisor"), money(view.remitted_to_supervisor)),

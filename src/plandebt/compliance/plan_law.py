@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
-from plandebt import french
+from plandebt import english, french
 from plandebt.calendar import anniversary
 from plandebt.compliance.context import CheckContext
 from plandebt.compliance.findings import Finding, Severity
@@ -42,7 +42,7 @@ _MAX_YEARS = ("plan_max_years", "plan_max_years_agricultural_natural_person")
 def _plan_max_years(ctx: CheckContext) -> int:
     """The longest a plan may last (L626-12): 10 years, 15 for a farming natural
     person."""
-    if ctx.opening.agricultural:
+    if ctx.opening.is_farming_natural_person:
         return ctx.rules.years("plan_max_years_agricultural_natural_person")
     return ctx.rules.years("plan_max_years")
 
@@ -170,7 +170,7 @@ def silence_before_30_days(ctx: CheckContext) -> list[Finding]:
                 Severity.WARNING,
                 f"{c.creditor} received the consultation on "
                 f"{_iso(c.answer.received_on)} and could answer until "
-                f"{_iso(c.answer_until)} ({days} days); the plan adopted on "
+                f"{_iso(c.answer_until)} ({english.plural(days, 'day')}); the plan adopted on "
                 f"{_iso(adopted.effective_on)} came first, so its silence is no "
                 f"acceptance: it gets {_uniform(ctx)} (L626-5).",
                 (c.answer.id, adopted.id),
@@ -205,7 +205,8 @@ def silence_without_receipt(ctx: CheckContext) -> list[Finding]:
                 "L626-5.silence-without-receipt",
                 Severity.WARNING,
                 f"{c.creditor}'s silence is recorded without the date it received the "
-                f"consultation letter: silence is an acceptance only {days} days after "
+                f"consultation letter: silence is an acceptance only "
+                f"{english.plural(days, 'day')} after "
                 f"the receipt, so it gets {_uniform(ctx)} (L626-5). Correct the answer "
                 "with its received_on.",
                 (c.answer.id,),
@@ -300,9 +301,10 @@ def agreed_delays_beyond_maximum(ctx: CheckContext) -> list[Finding]:
                     ctx,
                     "L626-12.agreed-delays-beyond-maximum",
                     Severity.WARNING,
-                    f"{what} runs until {_iso(last)}, beyond the {max_years} years the "
-                    f"law gives a plan (until {_iso(end)}, L626-12): whether a creditor "
-                    "may accept longer delays is debated.",
+                    f"{what} runs until {_iso(last)}, beyond the "
+                    f"{english.plural(max_years, 'year')} the law gives a plan (until "
+                    f"{_iso(end)}, L626-12): whether a creditor may accept longer delays is "
+                    "debated.",
                     (adopted.id,),
                     fr=f"{what_fr} court jusqu'au {_jour(last)}, au-delà des {max_years} "
                     f"ans que la loi donne à un plan (jusqu'au {_jour(end)}, L626-12) : "
@@ -341,7 +343,8 @@ def modified_beyond_maximum(ctx: CheckContext) -> list[Finding]:
                     "L626-26.modified-beyond-maximum",
                     Severity.ERROR,
                     f"The modification of {_iso(m.effective_on)} spreads what remains "
-                    f"until {_iso(last)}, beyond the {max_years} years the law allows "
+                    f"until {_iso(last)}, beyond the "
+                    f"{english.plural(max_years, 'year')} the law allows "
                     f"counted from the original adoption of {_iso(adopted.effective_on)} "
                     f"(until {_iso(end)}; L626-26, L626-12).",
                     (m.id, adopted.id),

@@ -11,6 +11,7 @@ import attrs
 from plandebt.compliance.context import CheckContext
 from plandebt.compliance.findings import Finding, Severity
 from plandebt.compliance.rules import RULES, plan_rule_findings
+from plandebt.decisions.case import check_farming
 from plandebt.events import CaseOpened, PlanAdopted
 from plandebt.projections import serialise
 from plandebt.projections.index import CaseIndex, KnownAt
@@ -100,13 +101,16 @@ def check_plan_proposal(
     *,
     opened_on: date,
     procedure: str = "redressement_judiciaire",
-    agricultural: bool = False,
+    farming_natural_person: bool | None = None,
+    farming_business: bool | None = None,
+    agricultural: bool | None = None,
     ruleset: Ruleset | None = None,
 ) -> list[Finding]:
     """The rules on a plan's terms (duration, imposed delays: first payment, minimum
     annuities, length, sum), run on a draft before it is recorded. `proposal` has the
     fields of a plan.adopted journal line (adopted_on or effective_on, duration_years,
-    supervisor, options, uniform_option...)."""
+    supervisor, options, uniform_option...). The farming facts are case.opened's
+    (`agricultural`, the older single flag, reads as a farming natural person)."""
     fields = dict(proposal)
     fields.pop("kind", None)
     if "adopted_on" in fields:
@@ -122,8 +126,11 @@ def check_plan_proposal(
         procedure=procedure,
         court="(proposal)",
         debtor="(proposal)",
+        farming_natural_person=farming_natural_person,
+        farming_business=farming_business,
         agricultural=agricultural,
     )
+    check_farming(opening)  # as the ledger would refuse it
     rules = ruleset or ruleset_for(opened_on)
     findings = plan_rule_findings(plan, (), opening, rules)
     return sorted(

@@ -14,10 +14,11 @@ from typing import Protocol
 
 import attrs
 
-from plandebt import french
+from plandebt import english, french
 from plandebt.calendar import (
     add_months,
     anniversary,
+    days_late,
 )
 from plandebt.compliance.context import CheckContext
 from plandebt.compliance.findings import Finding, Severity, ValueUsed
@@ -178,7 +179,8 @@ class _Deadline:
                 "the next working day (CPC art. 642)"
             )
         return (
-            f"{_iso(self.ends_on)} ({self.months} months from {self.runs_from}{moved})"
+            f"{_iso(self.ends_on)} ({english.plural(self.months, 'month')} from "
+            f"{self.runs_from}{moved})"
         )
 
     def text_fr(self) -> str:
@@ -300,8 +302,10 @@ def cessation_too_early(ctx: CheckContext) -> list[Finding]:
             "L631-8.cessation-too-early",
             Severity.ERROR,
             f"The judgment of {_iso(f.effective_on)} fixes the cessation des paiements "
-            f"on {_iso(f.cessation_on)}, {(earliest - f.cessation_on).days} days before "
-            f"the earliest date the law allows, {_iso(earliest)}: {months} months before "
+            f"on {_iso(f.cessation_on)}, "
+            f"{english.plural((earliest - f.cessation_on).days, 'day')} before "
+            f"the earliest date the law allows, {_iso(earliest)}: "
+            f"{english.plural(months, 'month')} before "
             f"the opening judgment of {_iso(ctx.opening.effective_on)} (L631-8).",
             (f.id,),
             fr=f"Le jugement du {_jour(f.effective_on)} fixe la cessation des paiements "
@@ -350,8 +354,8 @@ def late_filing(ctx: CheckContext) -> list[Finding]:
             "L631-4.late-filing",
             Severity.WARNING,
             f"The debtor asked for the opening on {_iso(opening.filed_on)}, "
-            f"{(opening.filed_on - last).days} days after the limit of {_iso(last)} "
-            f"({days} days from the cessation des paiements of "
+            f"{english.plural((opening.filed_on - last).days, 'day')} after the limit of "
+            f"{_iso(last)} ({english.plural(days, 'day')} from the cessation des paiements of "
             f"{_iso(opening.cessation_on)}{moved}).",
             (opening.id,),
             fr=f"Le débiteur a demandé l'ouverture de la procédure le "
@@ -584,7 +588,7 @@ def late_declaration(ctx: CheckContext) -> list[Finding]:
                 rule_id,
                 Severity.INFO if barred else Severity.WARNING,
                 f"Claim {claim.claim} was declared on {_iso(claim.effective_on)}, "
-                f"{(claim.effective_on - deadline.ends_on).days} days after the "
+                f"{english.plural((claim.effective_on - deadline.ends_on).days, 'day')} after the "
                 f"deadline of {deadline.text()}: {consequence}",
                 (claim.id, ctx.opening.id),
                 fr=f"La créance {claim.claim} a été déclarée le "
@@ -662,7 +666,8 @@ def late_relief_request(ctx: CheckContext) -> list[Finding]:
                         rule_id,
                         Severity.ERROR,
                         f"Relief for claim {f.claim} was requested on "
-                        f"{_iso(f.effective_on)}, {late_by} days after the limit of "
+                        f"{_iso(f.effective_on)}, {english.plural(late_by, 'day')} after the "
+                        f"limit of "
                         f"{ordinary.text()}; only a creditor that could not know of its "
                         "claim before then may still ask, within the "
                         f"{ctx.rules.months('relief_request_later_knowledge_months')}-month"
@@ -939,7 +944,7 @@ def observation_too_long(ctx: CheckContext) -> list[Finding]:
             "L621-3.observation-too-long",
             Severity.ERROR,
             f"The observation period opened on {_iso(ctx.opening.effective_on)} "
-            f"{what}, beyond the {max_months} months a "
+            f"{what}, beyond the {english.plural(max_months, 'month')} a "
             f"{procedure.value.replace('_', ' ')} allows (limit "
             f"{_iso(limit)}).",
             (ctx.opening.id, adopted.id if adopted else None),
@@ -967,7 +972,7 @@ def plan_rule_findings(
     shim = ctx or _ProposalContext(rules)
     out: list[Finding] = []
     max_years = rules.years("plan_max_years")
-    if opening.agricultural:
+    if opening.is_farming_natural_person:
         max_years = rules.years("plan_max_years_agricultural_natural_person")
     for fact, duration in [(adopted, adopted.duration_years)] + [
         (m, m.duration_years) for m in modifications
@@ -988,7 +993,8 @@ def plan_rule_findings(
                     shim,
                     "L626-12.plan-too-long",
                     Severity.ERROR,
-                    f"The plan {what} lasts {duration} years, more than the {max_years} the "
+                    f"The plan {what} lasts {english.plural(duration, 'year')}, more than the "
+                    f"{max_years} the "
                     "law allows, counted from the original adoption (L626-12, L626-26).",
                     (fact.id,),
                     fr=f"Le plan {what_fr} dure {french.plural(duration, 'an')}"
@@ -1027,7 +1033,7 @@ def plan_rule_findings(
                 instalment=f"year {first_paid + 1}",
             )
         )
-    exempt = opening.agricultural and rules.flag(
+    exempt = opening.is_farming_business and rules.flag(
         "agricultural_exempt_from_min_annuities"
     )
     if not exempt:
@@ -1067,7 +1073,7 @@ def plan_rule_findings(
                 "L626-18.delays-beyond-duration",
                 Severity.ERROR,
                 f"The imposed delays run until {_iso(years[-1][-1])}, beyond the plan's "
-                f"{adopted.duration_years} years (ending {_iso(end)}).",
+                f"{english.plural(adopted.duration_years, 'year')} (ending {_iso(end)}).",
                 (adopted.id,),
                 fr=f"Les délais imposés courent jusqu'au {_jour(years[-1][-1])}, au-delà "
                 f"des {french.plural(adopted.duration_years, 'an')}"
@@ -1130,7 +1136,8 @@ def first_payment_late(ctx: CheckContext) -> list[Finding]:
     "C. com. L626-18 al. 4",
     "Under the imposed delays, an annuity from the third year is below 5 % of each "
     "admitted claim, or (proceedings opened on or after 1 October 2021) from the "
-    "sixth year below 10 %.",
+    "sixth year below 10 %. A farming business of any form (case.opened "
+    "farming_business) is exempt.",
     (
         "min_annuity_start_year",
         "min_annuity_percent",
@@ -1276,8 +1283,10 @@ def small_claim_not_paid(ctx: CheckContext) -> list[Finding]:
 @rule(
     "L626-21.instalment-late",
     "C. com. L626-21, L626-27",
-    "An instalment is not remitted to the plan supervisor by its due date (warning); "
-    "past the grace period it is an error: grounds for resolution.",
+    "An instalment is not remitted to the plan supervisor by its due date: late from "
+    "the day after, by as many days as have passed since the due date (a warning); "
+    "past the grace period, a library policy and not the law's (30 days unless "
+    "overridden), it is an error: grounds for resolution, the court's to decide.",
     ("plan_default_grace_days",),
 )
 def instalment_late(ctx: CheckContext) -> list[Finding]:
@@ -1288,11 +1297,13 @@ def instalment_late(ctx: CheckContext) -> list[Finding]:
         ctx.facts_of(InstalmentRemitted),
         key=lambda f: (f.effective_on, f.seq),
     )
+    remitted = sum(f.amount.cents for f in remittances)
     grace = ctx.rules.days("plan_default_grace_days")
     out = []
     due_total = 0
     for due_on, amount in schedule.by_date():
-        if due_on > ctx.as_of:
+        # Dividends are portable (L626-21): the due date itself is still on time.
+        if due_on >= ctx.as_of:
             break
         due_total += amount.cents
         if not amount:
@@ -1305,27 +1316,46 @@ def instalment_late(ctx: CheckContext) -> list[Finding]:
                 break
         if paid_by is not None and paid_by.effective_on <= due_on:
             continue
+        days = days_late(due_on, paid_by.effective_on if paid_by else None, ctx.as_of)
         if paid_by is not None:
-            days = (paid_by.effective_on - due_on).days
-            text = f"was remitted {days} days late, on {_iso(paid_by.effective_on)}"
+            text = (
+                f"was remitted {english.plural(days, 'day')} late, on "
+                f"{_iso(paid_by.effective_on)}"
+            )
             text_fr = (
                 "a été versée au commissaire à l'exécution du plan avec "
                 f"{french.plural(days, 'jour')}"
                 f" de retard, le {_jour(paid_by.effective_on)}"
             )
         else:
-            days = (ctx.as_of - due_on).days + 1
-            text = f"is still unpaid, {days} days after its due date"
-            text_fr = f"reste impayée, {french.plural(days, 'jour')} après son échéance"
-        severity = Severity.ERROR if days > grace else Severity.WARNING
+            # What of this instalment the remittances leave unpaid: all of it, or
+            # the part short (a single cent is named as such).
+            short = Money(min(amount.cents, due_total - remitted))
+            text = (
+                f"is still unpaid, {english.plural(days, 'day')} after its due date"
+                if short == amount
+                else f"is still {short.french()} short, "
+                f"{english.plural(days, 'day')} after its due date"
+            )
+            text_fr = (
+                f"reste impayée, {french.plural(days, 'jour')} après son échéance"
+                if short == amount
+                else f"reste impayée à hauteur de {short.french()}, "
+                f"{french.plural(days, 'jour')} après son échéance"
+            )
+        past_grace = days > grace
         note = (
-            " — past the grace period: grounds for resolution (L626-27)"
-            if days > grace
+            f" — past the grace period plandebt allows ({english.plural(grace, 'day')}"
+            ", a library policy, not the law's): grounds for resolution (L626-27), "
+            "the court's to decide"
+            if past_grace
             else ""
         )
         note_fr = (
-            " — au-delà du délai de grâce : motif de résolution du plan (L626-27)"
-            if days > grace
+            f" — au-delà du délai de grâce de {french.plural(grace, 'jour')} que "
+            "retient plandebt (une règle de la bibliothèque, non de la loi) : motif "
+            "de résolution du plan (L626-27), à l'appréciation du tribunal"
+            if past_grace
             else ""
         )
         caught, caught_fr = _catch_up_note(schedule, due_on, amount)
@@ -1333,7 +1363,7 @@ def instalment_late(ctx: CheckContext) -> list[Finding]:
             _finding(
                 ctx,
                 "L626-21.instalment-late",
-                severity,
+                Severity.ERROR if past_grace else Severity.WARNING,
                 f"The instalment due on {_iso(due_on)} ({amount.french()}) {text}{note}."
                 + caught,
                 (schedule.adopted.id, paid_by.id if paid_by else None),
@@ -1452,11 +1482,16 @@ def _interest_reason(declared: ClaimDeclared, minimum: int) -> tuple[str, str] |
         what_fr = "un prêt"
     if months is not None and months >= minimum:
         return None
-    length = "of unrecorded length" if months is None else f"of {months} months"
+    length = (
+        "of unrecorded length"
+        if months is None
+        else f"of {english.plural(months, 'month')}"
+    )
     length_fr = "de durée non enregistrée" if months is None else f"de {months} mois"
     return (
-        f"it rests on {what} {length}: only loans of {minimum} months or more and "
-        f"contracts with payment deferred {minimum} months or more keep bearing interest",
+        f"it rests on {what} {length}: only loans of {english.plural(minimum, 'month')} "
+        f"or more and contracts with payment deferred {english.plural(minimum, 'month')} "
+        "or more keep bearing interest",
         f"elle repose sur {what_fr} {length_fr} : seuls les prêts conclus pour "
         f"{minimum} mois ou plus et les contrats à paiement différé de {minimum} mois "
         "ou plus continuent de produire des intérêts",
@@ -1728,7 +1763,7 @@ def superprivilege_above_ceiling(ctx: CheckContext) -> list[Finding]:
                 Severity.ERROR,
                 f"The AGS's superprivileged advances to {f.employee} come to "
                 f"{Money(advanced[f.employee]).french()}, above the superprivilege's "
-                f"ceiling of {ceiling.french()} ({days} days of work at "
+                f"ceiling of {ceiling.french()} ({english.plural(days, 'day')} of work at "
                 f"{monthly.french()} a month, {day.year}): the rest is only privileged, "
                 "and is not paid at the plan's adoption (L3253-2, D3253-1).",
                 (f.id,),
@@ -1786,10 +1821,12 @@ def redundancy_after_the_month(ctx: CheckContext) -> list[Finding]:
 
 
 @rule(
-    "L626-3.tranche-late",
-    "C. com. L626-3, L626-10",
-    "An investor's committed tranche is not received by its due date.",
-    confidence="T",  # L626-3 and L626-10 read on lexbase.fr and doctrine.fr
+    "L626-10.tranche-late",
+    "C. com. L626-10",
+    "An investor's committed tranche, one of the commitments the plan lists for the "
+    "persons bound to carry it out, is not received in full by its due date (late "
+    "from the day after).",
+    confidence="T",  # L626-10 read on doctrine.fr (the plan's commitments)
 )
 def tranche_late(ctx: CheckContext) -> list[Finding]:
     commitments = {
@@ -1800,15 +1837,16 @@ def tranche_late(ctx: CheckContext) -> list[Finding]:
     return [
         _finding(
             ctx,
-            "L626-3.tranche-late",
+            "L626-10.tranche-late",
             Severity.WARNING,
             f"Tranche {t.number} of {t.investor}'s commitment {t.commitment}, due on "
             f"{_iso(t.due_on)} ({t.amount.french()}), has received "
-            f"{t.received.french()}.",
+            f"{t.received.french()}: {(t.amount - t.received).french()} short (L626-10).",
             (commitments[t.commitment].id,) if t.commitment in commitments else (),
             fr=f"La tranche {t.number} de l'engagement {t.commitment} de {t.investor}, "
             f"échue le {_jour(t.due_on)} ({t.amount.french()}), a reçu "
-            f"{t.received.french()}.",
+            f"{t.received.french()} : il manque {(t.amount - t.received).french()} "
+            "(L626-10).",
             creditor=t.investor,
             instalment=_iso(t.due_on),
         )
@@ -1819,10 +1857,11 @@ def tranche_late(ctx: CheckContext) -> list[Finding]:
 
 @rule(
     "disclosure.better-fortune-waiver",
-    "annexe des comptes (law primer §6)",
+    "annexe des comptes: off-balance-sheet commitments (accounting rule not read)",
     "A waiver with a better-fortune clause is not disclosed as a contingent liability "
-    "in the notes to the accounts.",
-    confidence="S",  # accounting practice (iutenligne.net; bmfiduciaire.fr)
+    "in the notes to the accounts. No accounting rule was read for this (the law "
+    "primer §6 relies on accounting practice): unverified.",
+    confidence="U",  # practice only (iutenligne.net; bmfiduciaire.fr), no rule read
 )
 def undisclosed_waiver(ctx: CheckContext) -> list[Finding]:
     waivers = {w.waiver: w for w in ctx.support.waivers}
@@ -1833,12 +1872,14 @@ def undisclosed_waiver(ctx: CheckContext) -> list[Finding]:
             Severity.WARNING,
             f"The waiver of {f.amount.french()} on claim {f.claim} carries a better-fortune "
             f"clause: {waivers[f.id].contingent.french()} may revive and must be disclosed "
-            "as an off-balance-sheet commitment by both companies.",
+            "as an off-balance-sheet commitment by both companies (accounting "
+            "practice; no accounting rule read: unverified).",
             (f.id,),
             fr=f"L'abandon de {f.amount.french()} consenti sur la créance {f.claim} est "
             "assorti d'une clause de retour à meilleure fortune : "
             f"{waivers[f.id].contingent.french()} peuvent renaître et doivent figurer "
-            "dans l'annexe des comptes des deux sociétés, en engagement hors bilan.",
+            "dans l'annexe des comptes des deux sociétés, en engagement hors bilan "
+            "(pratique comptable ; aucune règle comptable lue : non vérifié).",
             claim=f.claim,
         )
         for f in ctx.facts_of(ClaimWrittenOff)

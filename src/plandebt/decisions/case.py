@@ -34,6 +34,28 @@ def check_opened(state: CaseState, fact: CaseOpened) -> None:
             fact.filed_on.isoformat(),
             "the request for the opening comes before the judgment",
         )
+    check_farming(fact)
+
+
+def check_farming(fact: CaseOpened) -> None:
+    """The two farming facts agree, and the old single flag is not mixed with them
+    (it read as both: saying it and one of them again could only contradict)."""
+    if fact.agricultural and (
+        fact.farming_natural_person is not None or fact.farming_business is not None
+    ):
+        raise InvalidInputError(
+            "agricultural",
+            True,
+            "is the flag of older journals (a farming natural person): give "
+            "farming_natural_person and farming_business instead, not both",
+        )
+    if fact.farming_natural_person and fact.farming_business is False:
+        raise InvalidInputError(
+            "farming_business",
+            False,
+            "a natural person farming runs a farming business (L626-18 al. 4): "
+            "leave farming_business out or set it true",
+        )
 
 
 @branch(CaseConverted)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from plandebt import english
 from plandebt.decisions.branches import branch, positive
 from plandebt.decisions.state import ADOPTED, ENDED, PLAN, CaseState
 from plandebt.errors import (
@@ -108,7 +109,7 @@ def _check_first_due(adopted: PlanAdopted, option: PlanOption, field: str) -> No
             f"{field}.first_due_months",
             months,
             f"must be from 0 to {12 * adopted.duration_years} (the plan's "
-            f"{adopted.duration_years} years)",
+            f"{english.plural(adopted.duration_years, 'year')})",
         )
     if on is not None and on < adopted.effective_on:
         raise InvalidInputError(

@@ -34,7 +34,7 @@ from typing import Any
 
 import attrs
 
-from plandebt.calendar import add_months, plan_year
+from plandebt.calendar import add_months, days_late, plan_year
 from plandebt.deprecation import renamed
 from plandebt.events import (
     CaseConverted,
@@ -834,20 +834,24 @@ def plan_status(
         (f for f in plan_facts if isinstance(f, PlanResolved | PlanCompleted)), None
     )
     distributions = _distributions(index, schedule.claims, position)
-    # The debtor's side: cumulative due by date against cumulative remitted.
-    due_total = 0
+    # The debtor's side: cumulative due by date against cumulative remitted. An
+    # instalment is due on its date but late only from the day after (dividends
+    # are portable, L626-21): arrears are what fell due before `as_of`.
+    due_total = late_total = 0
     oldest: date | None = None
     next_on: date | None = None
     next_amount = 0
     for due_on, amount in schedule.by_date():
         if due_on <= as_of:
             due_total += amount.cents
-            if oldest is None and due_total > remitted:
-                oldest = due_on
+            if due_on < as_of:
+                late_total += amount.cents
+                if oldest is None and late_total > remitted:
+                    oldest = due_on
         elif next_on is None:
             next_on, next_amount = due_on, amount.cents
-    arrears = max(0, due_total - remitted)
-    days_late = (as_of - oldest).days + 1 if arrears and oldest else 0
+    arrears = max(0, late_total - remitted)
+    late = days_late(oldest, None, as_of) if arrears and oldest else 0
     remissions = option_remissions(
         schedule, _Cumulative(remittances), as_of, ended.effective_on if ended else None
     )
@@ -861,7 +865,7 @@ def plan_status(
     elif arrears:
         phase = (
             "in_default"
-            if days_late > rules.days("plan_default_grace_days")
+            if late > rules.days("plan_default_grace_days")
             else "in_arrears"
         )
     elif schedule.modifications:
@@ -890,7 +894,7 @@ def plan_status(
         reserved=Money(sum(p.reserved.cents for p in positions)),
         arrears=Money(arrears),
         oldest_unpaid_due_on=oldest if arrears else None,
-        days_late=days_late,
+        days_late=late,
         next_due_on=next_on,
         next_due_amount=Money(next_amount),
         creditors=tuple(positions),

@@ -17,7 +17,8 @@ from typing import Any
 
 import attrs
 
-from plandebt.calendar import anniversary
+from plandebt import english
+from plandebt.calendar import anniversary, days_late
 from plandebt.compliance import Finding
 from plandebt.deprecation import renamed
 from plandebt.errors import InvalidInputError
@@ -39,7 +40,7 @@ class LateInstalment:
     due_on: date
     amount: Money
     covered_on: date | None  # when the remittances reached it; None: not by year end
-    days_late: int  # to `covered_on`, or to the year's end included
+    days_late: int  # to `covered_on`, or to the year's last day (as_of − due date)
 
 
 @attrs.frozen
@@ -123,7 +124,9 @@ def annual_report(
     )
     if not 1 <= year <= duration:
         raise InvalidInputError(
-            "year", year, f"the plan runs for {duration} years (1 to {duration})"
+            "year",
+            year,
+            f"the plan runs for {english.plural(duration, 'year')} (1 to {duration})",
         )
     starts_on, ends_on = year_window(adopted.effective_on, year)
     before = starts_on - timedelta(1)
@@ -198,8 +201,11 @@ def late_instalments(
 ) -> tuple[LateInstalment, ...]:
     """The due dates up to `ends_on` whose instalments the remittances (dated,
     oldest due paid first) did not cover by their date, and that concern the year:
-    due in it, or still uncovered when it started. As in the plan's status, an
-    instalment covered the day after its date was one day late."""
+    due in it, or still uncovered when it started. As in the plan's status and the
+    finding L626-21.instalment-late, an instalment is late from the day after its
+    date (covered the day after: one day late), so one due on the year's last day
+    and not covered by its end is listed unpaid, 0 days late: late from the next
+    year's first day, and the next report counts its days."""
     late = []
     due_total = 0
     for due_on, amount in schedule.by_date():
@@ -213,7 +219,7 @@ def late_instalments(
             continue
         if covered_on is not None and covered_on < starts_on:
             continue  # late, and settled before the year: an earlier report's
-        days = ((covered_on or ends_on + timedelta(1)) - due_on).days
+        days = days_late(due_on, covered_on, ends_on)
         late.append(LateInstalment(due_on, amount, covered_on, days))
     return tuple(late)
 
