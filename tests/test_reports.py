@@ -392,3 +392,10 @@ def test_report_claims_json_follows_its_schema(tmp_path: Path, capsys) -> None:
     assert [c["claim"] for c in body["claims"]] == [f"C-00{k}" for k in range(1, 7)]
     assert body["total"]["admitted"] == "1433050.00"
     assert body["by_rank"]["unsecured"]["claims"] == 3
+
+
+def test_the_plan_s_duration_is_counted_as_each_language_counts() -> None:
+    from plandebt.reports.labels import Labels
+
+    assert [Labels("fr").years(n) for n in (1, 2, 10)] == ["1 an", "2 ans", "10 ans"]
+    assert [Labels("en").years(n) for n in (1, 2)] == ["1 year", "2 years"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from plandebt import french
+from plandebt import english, french
 from plandebt.errors import InvalidInputError
 from plandebt.money import Money
 
@@ -60,7 +60,6 @@ _FR: dict[str, str] = {
     "judgment": "Jugement arrêtant le plan",
     "adopted_on": "Plan arrêté le",
     "duration": "Durée du plan",
-    "years": "{n} ans",
     "phase": "Situation du plan",
     "execution": "Exécution du plan sur l'année",
     "in_year": "Sur l'année",
@@ -177,7 +176,6 @@ _EN: dict[str, str] = {
     "judgment": "Plan judgment",
     "adopted_on": "Plan adopted on",
     "duration": "Duration",
-    "years": "{n} years",
     "phase": "Plan status",
     "execution": "The plan's execution over the year",
     "in_year": "In the year",
@@ -269,6 +267,12 @@ class Labels:
 
     def __getitem__(self, key: str) -> str:
         return self._words.get(key) or _FR.get(key, key)
+
+    def years(self, n: int) -> str:
+        """'10 ans', '1 an'; '10 years', '1 year': each language's plural."""
+        if self.lang == "fr":
+            return french.plural(n, "an")
+        return english.plural(n, "year")
 
     def money(self, amount: Money) -> str:
         """'1 234,56 €' in French, '€1,234.56' in English."""
