@@ -156,6 +156,11 @@ class PlanSchedule:
     modifications: tuple[PlanModified, ...]
     claims: tuple[ClaimSchedule, ...]
     dates: tuple[tuple[date, Money], ...] = attrs.field(init=False, eq=False)
+    # What the status reads of the schedule at every date, prepared on first use
+    # (`_sums`): the schedule is kept on the index by position, and so are they.
+    sums: _StatusSums | None = attrs.field(
+        init=False, eq=False, repr=False, default=None
+    )
 
     @property
     def total(self) -> Money:
@@ -188,7 +193,7 @@ class PlanSchedule:
     def to_dict(self) -> dict[str, Any]:
         return serialise.fields(
             self,
-            omit=("adopted", "modifications", "dates"),
+            omit=("adopted", "modifications", "dates", "sums"),
             adopted_on=self.adopted.effective_on,
             duration_years=self.adopted.duration_years,
             total=self.total,
@@ -822,7 +827,6 @@ def plan_status(
     ended = next(
         (f for f in plan_facts if isinstance(f, PlanResolved | PlanCompleted)), None
     )
-    distributions = _distributions(index, schedule.claims, position)
     # The debtor's side: cumulative due by date against cumulative remitted.
     due_total = 0
     oldest: date | None = None
@@ -840,7 +844,7 @@ def plan_status(
     remissions = option_remissions(
         schedule, _Cumulative(remittances), as_of, ended.effective_on if ended else None
     )
-    positions = _positions(schedule, distributions, as_of, remissions)
+    positions = _positions(index, schedule, position, as_of, remissions)
     if liquidation:
         phase = "liquidation"
     elif isinstance(ended, PlanResolved):
@@ -891,17 +895,6 @@ def plan_status(
 
 def _is_dividend(fact: Fact) -> bool:
     return isinstance(fact, PaymentMade) and fact.basis is PaymentBasis.PLAN_DIVIDEND
-
-
-def _distributions(
-    index: CaseIndex, claims: Iterable[ClaimSchedule], position: int
-) -> dict[str, list[tuple[date, int]]]:
-    """Plan dividends each claim received, with their value dates."""
-    return {c.claim: index.dividends(c.claim, position) for c in claims}
-
-
-def _received(dated: list[tuple[date, int]], by: date) -> int:
-    return sum(cents for on, cents in dated if on <= by)
 
 
 def recorded_option_remissions(
@@ -992,12 +985,12 @@ def option_remissions(
     first, and a day's instalments together). Not remitted by then, it has lapsed;
     a plan that ends (resolution, completion) before it was acquired leaves it
     lapsed too (L626-27: contingent remissions fall)."""
-    due = _Cumulative((on, m.cents) for on, m in schedule.by_date())
+    sums = _sums(schedule)
+    due = sums.due
     out = []
-    for c in schedule.claims:
-        if c.base.cents - c.scheduled.cents - c.forfeited.cents <= 0 or not c.dues:
-            continue  # no remission (the option_remission property, inlined)
-        term = max(c.dues)
+    for c, _dues, remission, term in sums.claims:
+        if remission <= 0 or term is None:
+            continue  # no remission
         checked_on = min(as_of, term, ended_on or as_of)
         if remitted.by(checked_on) >= due.by(term):
             state = RemissionState.ACQUIRED
@@ -1005,18 +998,52 @@ def option_remissions(
             state = RemissionState.LAPSED
         else:
             state = RemissionState.CONTINGENT
-        out.append(
-            OptionRemission(c.claim, c.creditor, c.option_remission, term, state)
-        )
+        amount = Money._of(remission, c.base.currency)
+        out.append(OptionRemission(c.claim, c.creditor, amount, term, state))
     return out
 
 
+class _StatusSums:
+    """What a status reads of one schedule, at any date, prepared once per
+    schedule: the debtor's dues by date as running totals, and for each claim (in
+    the schedule's order) its dues by date as running totals, its option remission
+    in cents (`ClaimSchedule.option_remission`) and the date its last instalment
+    is due (None without instalments)."""
+
+    __slots__ = ("claims", "due", "names")
+
+    def __init__(self, schedule: PlanSchedule) -> None:
+        self.due = _Cumulative((on, m.cents) for on, m in schedule.dates)
+        self.claims = [
+            (
+                c,
+                _Cumulative(
+                    zip(c.dues, (i.amount.cents for i in c.instalments), strict=True)
+                ),
+                c.base.cents - c.scheduled.cents - c.forfeited.cents,
+                max(c.dues) if c.dues else None,
+            )
+            for c in schedule.claims
+        ]
+        self.names = [c.claim for c in schedule.claims]
+
+
+def _sums(schedule: PlanSchedule) -> _StatusSums:
+    if schedule.sums is None:
+        object.__setattr__(schedule, "sums", _StatusSums(schedule))
+    assert schedule.sums is not None
+    return schedule.sums
+
+
 def _positions(
+    index: CaseIndex,
     schedule: PlanSchedule,
-    distributions: dict[str, list[tuple[date, int]]],
+    position: int,
     as_of: date,
     remissions: list[OptionRemission],
 ) -> list[CreditorPosition]:
+    # Per creditor: scheduled, due, distributed, reserved, behind, the remission
+    # contingent, acquired and lapsed, overpaid (CreditorPosition's order).
     rows: dict[str, list[int]] = {}
     options: dict[str, set[str]] = {}
     states = {r.claim: r for r in remissions}
@@ -1025,20 +1052,20 @@ def _positions(
         RemissionState.ACQUIRED: 6,
         RemissionState.LAPSED: 7,
     }
-    for c in schedule.claims:
-        due = sum(
-            i.amount.cents
-            for i, on in zip(c.instalments, c.dues, strict=True)
-            if on <= as_of
-        )
-        got = _received(distributions[c.claim], as_of)
-        reserved = max(0, due - got) if c.provisional else 0
-        behind = 0 if c.provisional else max(0, due - got)
-        row = rows.setdefault(c.creditor, [0] * 9)
-        for k, v in enumerate(
-            (c.scheduled.cents, due, got, reserved, behind, 0, 0, 0, max(0, got - due))
-        ):
-            row[k] += v
+    sums = _sums(schedule)
+    received = index.received(sums.names, position, as_of)
+    for (c, dues, _remission, _term), got in zip(sums.claims, received, strict=True):
+        due = dues.by(as_of)
+        row = rows.get(c.creditor)
+        if row is None:
+            row = rows[c.creditor] = [0] * 9
+        row[0] += c.scheduled.cents
+        row[1] += due
+        row[2] += got
+        if due > got:  # reserved while the claim awaits its decision, else behind
+            row[3 if c.provisional else 4] += due - got
+        else:
+            row[8] += got - due
         remission = states.get(c.claim)
         if remission is not None:
             row[columns[remission.state]] += remission.amount.cents
@@ -1046,7 +1073,9 @@ def _positions(
             options.setdefault(c.creditor, set()).add(c.option)
     return [
         CreditorPosition(
-            creditor, tuple(sorted(options.get(creditor, ()))), *(Money(v) for v in row)
+            creditor,
+            tuple(sorted(options.get(creditor, ()))),
+            *(Money._of(v) for v in row),
         )
         for creditor, row in sorted(rows.items())
     ]
