@@ -22,13 +22,11 @@ from typing import IO, Any, Protocol
 
 import attrs
 
-from plandebt import journal
 from plandebt.cli import integrity, reporting, shapes, tables
 from plandebt.cli.envelope import body, emit, emit_case
 from plandebt.cli.exits import FINDINGS, OK, StoreProblem, UsageError
 from plandebt.cli.labels import day, say
 from plandebt.cli.store import is_store_file, redacted
-from plandebt.compliance import check_plan_proposal, rules_markdown
 from plandebt.decisions.state import KnownAt
 from plandebt.errors import InvalidInputError
 from plandebt.ledger import Ledger
@@ -250,6 +248,8 @@ def export(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
 
         text = to_beancount(ledger.index(_one_case(ledger, args.case)))
         return _emit(text, args.output, args.db, out)
+    from plandebt import journal
+
     facts = ledger.export(args.case)
     if not args.output:
         journal.write(facts, out)
@@ -593,6 +593,8 @@ def check_plan(args: argparse.Namespace, out: IO[str]) -> int:
         raise InvalidInputError("plan", None, "the proposal holds a 'plan' object")
     opened_on = _proposal_date(data.get("opened_on"))
     rules = ruleset_for(opened_on, args.ruleset) if args.ruleset else None
+    from plandebt.compliance import check_plan_proposal
+
     findings = check_plan_proposal(
         data["plan"],
         opened_on=opened_on,
@@ -626,6 +628,8 @@ def _proposal_date(value: object) -> date:
 
 
 def rules(args: argparse.Namespace, out: IO[str]) -> int:
+    from plandebt.compliance import rules_markdown
+
     out.write(rules_markdown())
     return OK
 

@@ -6,15 +6,17 @@ money paid to the plan supervisor) and creditors' names beside their ids."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from plandebt.cli.envelope import body
-from plandebt.compliance import Finding, Report
-from plandebt.distribution import Distribution
-from plandebt.projections.balances import Balances
-from plandebt.projections.plan import PlanSchedule, PlanStatus
-from plandebt.projections.portfolio import Portfolio
 from plandebt.schemas.views import JSON_KEYS
+
+if TYPE_CHECKING:  # a command imports only the views it prints
+    from plandebt.compliance import Finding, Report
+    from plandebt.distribution import Distribution
+    from plandebt.projections.balances import Balances
+    from plandebt.projections.plan import PlanSchedule, PlanStatus
+    from plandebt.projections.portfolio import Portfolio
 
 #: What money paid to the supervisor is called in the JSON.
 TO_SUPERVISOR = {"remitted": "remitted_to_supervisor"}
