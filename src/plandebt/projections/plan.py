@@ -812,7 +812,7 @@ def plan_status(
         and f.procedure is ProcedureKind.LIQUIDATION_JUDICIAIRE
         for f in index.procedure_facts(position)
     )
-    schedule = plan_schedule(index, as_of, position, rules)
+    schedule = plan_schedule(index, as_of, position, ruleset)
     if schedule is None:
         phase = "liquidation" if liquidation else "observation"
         return _without_plan(index.case, as_of, known_at, phase)
