@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import attrs
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.helpers import CASE, open_basic_case
 from tests.test_balances_bisect import dividends_scanned
 from tests.test_balances_properties import record_each
 
-from plandebt import Fact
+from plandebt import Fact, Ledger
 from plandebt.events import InstalmentRemitted, PlanCompleted, PlanResolved
 from plandebt.projections.index import CaseIndex
 from plandebt.projections.plan import (
@@ -196,3 +198,37 @@ def test_dividends_received_by_a_date_are_the_ones_scanned(
             )
             for claim in claims
         ], (position, day)
+
+
+def test_a_rejected_claim_joins_the_plan_with_its_first_dividend_once_asked_before() -> (
+    None
+):
+    """A claim rejected before the adoption is not scheduled; a plan dividend paid
+    on it afterwards puts it in the plan for nothing, so that what it received shows
+    as overpaid. The schedule kept from a question asked before that dividend is
+    not the one after it (the dividend marks the schedules)."""
+    ledger = Ledger.open("memory")
+    open_basic_case(ledger)
+    ledger.admit_claim(CASE, "C1", decided_on=date(2022, 9, 1))
+    ledger.reject_claim(CASE, "C2", decided_on=date(2022, 9, 1))
+    ledger.adopt_plan(
+        CASE,
+        adopted_on=date(2023, 3, 20),
+        duration_years=10,
+        supervisor="Me S",
+        options=[{"option": "uniform", "percents": ["10"] * 10}],
+        uniform_option="uniform",
+    )
+    on = date(2024, 6, 1)
+    before = ledger.plan_status(CASE, on)
+    assert "C2" not in {c.claim for c in ledger.schedule(CASE, on).claims}
+    ledger.pay(CASE, "C2", amount="100.00", basis="plan_dividend", paid_on=on)
+    after = ledger.plan_status(CASE, on)
+    assert "C2" in {c.claim for c in ledger.schedule(CASE, on).claims}
+    assert after.overpaid.cents == before.overpaid.cents + 10000
+    assert after.distributed.cents == before.distributed.cents + 10000
+    # As known before the dividend, the claim is still out of the plan.
+    known = ledger.index(CASE).head - 1
+    assert ledger.plan_status(CASE, on, known_at=known) == attrs.evolve(
+        before, known_at=known
+    )
