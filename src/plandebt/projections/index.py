@@ -205,9 +205,17 @@ class CaseIndex:
         of them in both orders, and the sum is read from their running totals by
         bisect."""
         head = self.head
+        # `_dividends`' check of what was prepared, inlined (once per claim).
+        facts, touches, prepared = self.claims, self.claim_touch, self.claim_dividends
         out = []
         for claim in claims:
-            (_count, touched), seqs, _paid, sums = self._dividends(claim)
+            cached = prepared.get(claim)
+            if cached is None or cached[0] != (
+                len(facts.get(claim, ())),
+                touches.get(claim, 0),
+            ):
+                cached = self._dividends(claim)
+            (_count, touched), seqs, _paid, sums = cached
             if sums is None or (touched and position < head):
                 out.append(
                     sum(c for on, c in self.dividends(claim, position) if on <= by)

@@ -876,7 +876,7 @@ def plan_status(
         adopted_on=adopted.effective_on,
         plan_year=plan_year(adopted.effective_on, as_of),
         duration_years=duration,
-        total_scheduled=schedule.total,
+        total_scheduled=Money._of(_sums(schedule).total),
         due=Money(due_total),
         remitted=Money(remitted),
         distributed=Money(sum(p.distributed.cents for p in positions)),
@@ -1008,9 +1008,10 @@ class _StatusSums:
     schedule: the debtor's dues by date as running totals, and for each claim (in
     the schedule's order) its dues by date as running totals, its option remission
     in cents (`ClaimSchedule.option_remission`) and the date its last instalment
-    is due (None without instalments)."""
+    is due (None without instalments); and per creditor (in order) its options and
+    what is scheduled to it, and the schedule's total (`PlanSchedule.total`)."""
 
-    __slots__ = ("claims", "due", "names")
+    __slots__ = ("claims", "creditors", "due", "names", "total")
 
     def __init__(self, schedule: PlanSchedule) -> None:
         self.due = _Cumulative((on, m.cents) for on, m in schedule.dates)
@@ -1026,6 +1027,17 @@ class _StatusSums:
             for c in schedule.claims
         ]
         self.names = [c.claim for c in schedule.claims]
+        scheduled: dict[str, int] = {}
+        options: dict[str, set[str]] = {}
+        for c in schedule.claims:
+            scheduled[c.creditor] = scheduled.get(c.creditor, 0) + c.scheduled.cents
+            if c.option:
+                options.setdefault(c.creditor, set()).add(c.option)
+        self.creditors = [
+            (creditor, tuple(sorted(options.get(creditor, ()))), cents)
+            for creditor, cents in sorted(scheduled.items())
+        ]
+        self.total = sum(scheduled.values())
 
 
 def _sums(schedule: PlanSchedule) -> _StatusSums:
@@ -1042,24 +1054,23 @@ def _positions(
     as_of: date,
     remissions: list[OptionRemission],
 ) -> list[CreditorPosition]:
+    sums = _sums(schedule)
     # Per creditor: scheduled, due, distributed, reserved, behind, the remission
     # contingent, acquired and lapsed, overpaid (CreditorPosition's order).
-    rows: dict[str, list[int]] = {}
-    options: dict[str, set[str]] = {}
+    rows = {
+        creditor: [cents, 0, 0, 0, 0, 0, 0, 0, 0]
+        for creditor, _o, cents in sums.creditors
+    }
     states = {r.claim: r for r in remissions}
     columns = {
         RemissionState.CONTINGENT: 5,
         RemissionState.ACQUIRED: 6,
         RemissionState.LAPSED: 7,
     }
-    sums = _sums(schedule)
     received = index.received(sums.names, position, as_of)
     for (c, dues, _remission, _term), got in zip(sums.claims, received, strict=True):
         due = dues.by(as_of)
-        row = rows.get(c.creditor)
-        if row is None:
-            row = rows[c.creditor] = [0] * 9
-        row[0] += c.scheduled.cents
+        row = rows[c.creditor]
         row[1] += due
         row[2] += got
         if due > got:  # reserved while the claim awaits its decision, else behind
@@ -1069,13 +1080,7 @@ def _positions(
         remission = states.get(c.claim)
         if remission is not None:
             row[columns[remission.state]] += remission.amount.cents
-        if c.option:
-            options.setdefault(c.creditor, set()).add(c.option)
     return [
-        CreditorPosition(
-            creditor,
-            tuple(sorted(options.get(creditor, ()))),
-            *(Money._of(v) for v in row),
-        )
-        for creditor, row in sorted(rows.items())
+        CreditorPosition(creditor, options, *(Money._of(v) for v in rows[creditor]))
+        for creditor, options, _cents in sums.creditors
     ]
