@@ -438,7 +438,7 @@ def _trusted(tp: Any, field: str) -> Converter:
         # A case's, claim's or creditor's reference repeats in every fact about it:
         # one string for all of them rather than one per fact (json.loads makes a
         # new one each time), a tenth of a rebuilt store's memory.
-        return sys.intern
+        return _shared_text
     if tp in (str, int, bool):
         return None
     if origin is dict or tp is dict:
@@ -482,6 +482,11 @@ def _untranscoded(value: Any) -> Any:
     if isinstance(value, list):
         return [_untranscoded(item) for item in value]
     return value
+
+
+def _shared_text(value: Any) -> Any:
+    # A value of another type (stored by an older version) is left as it was read.
+    return sys.intern(value) if type(value) is str else value
 
 
 #: The string fields that differ in every fact: not worth sharing.
