@@ -23,13 +23,11 @@ from typing import IO, Any, Protocol
 
 import attrs
 
-from plandebt import journal
 from plandebt.cli import integrity, privacy, reporting, shapes, tables
 from plandebt.cli.envelope import body, emit, emit_case
 from plandebt.cli.exits import FINDINGS, OK, StoreProblem, UsageError
 from plandebt.cli.labels import day, say
 from plandebt.cli.store import is_store_file, redacted
-from plandebt.compliance import check_plan_proposal, rules_markdown
 from plandebt.decisions.state import KnownAt
 from plandebt.errors import InvalidInputError
 from plandebt.ledger import Ledger
@@ -251,6 +249,8 @@ def export(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
 
         text = to_beancount(ledger.index(_one_case(ledger, args.case)))
         return _emit(text, args.output, args.db, out)
+    from plandebt import journal
+
     facts = ledger.export(args.case)
     if args.encrypt:  # sealed with the store's key (cli/privacy.py)
         buffer = io.StringIO()
@@ -610,6 +610,8 @@ def check_plan(args: argparse.Namespace, out: IO[str]) -> int:
         raise InvalidInputError("plan", None, "the proposal holds a 'plan' object")
     opened_on = _proposal_date(data.get("opened_on"))
     rules = ruleset_for(opened_on, args.ruleset)
+    from plandebt.compliance import check_plan_proposal
+
     findings = check_plan_proposal(
         data["plan"],
         opened_on=opened_on,
@@ -655,6 +657,8 @@ def _proposal_flag(data: dict[str, Any], name: str) -> bool | None:
 
 
 def rules(args: argparse.Namespace, out: IO[str]) -> int:
+    from plandebt.compliance import rules_markdown
+
     out.write(rules_markdown())
     return OK
 

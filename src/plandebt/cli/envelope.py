@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from plandebt.decisions.state import KnownAt
-from plandebt.ledger import Ledger
 from plandebt.schemas import envelope
+
+if TYPE_CHECKING:
+    from plandebt.decisions.state import KnownAt
+    from plandebt.ledger import Ledger
 
 #: The keys a library view's `to_dict` repeats that the envelope carries.
 ENVELOPE_KEYS = ("case", "as_of", "known_at", "position")

@@ -10,13 +10,15 @@ down, `--head-is POSITION:HASH` proves the history up to that head unchanged.
 from __future__ import annotations
 
 import argparse
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from plandebt.cli.envelope import dump
 from plandebt.cli.exits import FINDINGS, OK, UsageError
-from plandebt.integrity import CaseIntegrity, Head, IntegrityReport
-from plandebt.ledger import Ledger
 from plandebt.schemas import envelope
+
+if TYPE_CHECKING:  # imported by `verify` when it runs (the parser reads this module)
+    from plandebt.integrity import CaseIntegrity, IntegrityReport
+    from plandebt.ledger import Ledger
 
 
 def verify_options(parser: argparse.ArgumentParser) -> None:
@@ -51,6 +53,8 @@ def upgrade_options(parser: argparse.ArgumentParser) -> None:
 
 
 def verify(ledger: Ledger, args: argparse.Namespace, out: IO[str]) -> int:
+    from plandebt.integrity import Head
+
     against = Head.parse(args.head_is) if args.head_is else None
     report = ledger.verify(args.case, against=against)
     if not report.cases and not report.streams:

@@ -19,16 +19,18 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from plandebt import plots
 from plandebt.cli.exits import OK, StoreProblem, UsageError
-from plandebt.forecast import Forecast
-from plandebt.ledger import Ledger
-from plandebt.reports.annual import AnnualReport
-from plandebt.reports.claims import ClaimsReport
 from plandebt.reports.extras import MissingExtraError
 from plandebt.reports.labels import LANGUAGES, Labels
+
+if TYPE_CHECKING:  # imported by the commands when they run (the parser reads this)
+    from plandebt.forecast import Forecast
+    from plandebt.ledger import Ledger
+    from plandebt.reports.annual import AnnualReport
+    from plandebt.reports.claims import ClaimsReport
 
 
 def report_options(parser: argparse.ArgumentParser) -> None:
@@ -334,6 +336,6 @@ _FORECAST_HEADERS = {
         "margin",
     ),
 }
-Handler = Callable[[Ledger, argparse.Namespace, IO[str]], int]
+Handler = Callable[["Ledger", argparse.Namespace, IO[str]], int]
 #: The handlers, by subcommand.
 COMMANDS: dict[str, Handler] = {"report": report, "plot": plot, "forecast": forecast}

@@ -7,16 +7,17 @@ supervisor)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from plandebt.cli.envelope import body
-from plandebt.compliance import Finding, Report
-from plandebt.compliance.report import overridden_json
-from plandebt.distribution import Distribution
-from plandebt.projections.balances import Balances
-from plandebt.projections.plan import PlanSchedule, PlanStatus
-from plandebt.projections.portfolio import Portfolio
-from plandebt.ruleset import Ruleset
+
+if TYPE_CHECKING:  # a command imports only the views it prints
+    from plandebt.compliance import Finding, Report
+    from plandebt.distribution import Distribution
+    from plandebt.projections.balances import Balances
+    from plandebt.projections.plan import PlanSchedule, PlanStatus
+    from plandebt.projections.portfolio import Portfolio
+    from plandebt.ruleset import Ruleset
 
 
 def balances(view: Balances) -> dict[str, Any]:
@@ -51,6 +52,8 @@ def check(report: Report) -> dict[str, Any]:
 
 
 def check_plan(findings: list[Finding], rules: Ruleset) -> dict[str, Any]:
+    from plandebt.compliance.report import overridden_json
+
     return {
         "ruleset": rules.version,
         "overridden": overridden_json(rules.overridden()),

@@ -18,32 +18,37 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
-from typing import IO, Generic, TypeVar
+from fractions import Fraction
+from typing import IO, TYPE_CHECKING, Generic, TypeVar
 
 import attrs
 
 from plandebt import english, french
 from plandebt.cli import labels
 from plandebt.cli.labels import day, percent, say, statement_what, value, word
-from plandebt.compliance import Finding, Report
-from plandebt.distribution import Distribution
 from plandebt.money import Money
 from plandebt.projections.balances import AMOUNT_COLUMNS, Balances, ClaimBalance, Totals
-from plandebt.projections.employment import DepartureStatus, EmploymentView
-from plandebt.projections.plan import (
-    ClaimSchedule,
-    CreditorPosition,
-    PlanSchedule,
-    PlanStatus,
-    percent_text,
-)
-from plandebt.projections.portfolio import CreditorAcrossCases, Portfolio
 from plandebt.projections.postings import INDEX
-from plandebt.projections.statement import Statement, StatementLine
-from plandebt.projections.support import SupportView, TrancheStatus, WaiverStatus
-from plandebt.ruleset import Rule
 from plandebt.ruleset.rule import value_text
-from plandebt.schedules import Instalment
+
+# The views of the other commands are named for their types only: a command imports
+# only what it draws (a cold `plandebt balances` does not import the plan's, the
+# compliance rules' or the statement's modules).
+if TYPE_CHECKING:
+    from plandebt.compliance import Finding, Report
+    from plandebt.distribution import Distribution
+    from plandebt.projections.employment import DepartureStatus, EmploymentView
+    from plandebt.projections.plan import (
+        ClaimSchedule,
+        CreditorPosition,
+        PlanSchedule,
+        PlanStatus,
+    )
+    from plandebt.projections.portfolio import CreditorAcrossCases, Portfolio
+    from plandebt.projections.statement import Statement, StatementLine
+    from plandebt.projections.support import SupportView, TrancheStatus, WaiverStatus
+    from plandebt.ruleset import Rule
+    from plandebt.schedules import Instalment
 
 T = TypeVar("T")
 #: A column of items of type T also reads any subtype of T.
@@ -344,7 +349,16 @@ def schedule_columns(
     ]
 
 
-_Due = tuple[ClaimSchedule, Instalment]
+if TYPE_CHECKING:
+    _Due = tuple[ClaimSchedule, Instalment]
+
+
+def percent_text(value: Fraction) -> str:
+    """`plan.percent_text`, imported when a status is drawn."""
+    from plandebt.projections.plan import percent_text as text
+
+    return text(value)
+
 
 INSTALMENT_COLUMNS: list[Column[_Due]] = [
     Column("claim", lambda d: d[0].claim),

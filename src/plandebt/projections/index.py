@@ -10,7 +10,8 @@ projections do not care which of the two they hold.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterator, Mapping
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -37,6 +38,14 @@ __all__ = ["CaseIndex", "KnownAt"]
 
 T = TypeVar("T")
 
+#: A claim's dividends as `CaseIndex._dividends` prepares them.
+_Dividends = tuple[
+    tuple[int, int],
+    list[int],
+    list[tuple[date, int]],
+    tuple[list[date], list[int]] | None,
+]
+
 
 class CaseIndex:
     """A case's state with the read-side caches of its queries."""
@@ -59,6 +68,8 @@ class CaseIndex:
         self.context = 0
         # Each claim's plan dividends at the head, with their recording positions.
         self.claim_dividends: dict[str, Any] = {}
+        # The claims that received a plan dividend (see `observe`).
+        self.paid_claims: set[str] = set()
         for fact in state.log:
             self.observe(fact)
 
@@ -142,7 +153,15 @@ class CaseIndex:
         kind = type(fact)
         if kind is PaymentMade:
             # The path of most facts of a replay, in short: a payment changes the
-            # schedules only before the plan's adoption.
+            # schedules only before the plan's adoption, or if it is the first plan
+            # dividend on its claim (a claim without a base, rejected say, is in the
+            # plan for nothing once it has received one: `plan._plan_schedule`).
+            if fact.basis is PaymentBasis.PLAN_DIVIDEND:  # type: ignore[attr-defined]
+                claim = fact.claim  # type: ignore[attr-defined]
+                if claim not in self.paid_claims:
+                    self.paid_claims.add(claim)
+                    self.schedule_marks.append(fact.seq or 0)
+                    return
             if self.adoptions:
                 adopted = self.state.versions[self.adoptions[0]][-1][1]
                 if adopted is not None and fact.effective_on >= adopted.effective_on:
@@ -167,17 +186,7 @@ class CaseIndex:
         of its facts was ever corrected or voided, what was known at a position is a
         prefix of what is known at the head, found by bisect. The list is shared:
         read it, do not change it."""
-        key = (len(self.claims.get(claim, ())), self.claim_touch.get(claim, 0))
-        cached = self.claim_dividends.get(claim)
-        if cached is None or cached[0] != key:
-            paid = [f for f in self.facts_about(claim) if _is_dividend(f)]
-            cached = (
-                key,
-                [f.seq or 0 for f in paid],
-                [(f.effective_on, f.amount.cents) for f in paid],  # type: ignore[attr-defined]
-            )
-            self.claim_dividends[claim] = cached
-        (_count, touched), seqs, dividends = cached
+        (_count, touched), seqs, dividends, _sums = self._dividends(claim)
         if position >= self.head:
             return dividends
         if not touched:
@@ -187,6 +196,55 @@ class CaseIndex:
             for f in self.facts_about(claim, position)
             if _is_dividend(f)
         ]
+
+    def received(self, claims: Iterable[str], position: int, by: date) -> list[int]:
+        """For each claim, the plan dividends paid on it with a value date by `by`,
+        as known at `position`, in cents: what `dividends` lists, summed by date.
+        When a claim's dividends were recorded in date order (as they mostly are)
+        and none was corrected or voided, what was known at a position is a prefix
+        of them in both orders, and the sum is read from their running totals by
+        bisect."""
+        head = self.head
+        # `_dividends`' check of what was prepared, inlined (once per claim).
+        facts, touches, prepared = self.claims, self.claim_touch, self.claim_dividends
+        out = []
+        for claim in claims:
+            cached = prepared.get(claim)
+            if cached is None or cached[0] != (
+                len(facts.get(claim, ())),
+                touches.get(claim, 0),
+            ):
+                cached = self._dividends(claim)
+            (_count, touched), seqs, _paid, sums = cached
+            if sums is None or (touched and position < head):
+                out.append(
+                    sum(c for on, c in self.dividends(claim, position) if on <= by)
+                )
+                continue
+            dates, totals = sums
+            n = bisect.bisect_right(dates, by)
+            if position < head:
+                n = min(n, bisect.bisect_right(seqs, position))
+            out.append(totals[n - 1] if n else 0)
+        return out
+
+    def _dividends(self, claim: str) -> _Dividends:
+        """A claim's plan dividends at the head, prepared once per change of the
+        claim: (count of its facts, corrections that touched it), their positions,
+        their (value date, cents), and, if in date order, their dates and running
+        totals."""
+        key = (len(self.claims.get(claim, ())), self.claim_touch.get(claim, 0))
+        cached = self.claim_dividends.get(claim)
+        if cached is None or cached[0] != key:
+            paid = [f for f in self.facts_about(claim) if _is_dividend(f)]
+            dividends = [(f.effective_on, f.amount.cents) for f in paid]  # type: ignore[attr-defined]
+            dates = [on for on, _cents in dividends]
+            sums = None
+            if all(a <= b for a, b in itertools.pairwise(dates)):
+                sums = (dates, list(itertools.accumulate(c for _on, c in dividends)))
+            cached = (key, [f.seq or 0 for f in paid], dividends, sums)
+            self.claim_dividends[claim] = cached
+        return cached
 
     def schedule_mark(self, position: int) -> int:
         """The last position up to `position` that recorded a fact able to change the

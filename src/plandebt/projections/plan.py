@@ -157,6 +157,11 @@ class PlanSchedule:
     modifications: tuple[PlanModified, ...]
     claims: tuple[ClaimSchedule, ...]
     dates: tuple[tuple[date, Money], ...] = attrs.field(init=False, eq=False)
+    # What the status reads of the schedule at every date, prepared on first use
+    # (`_sums`): the schedule is kept on the index by position, and so are they.
+    sums: _StatusSums | None = attrs.field(
+        init=False, eq=False, repr=False, default=None
+    )
 
     @property
     def total(self) -> Money:
@@ -189,7 +194,7 @@ class PlanSchedule:
     def to_dict(self) -> dict[str, Any]:
         return serialise.fields(
             self,
-            omit=("adopted", "modifications", "dates"),
+            omit=("adopted", "modifications", "dates", "sums"),
             adopted_on=self.adopted.effective_on,
             duration_years=self.adopted.duration_years,
             total=self.total,
@@ -818,7 +823,7 @@ def plan_status(
         and f.procedure is ProcedureKind.LIQUIDATION_JUDICIAIRE
         for f in index.procedure_facts(position)
     )
-    schedule = plan_schedule(index, as_of, position, rules)
+    schedule = plan_schedule(index, as_of, position, ruleset)
     if schedule is None:
         phase = "liquidation" if liquidation else "observation"
         return _without_plan(index.case, as_of, known_at, phase)
@@ -833,7 +838,6 @@ def plan_status(
     ended = next(
         (f for f in plan_facts if isinstance(f, PlanResolved | PlanCompleted)), None
     )
-    distributions = _distributions(index, schedule.claims, position)
     # The debtor's side: cumulative due by date against cumulative remitted. An
     # instalment is due on its date but late only from the day after (dividends
     # are portable, L626-21): arrears are what fell due before `as_of`.
@@ -855,7 +859,7 @@ def plan_status(
     remissions = option_remissions(
         schedule, _Cumulative(remittances), as_of, ended.effective_on if ended else None
     )
-    positions = _positions(schedule, distributions, as_of, remissions)
+    positions = _positions(index, schedule, position, as_of, remissions)
     if liquidation:
         phase = "liquidation"
     elif isinstance(ended, PlanResolved):
@@ -887,7 +891,7 @@ def plan_status(
         adopted_on=adopted.effective_on,
         plan_year=plan_year(adopted.effective_on, as_of),
         duration_years=duration,
-        total_scheduled=schedule.total,
+        total_scheduled=Money._of(_sums(schedule).total),
         due=Money(due_total),
         remitted_to_supervisor=Money(remitted),
         distributed=Money(sum(p.distributed.cents for p in positions)),
@@ -906,17 +910,6 @@ def plan_status(
 
 def _is_dividend(fact: Fact) -> bool:
     return isinstance(fact, PaymentMade) and fact.basis is PaymentBasis.PLAN_DIVIDEND
-
-
-def _distributions(
-    index: CaseIndex, claims: Iterable[ClaimSchedule], position: int
-) -> dict[str, list[tuple[date, int]]]:
-    """Plan dividends each claim received, with their value dates."""
-    return {c.claim: index.dividends(c.claim, position) for c in claims}
-
-
-def _received(dated: list[tuple[date, int]], by: date) -> int:
-    return sum(cents for on, cents in dated if on <= by)
 
 
 def recorded_option_remissions(
@@ -1007,12 +1000,12 @@ def option_remissions(
     first, and a day's instalments together). Not remitted by then, it has lapsed;
     a plan that ends (resolution, completion) before it was acquired leaves it
     lapsed too (L626-27: contingent remissions fall)."""
-    due = _Cumulative((on, m.cents) for on, m in schedule.by_date())
+    sums = _sums(schedule)
+    due = sums.due
     out = []
-    for c in schedule.claims:
-        if c.base.cents - c.scheduled.cents - c.forfeited.cents <= 0 or not c.dues:
-            continue  # no remission (the option_remission property, inlined)
-        term = max(c.dues)
+    for c, _dues, remission, term in sums.claims:
+        if remission <= 0 or term is None:
+            continue  # no remission
         checked_on = min(as_of, term, ended_on or as_of)
         if remitted.by(checked_on) >= due.by(term):
             state = RemissionState.ACQUIRED
@@ -1020,48 +1013,89 @@ def option_remissions(
             state = RemissionState.LAPSED
         else:
             state = RemissionState.CONTINGENT
-        out.append(
-            OptionRemission(c.claim, c.creditor, c.option_remission, term, state)
-        )
+        amount = Money._of(remission, c.base.currency)
+        out.append(OptionRemission(c.claim, c.creditor, amount, term, state))
     return out
 
 
+class _StatusSums:
+    """What a status reads of one schedule, at any date, prepared once per
+    schedule: the debtor's dues by date as running totals, and for each claim (in
+    the schedule's order) its dues by date as running totals, its option remission
+    in cents (`ClaimSchedule.option_remission`) and the date its last instalment
+    is due (None without instalments); and per creditor (in order) its options and
+    what is scheduled to it, and the schedule's total (`PlanSchedule.total`)."""
+
+    __slots__ = ("claims", "creditors", "due", "names", "total")
+
+    def __init__(self, schedule: PlanSchedule) -> None:
+        self.due = _Cumulative((on, m.cents) for on, m in schedule.dates)
+        self.claims = [
+            (
+                c,
+                _Cumulative(
+                    zip(c.dues, (i.amount.cents for i in c.instalments), strict=True)
+                ),
+                c.base.cents - c.scheduled.cents - c.forfeited.cents,
+                max(c.dues) if c.dues else None,
+            )
+            for c in schedule.claims
+        ]
+        self.names = [c.claim for c in schedule.claims]
+        scheduled: dict[str, int] = {}
+        options: dict[str, set[str]] = {}
+        for c in schedule.claims:
+            scheduled[c.creditor] = scheduled.get(c.creditor, 0) + c.scheduled.cents
+            if c.option:
+                options.setdefault(c.creditor, set()).add(c.option)
+        self.creditors = [
+            (creditor, tuple(sorted(options.get(creditor, ()))), cents)
+            for creditor, cents in sorted(scheduled.items())
+        ]
+        self.total = sum(scheduled.values())
+
+
+def _sums(schedule: PlanSchedule) -> _StatusSums:
+    if schedule.sums is None:
+        object.__setattr__(schedule, "sums", _StatusSums(schedule))
+    assert schedule.sums is not None
+    return schedule.sums
+
+
 def _positions(
+    index: CaseIndex,
     schedule: PlanSchedule,
-    distributions: dict[str, list[tuple[date, int]]],
+    position: int,
     as_of: date,
     remissions: list[OptionRemission],
 ) -> list[CreditorPosition]:
-    rows: dict[str, list[int]] = {}
-    options: dict[str, set[str]] = {}
+    sums = _sums(schedule)
+    # Per creditor: scheduled, due, distributed, reserved, behind, the remission
+    # contingent, acquired and lapsed, overpaid (CreditorPosition's order).
+    rows = {
+        creditor: [cents, 0, 0, 0, 0, 0, 0, 0, 0]
+        for creditor, _o, cents in sums.creditors
+    }
     states = {r.claim: r for r in remissions}
     columns = {
         RemissionState.CONTINGENT: 5,
         RemissionState.ACQUIRED: 6,
         RemissionState.LAPSED: 7,
     }
-    for c in schedule.claims:
-        due = sum(
-            i.amount.cents
-            for i, on in zip(c.instalments, c.dues, strict=True)
-            if on <= as_of
-        )
-        got = _received(distributions[c.claim], as_of)
-        reserved = max(0, due - got) if c.provisional else 0
-        behind = 0 if c.provisional else max(0, due - got)
-        row = rows.setdefault(c.creditor, [0] * 9)
-        for k, v in enumerate(
-            (c.scheduled.cents, due, got, reserved, behind, 0, 0, 0, max(0, got - due))
-        ):
-            row[k] += v
+    received = index.received(sums.names, position, as_of)
+    for (c, dues, _remission, _term), got in zip(sums.claims, received, strict=True):
+        due = dues.by(as_of)
+        row = rows[c.creditor]
+        row[1] += due
+        row[2] += got
+        if due > got:  # reserved while the claim awaits its decision, else behind
+            row[3 if c.provisional else 4] += due - got
+        else:
+            row[8] += got - due
         remission = states.get(c.claim)
         if remission is not None:
             row[columns[remission.state]] += remission.amount.cents
-        if c.option:
-            options.setdefault(c.creditor, set()).add(c.option)
     return [
-        CreditorPosition(
-            creditor, tuple(sorted(options.get(creditor, ()))), *(Money(v) for v in row)
-        )
-        for creditor, row in sorted(rows.items())
+        CreditorPosition(creditor, options, *(Money._of(v) for v in rows[creditor]))
+        for creditor, options, _cents in sums.creditors
     ]
